@@ -1,0 +1,108 @@
+# Makefile - builds bin/harness, runs tests, benchmarks and experiments.
+#
+#   make                      build bin/harness (installs missing Debian packages first)
+#   make test                 unit + integration tests (prints "N passed, N failed")
+#   make test SAN=1           the same under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make experiment NAME=x    run experiments/x.cfg end to end (JOBS=N, default: all cores)
+#   make figures NAME=x       redraw the figures of an experiment
+#   make bench                throughput benchmarks
+#   make deps                 install missing Debian packages (as root, via apt-get)
+
+CC ?= cc
+SAN ?=
+JOBS ?= $(shell nproc)
+NAME ?=
+
+DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
+	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
+	python3 python3-h5py python3-numpy git
+
+ifeq ($(SAN),1)
+BUILD := build-san
+OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD := build
+OPT := -O2 -g
+endif
+
+CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
+	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
+LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
+	-lcrypto -lm $(LDLIBS)
+SANFLAGS := -fsanitize=address,undefined
+LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
+
+LIB_SRCS := $(filter-out harness/main.c,$(sort $(wildcard harness/*.c algorithms/*.c envs/*.c)))
+HDRS := $(sort $(wildcard harness/*.h algorithms/*.h envs/*.h))
+LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
+TEST_SRCS := $(sort $(wildcard tests/test_*.c))
+TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+BIN := $(if $(filter 1,$(SAN)),$(BUILD)/bin/harness,bin/harness)
+
+.PHONY: all deps test bench experiment figures clean check-learning FORCE
+all: $(BIN)
+
+# Installs whatever Debian package is missing (apt-get update first), saying what.
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(BUILD)
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing missing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root (or: sudo apt-get install$$missing)"; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  echo "deps: installed$$missing"; \
+	else echo "deps: all $(words $(DEB_PACKAGES)) Debian packages present"; fi
+	@touch $@
+deps: $(BUILD)/.deps
+
+# Build provenance compiled into the binary: git commit, dirty flag, a hash of
+# every source file (the "code version" used to decide what to re-run), flags.
+$(BUILD)/version.h: FORCE | $(BUILD)/.deps
+	@mkdir -p $(BUILD)
+	@commit=$$(git rev-parse HEAD 2>/dev/null || echo unknown); \
+	dirty=$$(test -z "$$(git status --porcelain --untracked-files=no -- harness algorithms envs Makefile 2>/dev/null)" && echo 0 || echo 1); \
+	src=$$(cat $(LIB_SRCS) harness/main.c $(HDRS) Makefile | sha256sum | cut -c1-64); \
+	ccv=$$($(CC) --version | head -n1); \
+	printf '#define GIT_COMMIT "%s"\n#define GIT_DIRTY %s\n#define SOURCE_HASH "%s"\n#define BUILD_CC "%s"\n#define BUILD_CFLAGS "%s"\n' \
+	  "$$commit" "$$dirty" "$$src" "$$ccv" "$(strip $(OPT)) -Wall -Wextra -ffp-contract=off -fno-fast-math" > $@.new; \
+	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
+$(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/harness/main.o $(BUILD)/harness/provenance.o: $(BUILD)/version.h
+
+$(BUILD)/libharness.a: $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(BUILD)/harness/main.o $(BUILD)/libharness.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) -lcmocka
+
+test: $(BIN) $(TEST_BINS)
+	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+
+experiment: $(BIN)
+	@test -n "$(NAME)" || { echo "usage: make experiment NAME=x [JOBS=N]"; exit 2; }
+	$(BIN) run experiments/$(NAME).cfg -j $(JOBS)
+
+figures: $(BIN)
+	@test -n "$(NAME)" || { echo "usage: make figures NAME=x"; exit 2; }
+	$(BIN) plot $(NAME)
+
+bench: $(BIN)
+	$(BIN) bench
+
+clean:
+	rm -rf build build-san bin
+
+FORCE:

@@ -1,0 +1,62 @@
+/*
+ * learner.c - lookup and defaults of registered learners, epsilon schedules.
+ */
+#include "learner.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const struct learner_spec *learner_lookup(const char *name)
+{
+	for (int i = 0; i < learner_registry_len; i++)
+		if (!strcmp(learner_registry[i].name, name))
+			return &learner_registry[i];
+	return NULL;
+}
+
+void learner_params_init(const struct learner_spec *spec, struct params *hp)
+{
+	params_init(hp, spec->vt->params);
+	if (!spec->overrides)
+		return;
+	char *copy = xstrdup(spec->overrides), *save = NULL;
+	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '='), why[256];
+		if (!eq)
+			BUG("bad override '%s' of '%s'", kv, spec->name);
+		*eq = '\0';
+		if (params_set_text(hp, kv, eq + 1, why, sizeof(why)))
+			BUG("override '%s' of '%s': %s", kv, spec->name, why);
+		for (int i = 0; i < hp->n; i++)
+			if (!strcmp(hp->defs[i].name, kv))
+				hp->v[i].set = 0;
+	}
+	free(copy);
+}
+
+void epsilon_schedule_init(struct epsilon_schedule *e, const struct params *hp)
+{
+	const char *k = params_str(hp, "epsilon_schedule");
+	e->kind = !strcmp(k, "linear") ? 1 : !strcmp(k, "exponential") ? 2 : 0;
+	e->start = params_float(hp, "epsilon");
+	e->min = params_float(hp, "epsilon_min");
+	e->decay_steps = params_int(hp, "epsilon_decay_steps");
+	e->rate = params_float(hp, "epsilon_decay_rate");
+}
+
+double epsilon_at(const struct epsilon_schedule *e, long long step)
+{
+	switch (e->kind) {
+	case 1:
+		if (step >= e->decay_steps)
+			return e->min;
+		return e->start + (e->min - e->start) * ((double)step / (double)e->decay_steps);
+	case 2: {
+		double v = e->start * pow(e->rate, (double)step);
+		return v > e->min ? v : e->min;
+	}
+	default:
+		return e->start;
+	}
+}

@@ -1,0 +1,77 @@
+/*
+ * learner.h - the learner interface.
+ *
+ * A learner is a const struct learner_vtable plus its hyperparameter table
+ * (struct param_def: name, type, default, range, doc), which drives spec
+ * parsing, validation, `harness learners` and the stored config. Registered
+ * names are presets: an implementation plus hyperparameter overrides, so that
+ * "q_learning" and "sarsa" can share one Q-table implementation and an
+ * ablation is one spec file.
+ *
+ * Lifecycle: check (hyperparameters against the environment's spaces) ->
+ * create (with the run's learner seed: all of the learner's randomness comes
+ * from it) -> act / observe per step -> free. act() is the training policy
+ * (it explores); act_greedy() is the evaluation policy and draws any
+ * randomness it needs (tie-breaking) from the caller's generator, so that
+ * evaluating never perturbs training.
+ *
+ * observe() gets every transition with Gymnasium's two flags: no bootstrap
+ * after `terminated`, bootstrap from next_obs after `truncated`. It returns
+ * -1 with a reason (e.g. "diverged at step N") when training cannot go on.
+ */
+#ifndef LEARNER_H
+#define LEARNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "../envs/env.h"
+#include "../harness/params.h"
+#include "../harness/rng.h"
+
+struct learner_vtable {
+	const char *name;
+	const struct param_def *params;
+	int (*check)(const struct params *hp, const struct env_info *env, char *why, size_t n);
+	void *(*create)(const struct params *hp, const struct env_info *env, uint64_t seed);
+	int (*act)(void *self, const float *obs);
+	int (*act_greedy)(void *self, const float *obs, struct rng *rng);
+	int (*observe)(void *self, const float *obs, int action, double reward,
+		       const float *next_obs, int terminated, int truncated, char *why, size_t n);
+	void (*free)(void *self);
+};
+
+/* A registered learner name: an implementation plus overrides ("k=v;k=v"). */
+struct learner_spec {
+	const char *name;
+	const struct learner_vtable *vt;
+	const char *overrides;
+	const char *doc;
+};
+
+extern const struct learner_spec learner_registry[];
+extern const int learner_registry_len;
+
+const struct learner_spec *learner_lookup(const char *name);
+/* Defaults of a registered learner: the table's, then the preset's overrides. */
+void learner_params_init(const struct learner_spec *spec, struct params *hp);
+
+/* Epsilon schedules shared by the learners that explore epsilon-greedily. */
+#define EPSILON_PARAMS                                                                       \
+	{ "epsilon_schedule", PARAM_STRING, "constant", 0, 0, "constant|linear|exponential",  \
+	  "how epsilon moves from epsilon to epsilon_min" },                                  \
+	{ "epsilon", PARAM_FLOAT, "0.1", 0, 1, NULL, "exploration rate at step 0" },          \
+	{ "epsilon_min", PARAM_FLOAT, "0.01", 0, 1, NULL, "final epsilon (linear) or floor (exponential)" }, \
+	{ "epsilon_decay_steps", PARAM_INT, "10000", 1, 1e12, NULL,                           \
+	  "linear: steps from epsilon to epsilon_min" },                                      \
+	{ "epsilon_decay_rate", PARAM_FLOAT, "0.999", 0, 1, NULL,                              \
+	  "exponential: factor applied per step" }
+
+struct epsilon_schedule {
+	int kind; /* 0 constant, 1 linear, 2 exponential */
+	double start, min, rate;
+	long long decay_steps;
+};
+void epsilon_schedule_init(struct epsilon_schedule *e, const struct params *hp);
+double epsilon_at(const struct epsilon_schedule *e, long long step);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * main.c - the `harness` command: dispatches to a subcommand.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+#include "util.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{ "run", cmd_run, "run an experiment's matrix (resumes what is missing)" },
+	{ "list", cmd_list, "list experiments and their runs in the database" },
+	{ "show", cmd_show, "show one run's provenance and summary" },
+	{ "export", cmd_export, "export an experiment's runs as CSV" },
+	{ "plot", cmd_plot, "draw an experiment's figures with gnuplot" },
+	{ "envs", cmd_envs, "list the environments" },
+	{ "env", cmd_env, "replay actions in an environment, or compute optimal values" },
+	{ "learners", cmd_learners, "list the learners and their hyperparameters" },
+	{ "bench", cmd_bench, "measure throughput" },
+};
+
+int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	return 0;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: harness <command> [options]\n\n"
+		     "A reproducible reinforcement-learning benchmark harness.\n\ncommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\n'harness <command> --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "harness: unknown command '%s' (see 'harness --help')\n", argv[1]);
+	return 2;
+}

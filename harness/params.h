@@ -1,0 +1,87 @@
+/*
+ * params.h - typed parameter tables: learner hyperparameters and environment
+ * options are both declared as a const array of struct param_def, which drives
+ * parsing, validation, --help output and the stored (canonical JSON) config.
+ * Adding a hyperparameter is one line in such a table.
+ *
+ * Invariant: a struct params always holds one valid value per def, starting
+ * from the defaults; every setter validates type and range first.
+ */
+#ifndef PARAMS_H
+#define PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "util.h"
+
+enum param_type {
+	PARAM_INT,
+	PARAM_FLOAT,
+	PARAM_BOOL,
+	PARAM_STRING,
+	PARAM_INT_LIST, /* e.g. hidden layer sizes: [64, 64] */
+};
+
+struct param_def {
+	const char *name;
+	enum param_type type;
+	const char *def;     /* default as text: "0.1", "true", "4x4", "64,64", "" */
+	double min, max;     /* inclusive range of numbers and list elements */
+	const char *choices; /* strings: '|'-separated allowed values, NULL = any */
+	const char *doc;     /* one line */
+};
+
+/* Ends a table. */
+#define PARAM_END { NULL, 0, NULL, 0, 0, NULL, NULL }
+
+struct param_value {
+	long long i;     /* PARAM_INT, PARAM_BOOL */
+	double f;        /* PARAM_FLOAT */
+	char *s;         /* PARAM_STRING */
+	long long *list; /* PARAM_INT_LIST */
+	int n;           /* list length */
+	int set;         /* given explicitly (not the default) */
+};
+
+struct params {
+	const struct param_def *defs;
+	int n;
+	struct param_value *v;
+};
+
+int param_count(const struct param_def *defs);
+const struct param_def *param_find(const struct param_def *defs, const char *name);
+const char *param_type_name(enum param_type t);
+
+/* Fills p with the defaults of defs (BUG if a default is invalid). */
+void params_init(struct params *p, const struct param_def *defs);
+void params_copy(struct params *dst, const struct params *src);
+void params_release(struct params *p);
+
+/*
+ * Setters: validate and store. On failure they return -1 and write a
+ * reason without the key name (e.g. "must be between 0 and 1, got 2") to why.
+ */
+int params_set_int(struct params *p, const char *name, long long v, char *why, size_t n);
+int params_set_float(struct params *p, const char *name, double v, char *why, size_t n);
+int params_set_bool(struct params *p, const char *name, int v, char *why, size_t n);
+int params_set_string(struct params *p, const char *name, const char *v, char *why, size_t n);
+int params_set_list(struct params *p, const char *name, const long long *v, int count,
+		    char *why, size_t n);
+/* Parses text by the parameter's type ("0.5", "true", "64,64"). */
+int params_set_text(struct params *p, const char *name, const char *text, char *why, size_t n);
+
+long long params_int(const struct params *p, const char *name);
+double params_float(const struct params *p, const char *name);
+int params_bool(const struct params *p, const char *name);
+const char *params_str(const struct params *p, const char *name);
+const long long *params_list(const struct params *p, const char *name, int *count);
+
+/* Canonical JSON object: keys in table order, numbers in shortest exact form. */
+void params_to_json(const struct params *p, struct strbuf *sb);
+/* One value as text, as params_set_text would read it. */
+void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb);
+/* Prints a help table (name, type, default, range, doc). */
+void params_print_help(const struct param_def *defs, FILE *out, const char *indent);
+
+#endif
