@@ -7,7 +7,6 @@
 #include "bench.h"
 
 #define NOT_YET(fn) int fn(int argc, char **argv) { (void)argc; return error("'%s' is not implemented yet", argv[0]) ? 2 : 2; }
-NOT_YET(cmd_run)
 NOT_YET(cmd_list)
 NOT_YET(cmd_show)
 NOT_YET(cmd_export)

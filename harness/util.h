@@ -35,7 +35,12 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrfmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Growable NUL-terminated buffer; {0} is a valid empty one. */
+/*
+ * Growable NUL-terminated buffer; {0} is a valid empty one.
+ * libconfig exports its own strbuf_release(), which would interpose ours (or
+ * the reverse) at dynamic link time: ours is linked as harness_strbuf_release.
+ */
+#define strbuf_release harness_strbuf_release
 struct strbuf {
 	char *buf;
 	size_t len, alloc;

@@ -1,0 +1,49 @@
+/*
+ * h5store.h - one HDF5 file per run. Layout (schema_version 1):
+ *
+ *   /                       attributes: schema_version, experiment, cell_id, env_id,
+ *                           env_label, env_options (JSON), learner, config_name,
+ *                           hparams (JSON), config (JSON), config_hash, seed,
+ *                           env_seed, learner_seed, eval_seed, status
+ *   /episodes/return        float64 (n_episodes)     undiscounted training return
+ *   /episodes/length        int64   (n_episodes)
+ *   /episodes/end_step      int64   (n_episodes)     env steps done at the episode's end
+ *   /episodes/terminated    uint8   (n_episodes)     1 terminated, 0 truncated
+ *   /eval/step              int64   (n_evals)        env steps done at the evaluation
+ *   /eval/returns           float64 (n_evals, eval_episodes)
+ *   /eval/lengths           int64   (n_evals, eval_episodes)
+ *   /timing/episode_wall_seconds, /timing/eval_wall_seconds   float64
+ *   /provenance             attributes: git_commit, git_dirty, source_hash, compiler,
+ *                           cflags, blas, blas_core, cpu_model, host, started_at,
+ *                           wall_seconds
+ *
+ * Every dataset is chunked, extendible along dimension 0, shuffled and
+ * deflated, little-endian, no compound types; strings are variable-length
+ * UTF-8. Object timestamps are off, so the same data gives the same bytes.
+ *
+ * The results hash (h5_content_hash) is SHA-256 over a canonical walk of
+ * everything except /timing and /provenance: those are the run's results, and
+ * are bit-for-bit reproducible from the spec; timings and build facts are not
+ * part of a result.
+ */
+#ifndef H5STORE_H
+#define H5STORE_H
+
+#include "provenance.h"
+#include "runner.h"
+#include "spec.h"
+
+#define H5STORE_SCHEMA_VERSION 1
+
+/* Writes the run to tmp_path, fsyncs, renames it to path and fsyncs the directory. */
+int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
+		 const struct cell *c, const struct run_result *r, const struct provenance *p,
+		 const char *started_at);
+
+/* Opens path read-only and hashes its results; -1 if it cannot be read. */
+int h5_content_hash(const char *path, char out[65]);
+
+/* Reads a float64 or int64 dataset (1-D or 2-D) as doubles; dims[1] = 1 for 1-D. */
+int h5_read_doubles(const char *path, const char *dataset, double **data, long long dims[2]);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * provenance.c - see provenance.h. Build facts come from version.h, which the
+ * Makefile regenerates at every build.
+ */
+#include "provenance.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "version.h"
+
+static void copy(char *dst, size_t n, const char *src)
+{
+	snprintf(dst, n, "%s", src ? src : "");
+}
+
+void provenance_get(struct provenance *p)
+{
+	memset(p, 0, sizeof(*p));
+	copy(p->git_commit, sizeof(p->git_commit), GIT_COMMIT);
+	p->git_dirty = GIT_DIRTY;
+	copy(p->source_hash, sizeof(p->source_hash), SOURCE_HASH);
+	copy(p->compiler, sizeof(p->compiler), BUILD_CC);
+	copy(p->cflags, sizeof(p->cflags), BUILD_CFLAGS);
+	copy(p->blas, sizeof(p->blas), openblas_get_config());
+	copy(p->blas_core, sizeof(p->blas_core), openblas_get_corename());
+	char *nl;
+	if ((nl = strchr(p->blas, '\n')))
+		*nl = '\0';
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	if (f) {
+		char line[512];
+		while (fgets(line, sizeof(line), f)) {
+			if (!strncmp(line, "model name", 10)) {
+				char *colon = strchr(line, ':');
+				if (colon) {
+					colon++;
+					while (*colon == ' ')
+						colon++;
+					copy(p->cpu_model, sizeof(p->cpu_model), colon);
+					if ((nl = strchr(p->cpu_model, '\n')))
+						*nl = '\0';
+				}
+				break;
+			}
+		}
+		fclose(f);
+	}
+	if (gethostname(p->host, sizeof(p->host) - 1))
+		copy(p->host, sizeof(p->host), "unknown");
+}

@@ -1,0 +1,21 @@
+/*
+ * results.h - where results live on disk:
+ *   <root>/harness.db                     the SQLite database (all experiments)
+ *   <root>/<NAME>/runs/<cell>-<hash>.h5   one HDF5 file per run
+ *   <root>/<NAME>/figures/                figures (PNG and PDF)
+ * <root> is --results DIR, else $HARNESS_RESULTS, else ./results.
+ */
+#ifndef RESULTS_H
+#define RESULTS_H
+
+#include "spec.h"
+
+const char *results_root(const char *option);
+/* The run file of a cell at a code version (relative to nothing: a full path). */
+char *results_run_path(const char *root, const char *experiment, const struct cell *c,
+		       const char *source_hash);
+char *results_db_path(const char *root);
+/* Creates <root>/<NAME>/runs and checks it is writable; 0 or -1 after error(). */
+int results_prepare(const char *root, const char *experiment);
+
+#endif

@@ -1,0 +1,655 @@
+/*
+ * run.c - `harness run SPEC`: expands the matrix, skips what is complete,
+ * runs every other cell in its own child process (at most -j at once),
+ * records each in SQLite and HDF5, shows progress, and draws the figures.
+ *
+ * Process model: the parent alone writes the database; a child runs one cell,
+ * writes its HDF5 file (temporary name, fsync, rename) and reports to the
+ * parent over a pipe: "P <steps>" lines while it runs, then
+ * "R <status> <hash> <final> <auc> <steps> <episodes> <wall>" and optionally
+ * "E <message>". A child that dies without its R line is recorded as error.
+ * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT: Ctrl-C
+ * or SIGTERM reach the parent, which stops the children, records their cells
+ * as error (interrupted) and removes their temporary files.
+ */
+#include <cblas.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "commands.h"
+#include "h5store.h"
+#include "plot.h"
+#include "results.h"
+#include "rundb.h"
+#include "runner.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+struct slot {
+	pid_t pid;
+	int fd;
+	int cell;
+	long long row_id;
+	long long steps;
+	char *path, *tmp;
+	char buf[2048];
+	size_t len;
+	int got_result;
+	char status[16], hash[65];
+	double final_return, auc, wall;
+	long long total_steps, episodes;
+	char err[600];
+};
+
+struct runner_state {
+	const struct spec *spec;
+	const char *root;
+	struct provenance prov;
+	struct rundb *db;
+	int jobs, force, retry_failed, tty, quiet;
+	int done, failed, skipped, busy_waiting, total_to_run;
+	long long steps_done;   /* of finished cells */
+	long long budget_left;  /* steps of cells not finished (if all budgets are in steps) */
+	int budget_known;
+	double t0, last_draw;
+	struct slot *slots;
+};
+
+/* --- the child --- */
+
+static void child_progress(void *ctx, long long steps)
+{
+	int fd = *(int *)ctx;
+	char line[64];
+	int n = snprintf(line, sizeof(line), "P %lld\n", steps);
+	if (write(fd, line, (size_t)n) < 0) {
+		/* the parent is gone; PDEATHSIG ends us */
+	}
+}
+
+static void write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void oneline(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n' || *s == '\r')
+			*s = ' ';
+}
+
+static void __attribute__((noreturn)) child_main(struct runner_state *rs, const struct cell *c,
+						 const char *path, const char *tmp, int fd)
+{
+	char captured[512] = "";
+	error_capture = captured;
+	error_capture_len = sizeof(captured);
+	openblas_set_num_threads(1);
+	char started[32];
+	iso_time_now(started);
+	struct run_result r;
+	struct strbuf out = {0};
+	const char *status = "error";
+	char hash[65] = "-";
+	if (runner_run(c, &r, child_progress, &fd) == 0) {
+		if (h5_write_run(path, tmp, rs->spec->name, c, &r, &rs->prov, started) == 0 &&
+		    h5_content_hash(path, hash) == 0)
+			status = r.failed ? "failed" : "complete";
+		else
+			snprintf(hash, sizeof(hash), "-");
+	}
+	strbuf_addf(&out, "R %s %s %.17g %.17g %lld %lld %.6f\n", status, hash, run_final_return(&r),
+		    run_auc(&r), r.total_steps, r.n_episodes, r.wall_seconds);
+	const char *msg = r.failed && !strcmp(status, "failed") ? r.error : captured;
+	if (*msg) {
+		char m[600];
+		snprintf(m, sizeof(m), "%s", msg);
+		oneline(m);
+		strbuf_addf(&out, "E %s\n", m);
+	}
+	write_all(fd, out.buf, out.len);
+	_exit(0);
+}
+
+/* --- the parent --- */
+
+static void fmt_duration(char *buf, size_t n, double s)
+{
+	if (!(s >= 0) || s > 360000) {
+		snprintf(buf, n, "--:--");
+		return;
+	}
+	long t = (long)(s + 0.5);
+	if (t >= 3600)
+		snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, (t / 60) % 60, t % 60);
+	else
+		snprintf(buf, n, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void draw_progress(struct runner_state *rs, int final)
+{
+	double now = now_seconds();
+	if (!rs->tty || rs->quiet || (!final && now - rs->last_draw < 0.2))
+		return;
+	rs->last_draw = now;
+	long long steps = rs->steps_done, running_steps = 0;
+	int running = 0;
+	for (int i = 0; i < rs->jobs; i++)
+		if (rs->slots[i].pid > 0) {
+			running++;
+			running_steps += rs->slots[i].steps;
+		}
+	steps += running_steps;
+	double el = now - rs->t0, rate = el > 0 ? (double)steps / el : 0;
+	double eta = -1;
+	if (rs->budget_known && rate > 0)
+		eta = (double)(rs->budget_left - running_steps) / rate;
+	else if (rs->done + rs->failed > 0)
+		eta = el / (rs->done + rs->failed) * (rs->total_to_run - rs->done - rs->failed);
+	char e[32], w[32];
+	fmt_duration(e, sizeof(e), eta);
+	fmt_duration(w, sizeof(w), el);
+	fprintf(stderr, "\r\033[K[%s] %d/%d done, %d running, %d failed | %.3g steps/s | %s elapsed, ETA %s",
+		rs->spec->name, rs->done, rs->total_to_run, running, rs->failed, rate, w, e);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static void log_line(struct runner_state *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_line(struct runner_state *rs, const char *fmt, ...)
+{
+	if (rs->quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	if (rs->tty)
+		fputs("\r\033[K", stderr);
+	fputs("harness: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	rs->last_draw = 0;
+}
+
+static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
+{
+	const struct cell *c = &rs->spec->cells[ci];
+	char *path = results_run_path(rs->root, rs->spec->name, c, rs->prov.source_hash);
+	long long row_id;
+	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path, rs->force,
+					   rs->retry_failed, &row_id);
+	if (cr != CLAIM_OK) {
+		free(path);
+		return cr;
+	}
+	char *slash = strrchr(path, '/');
+	char *tmp = xstrfmt("%.*s/.tmp-%d-%s", (int)(slash - path), path, (int)getpid(), slash + 1);
+	int fds[2];
+	if (pipe(fds)) {
+		free(path);
+		free(tmp);
+		rundb_abandon(rs->db, row_id, "cannot create a pipe");
+		return error("cannot create a pipe: %s", strerror(errno));
+	}
+	fflush(NULL);
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(path);
+		free(tmp);
+		rundb_abandon(rs->db, row_id, "cannot fork");
+		return error("cannot fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);
+		close(fds[0]);
+		for (int i = 0; i < rs->jobs; i++)
+			if (rs->slots[i].pid > 0)
+				close(rs->slots[i].fd);
+		child_main(rs, c, path, tmp, fds[1]);
+	}
+	close(fds[1]);
+	memset(sl, 0, sizeof(*sl));
+	sl->pid = pid;
+	sl->fd = fds[0];
+	sl->cell = ci;
+	sl->row_id = row_id;
+	sl->path = path;
+	sl->tmp = tmp;
+	return CLAIM_OK;
+}
+
+static void parse_lines(struct slot *sl)
+{
+	char *start = sl->buf, *nl;
+	while ((nl = memchr(start, '\n', sl->len - (size_t)(start - sl->buf)))) {
+		*nl = '\0';
+		if (start[0] == 'P') {
+			sl->steps = atoll(start + 2);
+		} else if (start[0] == 'R') {
+			char st[16], h[65];
+			if (sscanf(start, "R %15s %64s %lf %lf %lld %lld %lf", st, h, &sl->final_return,
+				   &sl->auc, &sl->total_steps, &sl->episodes, &sl->wall) == 7) {
+				snprintf(sl->status, sizeof(sl->status), "%s", st);
+				snprintf(sl->hash, sizeof(sl->hash), "%s", h);
+				sl->got_result = 1;
+			}
+		} else if (start[0] == 'E') {
+			snprintf(sl->err, sizeof(sl->err), "%s", start + 2);
+		}
+		start = nl + 1;
+	}
+	size_t rest = sl->len - (size_t)(start - sl->buf);
+	memmove(sl->buf, start, rest);
+	sl->len = rest;
+}
+
+/* Reads what the child wrote; returns 1 at EOF. */
+static int drain(struct slot *sl)
+{
+	for (;;) {
+		if (sl->len == sizeof(sl->buf))
+			sl->len = 0; /* a runaway line: drop it */
+		ssize_t n = read(sl->fd, sl->buf + sl->len, sizeof(sl->buf) - sl->len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 1;
+		sl->len += (size_t)n;
+		parse_lines(sl);
+		return 0;
+	}
+}
+
+static void finish_cell(struct runner_state *rs, struct slot *sl)
+{
+	int wstatus = 0;
+	while (waitpid(sl->pid, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	close(sl->fd);
+	const struct cell *c = &rs->spec->cells[sl->cell];
+	struct run_summary s = { 0 };
+	char why[700];
+	if (sl->got_result) {
+		s.status = sl->status;
+		s.error = sl->err;
+		s.final_return = sl->final_return;
+		s.auc = sl->auc;
+		s.total_steps = sl->total_steps;
+		s.episodes = sl->episodes;
+		s.wall_seconds = sl->wall;
+		s.content_hash = strcmp(sl->hash, "-") ? sl->hash : NULL;
+	} else {
+		if (WIFSIGNALED(wstatus))
+			snprintf(why, sizeof(why), "worker killed by signal %d (%s)", WTERMSIG(wstatus),
+				 strsignal(WTERMSIG(wstatus)));
+		else
+			snprintf(why, sizeof(why), "worker exited with status %d without a result",
+				 WEXITSTATUS(wstatus));
+		s.status = "error";
+		s.error = why;
+		s.final_return = s.auc = NAN;
+		unlink(sl->tmp);
+	}
+	if (rundb_finish(rs->db, sl->row_id, &s))
+		s.status = "error";
+	rs->steps_done += sl->got_result ? sl->total_steps : sl->steps;
+	if (c->budget.steps)
+		rs->budget_left -= c->budget.steps;
+	if (!strcmp(s.status, "complete")) {
+		rs->done++;
+		if (!rs->tty)
+			log_line(rs, "[%d/%d] %s: complete in %.2fs, final return %.4g",
+				 rs->done + rs->failed, rs->total_to_run, c->cell_id, sl->wall, sl->final_return);
+	} else {
+		rs->failed++;
+		log_line(rs, "[%d/%d] %s: %s: %s", rs->done + rs->failed, rs->total_to_run, c->cell_id,
+			 s.status, s.error && *s.error ? s.error : "no message");
+	}
+	free(sl->path);
+	free(sl->tmp);
+	memset(sl, 0, sizeof(*sl));
+}
+
+static void stop_children(struct runner_state *rs)
+{
+	for (int i = 0; i < rs->jobs; i++)
+		if (rs->slots[i].pid > 0)
+			kill(rs->slots[i].pid, SIGTERM);
+	for (int i = 0; i < rs->jobs; i++) {
+		struct slot *sl = &rs->slots[i];
+		if (sl->pid <= 0)
+			continue;
+		while (waitpid(sl->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		close(sl->fd);
+		unlink(sl->tmp);
+		rundb_abandon(rs->db, sl->row_id, "interrupted");
+		free(sl->path);
+		free(sl->tmp);
+		memset(sl, 0, sizeof(*sl));
+	}
+}
+
+/* Removes temporary files left by harness processes that are gone. */
+static void remove_stale_tmp(const char *root, const char *experiment)
+{
+	char *dir = xstrfmt("%s/%s/runs", root, experiment);
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			int pid;
+			if (sscanf(de->d_name, ".tmp-%d-", &pid) != 1)
+				continue;
+			if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+				continue;
+			char *p = xstrfmt("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dir);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "harness: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see 'harness run --help')\n");
+	return 2;
+}
+
+static void run_help(void)
+{
+	printf("usage: harness run SPEC [-j N] [--results DIR] [--force] [--retry-failed]\n"
+	       "                        [--list] [--no-plot] [--quiet]\n\n"
+	       "Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
+	       "algorithm configurations x seeds, each cell in its own process. Cells already\n"
+	       "complete with the same configuration and code version are skipped, so re-running\n"
+	       "the command resumes an interrupted experiment. Ends by drawing the figures.\n\n"
+	       "options:\n"
+	       "  -j, --jobs N      cells run at once (default: the number of cores)\n"
+	       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n"
+	       "  --force           re-run complete cells too\n"
+	       "  --retry-failed    re-run cells whose run failed (e.g. diverged)\n"
+	       "  --list            print the matrix (cell ids, config hashes, seeds) and exit\n"
+	       "  --no-plot         do not draw figures at the end\n"
+	       "  --quiet           no progress display or log lines\n\n"
+	       "exit status: 0 all cells complete, 1 some cell failed, 2 bad input or error,\n"
+	       "130 interrupted (run the same command again to resume)\n\n"
+	       "example:\n  harness run experiments/quickstart.cfg -j 2\n");
+}
+
+static void list_matrix(const struct spec *s)
+{
+	printf("# %s: %d cells = %d environments x %d configurations x %d seeds\n", s->name, s->ncells,
+	       s->nenvs, s->nconfigs, s->nseeds);
+	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\n");
+	for (int i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
+		printf("%s\t%.16s\t%llu\t%llu\t%llu\n", c->cell_id, c->config_hash,
+		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
+		       (unsigned long long)c->eval_seed);
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		run_help();
+		return 0;
+	}
+	const char *spec_path = NULL, *results_opt = NULL;
+	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a number", a);
+			if (parse_ll(argv[++i], &jobs) || jobs < 1 || jobs > 1024)
+				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
+		} else if (!strncmp(a, "-j", 2) && a[2]) {
+			if (parse_ll(a + 2, &jobs) || jobs < 1 || jobs > 1024)
+				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
+		} else if (!strcmp(a, "--results")) {
+			if (i + 1 >= argc)
+				return usage_error("%s needs a directory", a);
+			results_opt = argv[++i];
+		} else if (!strcmp(a, "--force")) {
+			force = 1;
+		} else if (!strcmp(a, "--retry-failed")) {
+			retry = 1;
+		} else if (!strcmp(a, "--list")) {
+			list = 1;
+		} else if (!strcmp(a, "--no-plot")) {
+			no_plot = 1;
+		} else if (!strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (a[0] == '-') {
+			return usage_error("unknown option '%s'", a);
+		} else if (spec_path) {
+			return usage_error("unexpected argument '%s'", a);
+		} else {
+			spec_path = a;
+		}
+	}
+	if (!spec_path)
+		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+	if (jobs < 1)
+		jobs = 1;
+
+	struct spec spec;
+	if (spec_load(&spec, spec_path))
+		return 2;
+	if (list) {
+		list_matrix(&spec);
+		spec_release(&spec);
+		return 0;
+	}
+	struct runner_state rs = { 0 };
+	rs.spec = &spec;
+	rs.root = results_root(results_opt);
+	rs.jobs = (int)jobs;
+	rs.force = force;
+	rs.retry_failed = retry;
+	rs.quiet = quiet;
+	rs.tty = isatty(STDERR_FILENO);
+	provenance_get(&rs.prov);
+	int rc = 2;
+	char *dbpath = NULL;
+	int *queue = NULL, *busy = NULL;
+
+	if (results_prepare(rs.root, spec.name))
+		goto out;
+	dbpath = results_db_path(rs.root);
+	if (rundb_open(&rs.db, dbpath))
+		goto out;
+
+	/* plan: verify complete runs' files before anything is written */
+	queue = xcalloc((size_t)spec.ncells, sizeof(int));
+	busy = xcalloc((size_t)spec.ncells, sizeof(int));
+	int nq = 0, nb = 0;
+	rs.budget_known = 1;
+	for (int i = 0; i < spec.ncells; i++) {
+		struct run_row row;
+		int found = rundb_find(rs.db, spec.name, &spec.cells[i], rs.prov.source_hash, &row);
+		if (found < 0)
+			goto out;
+		int done = found && (!strcmp(row.status, "complete") ||
+				     (!strcmp(row.status, "failed") && !retry));
+		if (done && !force && !strcmp(row.status, "complete")) {
+			char h[65];
+			if (h5_content_hash(row.h5_path, h) || strcmp(h, row.content_hash)) {
+				if (!h[0] || strcmp(h, row.content_hash))
+					error("run file '%s' of cell '%s' does not match its recorded results hash "
+					      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
+					      spec.cells[i].cell_id);
+				goto out;
+			}
+		}
+		if (done && !force) {
+			rs.skipped++;
+			continue;
+		}
+		queue[nq++] = i;
+		if (spec.cells[i].budget.steps)
+			rs.budget_left += spec.cells[i].budget.steps;
+		else
+			rs.budget_known = 0;
+	}
+	if (rundb_put_experiment(rs.db, &spec))
+		goto out;
+	remove_stale_tmp(rs.root, spec.name);
+	rs.total_to_run = nq;
+	if (!quiet)
+		fprintf(stderr, "harness: %s: %d cells (%d envs x %d configs x %d seeds), %d to run, %d already done, -j %d\n",
+			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped, rs.jobs);
+
+	struct sigaction sa = { 0 }, old_int, old_term;
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rs.slots = xcalloc((size_t)rs.jobs, sizeof(*rs.slots));
+	rs.t0 = now_seconds();
+	struct pollfd *pfd = xcalloc((size_t)rs.jobs, sizeof(*pfd));
+	int qi = 0, setup_error = 0;
+	for (;;) {
+		if (stop_signal)
+			break;
+		/* fill free slots */
+		for (int i = 0; i < rs.jobs && qi < nq && !setup_error; i++) {
+			if (rs.slots[i].pid > 0)
+				continue;
+			int r;
+			while (qi < nq && (r = start_cell(&rs, &rs.slots[i], queue[qi])) != CLAIM_OK) {
+				if (r == CLAIM_DONE) {
+					rs.skipped++;
+					rs.total_to_run--;
+				} else if (r == CLAIM_BUSY) {
+					busy[nb++] = queue[qi];
+				} else {
+					setup_error = 1;
+					break;
+				}
+				qi++;
+			}
+			if (qi < nq && !setup_error)
+				qi++;
+		}
+		int running = 0;
+		for (int i = 0; i < rs.jobs; i++)
+			running += rs.slots[i].pid > 0;
+		if (!running) {
+			if (setup_error)
+				break;
+			if (qi < nq)
+				continue;
+			if (!nb)
+				break;
+			/* cells another process is running: wait for them, then claim what is left */
+			if (!rs.busy_waiting && !quiet)
+				log_line(&rs, "waiting for %d cells another harness process is running", nb);
+			rs.busy_waiting = 1;
+			usleep(300000);
+			memcpy(queue, busy, (size_t)nb * sizeof(int));
+			nq = nb;
+			qi = 0;
+			nb = 0;
+			continue;
+		}
+		int n = 0;
+		int idx[1024];
+		for (int i = 0; i < rs.jobs; i++) {
+			if (rs.slots[i].pid <= 0)
+				continue;
+			pfd[n].fd = rs.slots[i].fd;
+			pfd[n].events = POLLIN;
+			idx[n++] = i;
+		}
+		int pr = poll(pfd, (nfds_t)n, 200);
+		if (pr < 0 && errno != EINTR) {
+			error("poll failed: %s", strerror(errno));
+			break;
+		}
+		for (int k = 0; pr > 0 && k < n; k++) {
+			if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			struct slot *sl = &rs.slots[idx[k]];
+			if (drain(sl))
+				finish_cell(&rs, sl);
+		}
+		draw_progress(&rs, 0);
+	}
+	free(pfd);
+	if (stop_signal) {
+		stop_children(&rs);
+		draw_progress(&rs, 1);
+		fprintf(stderr, "harness: interrupted by %s: %d cells complete, %d not finished; run the same command again to resume\n",
+			strsignal(stop_signal), rs.done, rs.total_to_run - rs.done - rs.failed);
+		rc = 130;
+		goto restore;
+	}
+	draw_progress(&rs, 1);
+	if (setup_error) {
+		stop_children(&rs);
+		rc = 2;
+		goto restore;
+	}
+	if (!quiet)
+		fprintf(stderr, "harness: %s: %d complete, %d failed, %d skipped in %.1fs\n", spec.name,
+			rs.done, rs.failed, rs.skipped, now_seconds() - rs.t0);
+	rc = rs.failed ? 1 : 0;
+	if (!no_plot) {
+		char *figdir = NULL;
+		if (plot_experiment(rundb_handle(rs.db), rs.root, spec.name, NULL, &figdir))
+			rc = rc ? rc : 2;
+		else if (!quiet && figdir)
+			fprintf(stderr, "harness: figures in %s/\n", figdir);
+		free(figdir);
+	}
+restore:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+out:
+	free(rs.slots);
+	free(queue);
+	free(busy);
+	free(dbpath);
+	rundb_close(rs.db);
+	spec_release(&spec);
+	return rc;
+}

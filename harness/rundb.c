@@ -1,0 +1,382 @@
+/*
+ * rundb.c - see rundb.h.
+ */
+#include "rundb.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+struct rundb {
+	sqlite3 *db;
+	char *path;
+};
+
+/* Migrations: entry i brings the schema from version i to i+1. */
+static const char *const migrations[] = {
+	"CREATE TABLE experiments ("
+	"  name TEXT PRIMARY KEY,"
+	"  description TEXT NOT NULL,"
+	"  spec_path TEXT NOT NULL,"
+	"  spec_sha256 TEXT NOT NULL,"
+	"  cells INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"
+	"  updated_at TEXT NOT NULL);"
+	"CREATE TABLE runs ("
+	"  id INTEGER PRIMARY KEY,"
+	"  experiment TEXT NOT NULL,"
+	"  cell_id TEXT NOT NULL,"
+	"  cell_index INTEGER NOT NULL,"
+	"  env_id TEXT NOT NULL,"
+	"  env_label TEXT NOT NULL,"
+	"  config_name TEXT NOT NULL,"
+	"  learner TEXT NOT NULL,"
+	"  seed INTEGER NOT NULL,"
+	"  config_hash TEXT NOT NULL,"
+	"  config_json TEXT NOT NULL,"
+	"  env_seed TEXT NOT NULL,"
+	"  learner_seed TEXT NOT NULL,"
+	"  eval_seed TEXT NOT NULL,"
+	"  git_commit TEXT NOT NULL,"
+	"  git_dirty INTEGER NOT NULL,"
+	"  source_hash TEXT NOT NULL,"
+	"  compiler TEXT NOT NULL,"
+	"  cflags TEXT NOT NULL,"
+	"  blas TEXT NOT NULL,"
+	"  blas_core TEXT NOT NULL,"
+	"  cpu_model TEXT NOT NULL,"
+	"  host TEXT NOT NULL,"
+	"  pid INTEGER,"
+	"  started_at TEXT,"
+	"  finished_at TEXT,"
+	"  wall_seconds REAL,"
+	"  status TEXT NOT NULL CHECK (status IN ('running','complete','failed','error')),"
+	"  error TEXT,"
+	"  final_return REAL,"
+	"  auc REAL,"
+	"  total_steps INTEGER,"
+	"  episodes INTEGER,"
+	"  h5_path TEXT NOT NULL,"
+	"  content_hash TEXT,"
+	"  UNIQUE (experiment, cell_id, config_hash, source_hash));"
+	"CREATE INDEX runs_by_experiment ON runs (experiment, status);",
+};
+
+static int db_error(struct rundb *db, const char *what)
+{
+	return error("database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
+}
+
+static int exec(struct rundb *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		int r = error("database '%s': %s", db->path, msg ? msg : "error");
+		sqlite3_free(msg);
+		return r;
+	}
+	return 0;
+}
+
+static sqlite3_stmt *prepare(struct rundb *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		db_error(db, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+static int migrate(struct rundb *db)
+{
+	if (exec(db, "BEGIN IMMEDIATE"))
+		return -1;
+	sqlite3_stmt *st = prepare(db, "PRAGMA user_version");
+	int version = 0;
+	if (!st)
+		goto fail;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > (int)ARRAY_SIZE(migrations)) {
+		error("database '%s' has schema version %d, newer than this harness (%d)", db->path,
+		      version, (int)ARRAY_SIZE(migrations));
+		goto fail;
+	}
+	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
+		if (exec(db, migrations[v]))
+			goto fail;
+		char sql[64];
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		if (exec(db, sql))
+			goto fail;
+	}
+	return exec(db, "COMMIT");
+fail:
+	exec(db, "ROLLBACK");
+	return -1;
+}
+
+int rundb_open(struct rundb **out, const char *path)
+{
+	struct rundb *db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		error("cannot open database '%s': %s", path, db->db ? sqlite3_errmsg(db->db) : "out of memory");
+		rundb_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db->db, 120000);
+	sqlite3_stmt *st = prepare(db, "PRAGMA journal_mode=WAL");
+	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+		if (st)
+			db_error(db, "cannot switch to WAL mode");
+		sqlite3_finalize(st);
+		rundb_close(db);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	if (exec(db, "PRAGMA synchronous=FULL") || exec(db, "PRAGMA foreign_keys=ON") || migrate(db)) {
+		rundb_close(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+void rundb_close(struct rundb *db)
+{
+	if (!db)
+		return;
+	sqlite3_close(db->db);
+	free(db->path);
+	free(db);
+}
+
+struct sqlite3 *rundb_handle(struct rundb *db)
+{
+	return db->db;
+}
+
+int rundb_put_experiment(struct rundb *db, const struct spec *s)
+{
+	char now[32];
+	iso_time_now(now);
+	sqlite3_stmt *st = prepare(db,
+		"INSERT INTO experiments (name, description, spec_path, spec_sha256, cells, created_at, updated_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+		" ON CONFLICT(name) DO UPDATE SET description = ?2, spec_path = ?3, spec_sha256 = ?4,"
+		" cells = ?5, updated_at = ?6");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, s->description, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, s->path, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, s->spec_sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, s->ncells);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot record the experiment");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void copy_col(sqlite3_stmt *st, int i, char *dst, size_t n)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+static int find_locked(struct rundb *db, const char *experiment, const struct cell *c,
+		       const char *source_hash, struct run_row *row)
+{
+	sqlite3_stmt *st = prepare(db,
+		"SELECT id, status, pid, host, h5_path, content_hash, error, final_return, auc,"
+		" total_steps, episodes, wall_seconds FROM runs"
+		" WHERE experiment = ?1 AND cell_id = ?2 AND config_hash = ?3 AND source_hash = ?4");
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, c->cell_id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, c->config_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, source_hash, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(row, 0, sizeof(*row));
+		row->id = sqlite3_column_int64(st, 0);
+		copy_col(st, 1, row->status, sizeof(row->status));
+		row->pid = sqlite3_column_int64(st, 2);
+		copy_col(st, 3, row->host, sizeof(row->host));
+		copy_col(st, 4, row->h5_path, sizeof(row->h5_path));
+		copy_col(st, 5, row->content_hash, sizeof(row->content_hash));
+		copy_col(st, 6, row->error, sizeof(row->error));
+		row->final_return = sqlite3_column_double(st, 7);
+		row->auc = sqlite3_column_double(st, 8);
+		row->total_steps = sqlite3_column_int64(st, 9);
+		row->episodes = sqlite3_column_int64(st, 10);
+		row->wall_seconds = sqlite3_column_double(st, 11);
+		rc = 1;
+	} else if (rc == SQLITE_DONE) {
+		rc = 0;
+	} else {
+		rc = db_error(db, "cannot read runs");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
+	       const char *source_hash, struct run_row *row)
+{
+	return find_locked(db, experiment, c, source_hash, row);
+}
+
+static int pid_alive(long long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static char *u64str(uint64_t v)
+{
+	return xstrfmt("%llu", (unsigned long long)v);
+}
+
+enum claim_result rundb_claim(struct rundb *db, const char *experiment, const struct cell *c,
+			      const struct provenance *p, const char *h5_path, int force,
+			      int retry_failed, long long *row_id)
+{
+	if (exec(db, "BEGIN IMMEDIATE"))
+		return CLAIM_ERROR;
+	struct run_row row;
+	int found = find_locked(db, experiment, c, p->source_hash, &row);
+	if (found < 0)
+		goto fail;
+	char now[32];
+	iso_time_now(now);
+	sqlite3_stmt *st;
+	if (found) {
+		*row_id = row.id;
+		int done = !strcmp(row.status, "complete") || (!strcmp(row.status, "failed") && !retry_failed);
+		if (done && !force) {
+			exec(db, "COMMIT");
+			return CLAIM_DONE;
+		}
+		if (!strcmp(row.status, "running") && !strcmp(row.host, p->host) &&
+		    row.pid != (long long)getpid() && pid_alive(row.pid)) {
+			exec(db, "COMMIT");
+			return CLAIM_BUSY;
+		}
+		st = prepare(db, "UPDATE runs SET status = 'running', pid = ?2, host = ?3, started_at = ?4,"
+				 " finished_at = NULL, wall_seconds = NULL, error = NULL, final_return = NULL,"
+				 " auc = NULL, total_steps = NULL, episodes = NULL, content_hash = NULL,"
+				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7 WHERE id = ?1");
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, row.id);
+		sqlite3_bind_int64(st, 2, (long long)getpid());
+		sqlite3_bind_text(st, 3, p->host, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, h5_path, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, p->git_commit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 7, p->git_dirty);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE) {
+			db_error(db, "cannot claim a run");
+			goto fail;
+		}
+	} else {
+		st = prepare(db,
+			"INSERT INTO runs (experiment, cell_id, cell_index, env_id, env_label, config_name,"
+			" learner, seed, config_hash, config_json, env_seed, learner_seed, eval_seed,"
+			" git_commit, git_dirty, source_hash, compiler, cflags, blas, blas_core, cpu_model,"
+			" host, pid, started_at, status, h5_path)"
+			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25)");
+		if (!st)
+			goto fail;
+		char *s1 = u64str(c->env_seed), *s2 = u64str(c->learner_seed), *s3 = u64str(c->eval_seed);
+		sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, c->cell_id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 3, c->index);
+		sqlite3_bind_text(st, 4, c->env->id, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, c->env_label, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 6, c->config_name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 7, c->learner->name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 8, c->seed);
+		sqlite3_bind_text(st, 9, c->config_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, c->config_json, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 11, s1, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 12, s2, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 13, s3, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 14, p->git_commit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 15, p->git_dirty);
+		sqlite3_bind_text(st, 16, p->source_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 17, p->compiler, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 18, p->cflags, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 19, p->blas, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 20, p->blas_core, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 21, p->cpu_model, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 22, p->host, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 23, (long long)getpid());
+		sqlite3_bind_text(st, 24, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 25, h5_path, -1, SQLITE_TRANSIENT);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		free(s1);
+		free(s2);
+		free(s3);
+		if (rc != SQLITE_DONE) {
+			db_error(db, "cannot record a run");
+			goto fail;
+		}
+		*row_id = sqlite3_last_insert_rowid(db->db);
+	}
+	if (exec(db, "COMMIT"))
+		goto fail;
+	return CLAIM_OK;
+fail:
+	exec(db, "ROLLBACK");
+	return CLAIM_ERROR;
+}
+
+int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s)
+{
+	char now[32];
+	iso_time_now(now);
+	sqlite3_stmt *st = prepare(db,
+		"UPDATE runs SET status = ?2, error = ?3, finished_at = ?4, wall_seconds = ?5,"
+		" final_return = ?6, auc = ?7, total_steps = ?8, episodes = ?9, content_hash = ?10"
+		" WHERE id = ?1 AND pid = ?11");
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, row_id);
+	sqlite3_bind_text(st, 2, s->status, -1, SQLITE_TRANSIENT);
+	if (s->error && *s->error)
+		sqlite3_bind_text(st, 3, s->error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 5, s->wall_seconds);
+	if (s->final_return == s->final_return)
+		sqlite3_bind_double(st, 6, s->final_return);
+	if (s->auc == s->auc)
+		sqlite3_bind_double(st, 7, s->auc);
+	sqlite3_bind_int64(st, 8, s->total_steps);
+	sqlite3_bind_int64(st, 9, s->episodes);
+	if (s->content_hash)
+		sqlite3_bind_text(st, 10, s->content_hash, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 11, (long long)getpid());
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot record a run's end");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int rundb_abandon(struct rundb *db, long long row_id, const char *why)
+{
+	struct run_summary s = { .status = "error", .error = why };
+	s.final_return = s.auc = __builtin_nan("");
+	return rundb_finish(db, row_id, &s);
+}

@@ -1,0 +1,48 @@
+/*
+ * runner.h - runs one cell of the matrix in this process: the training loop
+ * (act, step, observe) under the cell's budget, with greedy evaluations on a
+ * separate environment with its own seed stream, collecting per-episode
+ * records and the evaluation curve in memory.
+ *
+ * Determinism: the result depends only on the cell (its config and derived
+ * seeds), never on time, process or scheduling. Timings are recorded apart
+ * (ep_wall, eval_wall) and never feed back into the run.
+ */
+#ifndef RUNNER_H
+#define RUNNER_H
+
+#include "spec.h"
+
+struct run_result {
+	long long n_episodes;
+	double *ep_return;          /* (n_episodes) undiscounted training return */
+	long long *ep_length;       /* (n_episodes) */
+	long long *ep_end_step;     /* (n_episodes) env steps done when the episode ended */
+	unsigned char *ep_terminated; /* (n_episodes) 1 terminated, 0 truncated */
+	double *ep_wall;            /* (n_episodes) seconds the episode took */
+	long long n_evals;
+	int eval_episodes;
+	long long *eval_step;       /* (n_evals) env steps done at the evaluation */
+	double *eval_returns;       /* (n_evals, eval_episodes) greedy returns */
+	long long *eval_lengths;    /* (n_evals, eval_episodes) */
+	double *eval_wall;          /* (n_evals) seconds the evaluation took */
+	long long total_steps;
+	double wall_seconds;
+	int failed;                 /* a learner error ended the run */
+	char error[512];
+	long long cap_ep, cap_ev;
+};
+
+/* Called now and then with the env steps done so far. */
+typedef void (*progress_fn)(void *ctx, long long steps);
+
+/* 0 on a finished run (r->failed may be set by a learner error); -1 on setup error. */
+int runner_run(const struct cell *c, struct run_result *r, progress_fn progress, void *ctx);
+void run_result_release(struct run_result *r);
+
+/* Summary metrics: mean return of the last evaluation (or of the last 10 training episodes). */
+double run_final_return(const struct run_result *r);
+/* Mean over evaluations of the mean evaluation return (NaN without evaluations). */
+double run_auc(const struct run_result *r);
+
+#endif
