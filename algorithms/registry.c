@@ -9,6 +9,14 @@ extern const struct learner_vtable tabular_vtable;
 const struct learner_spec learner_registry[] = {
 	{ "q_learning", &tabular_vtable, "update=q_learning",
 	  "tabular Q-learning, epsilon-greedy (Watkins 1989; Sutton & Barto 6.5)" },
+	{ "sarsa", &tabular_vtable, "update=sarsa",
+	  "tabular SARSA, on-policy TD(0) control (Rummery & Niranjan 1994; Sutton & Barto 6.4)" },
+	{ "expected_sarsa", &tabular_vtable, "update=expected_sarsa",
+	  "tabular Expected SARSA, bootstraps on the epsilon-greedy expectation (Sutton & Barto 6.6)" },
+	{ "nstep_sarsa", &tabular_vtable, "update=sarsa;n=4",
+	  "tabular n-step SARSA, n=4 (Sutton & Barto 7.2)" },
+	{ "nstep_expected_sarsa", &tabular_vtable, "update=expected_sarsa;n=4",
+	  "tabular n-step Expected SARSA, n=4 (Sutton & Barto 7.2)" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));
