@@ -7,13 +7,8 @@
 #include "bench.h"
 
 #define NOT_YET(fn) int fn(int argc, char **argv) { (void)argc; return error("'%s' is not implemented yet", argv[0]) ? 2 : 2; }
-NOT_YET(cmd_list)
-NOT_YET(cmd_show)
-NOT_YET(cmd_export)
-NOT_YET(cmd_plot)
 NOT_YET(cmd_envs)
 NOT_YET(cmd_env)
-NOT_YET(cmd_learners)
 void bench_envs(double s) { (void)s; }
 void bench_tabular(double s) { (void)s; }
 void bench_matrix(double s) { (void)s; }
