@@ -10,5 +10,4 @@
 NOT_YET(cmd_envs)
 NOT_YET(cmd_env)
 void bench_envs(double s) { (void)s; }
-void bench_tabular(double s) { (void)s; }
 void bench_matrix(double s) { (void)s; }
