@@ -75,6 +75,7 @@ $(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(BUILD)/harness/main.o $(BUILD)/harness/provenance.o: $(BUILD)/version.h
+$(BUILD)/algorithms/optim.o: CFLAGS_ALL += -fno-math-errno
 
 $(BUILD)/libharness.a: $(LIB_OBJS)
 	@rm -f $@
@@ -91,12 +92,17 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
 test: $(BIN) $(TEST_BINS)
 	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
 
+# NAME must be a plain experiment name: letters, digits, _ . - (no path characters).
+check-name = @case "$(NAME)" in ""|.*|*[!A-Za-z0-9_.-]*) \
+	echo "make: NAME='$(NAME)' is not an experiment name (letters, digits, _ . -); see experiments/" >&2; exit 2;; esac; \
+	test -f experiments/$(NAME).cfg || { echo "make: no experiment 'experiments/$(NAME).cfg'" >&2; exit 2; }
+
 experiment: $(BIN)
-	@test -n "$(NAME)" || { echo "usage: make experiment NAME=x [JOBS=N]"; exit 2; }
-	$(BIN) run experiments/$(NAME).cfg -j $(JOBS)
+	$(check-name)
+	$(BIN) run experiments/$(NAME).cfg -j $(JOBS) $(if $(FORCE),--force)
 
 figures: $(BIN)
-	@test -n "$(NAME)" || { echo "usage: make figures NAME=x"; exit 2; }
+	$(check-name)
 	$(BIN) plot $(NAME)
 
 bench: $(BIN)

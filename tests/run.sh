@@ -13,7 +13,7 @@ passed=0; failed=0; failures=""
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
 	out=$("$t" 2>&1); rc=$?
-	printf '%s\n' "$out" | grep -E '^\[  (PASSED|FAILED|  OK|ERROR|  SKIPPED) \]|^\[ RUN|^\[==========\]|FAILED|error|Error' | grep -v '^\[ RUN' || true
+	printf '%s\n' "$out" | grep -E '^\[  (PASSED|FAILED|ERROR   |  SKIPPED) \]|^\[==========\] .* run' || true
 	p=$(printf '%s\n' "$out" | grep -cE '^\[       OK \]')
 	f=$(printf '%s\n' "$out" | grep -cE '^\[  FAILED  \] [a-z]|^\[  ERROR   \] [a-z]')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
