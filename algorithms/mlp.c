@@ -1,0 +1,291 @@
+/*
+ * mlp.c - the multilayer perceptron of mlp.h: BLAS kernels (cblas_sgemm,
+ * single precision) with fused elementwise passes, and their plain-C
+ * references.
+ */
+#include "mlp.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/util.h"
+#include "simd.h"
+
+int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out, int dueling,
+	     int max_batch, int trainable)
+{
+	memset(m, 0, sizeof(*m));
+	if (n_in < 1 || n_out < 1 || max_batch < 1)
+		return error("mlp: bad shape (inputs %d, outputs %d, batch %d)", n_in, n_out, max_batch);
+	if (n_hidden < 0 || n_hidden + 1 > MLP_MAX_LAYERS)
+		return error("mlp: %d hidden layers, at most %d", n_hidden, MLP_MAX_LAYERS - 1);
+	m->n_in = n_in;
+	m->n_out = n_out;
+	m->dueling = !!dueling;
+	m->n_layers = n_hidden + 1;
+	m->max_batch = max_batch;
+	size_t off = 0;
+	int in = n_in;
+	for (int l = 0; l < m->n_layers; l++) {
+		int out = l < n_hidden ? hidden[l] : n_out + m->dueling;
+		if (out < 1)
+			return error("mlp: hidden layer %d has %d units", l + 1, out);
+		m->layer[l] = (struct mlp_layer){ .in = in, .out = out, .w = off,
+						  .b = off + (size_t)in * out };
+		off += (size_t)in * out + out;
+		if (out > m->max_width)
+			m->max_width = out;
+		in = out;
+	}
+	m->n_params = off;
+	m->params = xcalloc(off, sizeof(float));
+	if (trainable)
+		m->grads = xcalloc(off, sizeof(float));
+
+	size_t rows = (size_t)max_batch, need = 2 * rows * m->max_width;
+	for (int l = 0; l < m->n_layers; l++)
+		need += rows * m->layer[l].out;
+	if (m->dueling)
+		need += rows * n_out;
+	m->work = xcalloc(need, sizeof(float));
+	float *p = m->work;
+	for (int l = 0; l < m->n_layers; l++) {
+		m->act[l] = p;
+		p += rows * m->layer[l].out;
+	}
+	if (m->dueling) {
+		m->q = p;
+		p += rows * n_out;
+	} else {
+		m->q = m->act[m->n_layers - 1];
+	}
+	m->dz[0] = p;
+	m->dz[1] = p + rows * m->max_width;
+	return 0;
+}
+
+void mlp_release(struct mlp *m)
+{
+	free(m->params);
+	free(m->grads);
+	free(m->work);
+	memset(m, 0, sizeof(*m));
+}
+
+void mlp_init_params(struct mlp *m, struct rng *rng)
+{
+	for (int l = 0; l < m->n_layers; l++) {
+		const struct mlp_layer *L = &m->layer[l];
+		double k = 1.0 / sqrt((double)L->in);
+		float *w = m->params + L->w, *b = m->params + L->b;
+		for (size_t i = 0; i < (size_t)L->in * L->out; i++)
+			w[i] = (float)rng_uniform_range(rng, -k, k);
+		for (int j = 0; j < L->out; j++)
+			b[j] = (float)rng_uniform_range(rng, -k, k);
+	}
+}
+
+void mlp_zero_grad(struct mlp *m)
+{
+	if (m->grads)
+		memset(m->grads, 0, m->n_params * sizeof(float));
+}
+
+double mlp_macs_per_row(const struct mlp *m)
+{
+	double s = 0;
+	for (int l = 0; l < m->n_layers; l++)
+		s += (double)m->layer[l].in * m->layer[l].out;
+	return s;
+}
+
+double mlp_backward_macs_per_row(const struct mlp *m)
+{
+	double s = mlp_macs_per_row(m);
+	for (int l = 1; l < m->n_layers; l++)
+		s += (double)m->layer[l].in * m->layer[l].out;
+	return s;
+}
+
+/* ---- elementwise passes (vectorised, see simd.h) ---- */
+
+/* z (B, out) += b on every row, then ReLU when relu. */
+HOT_LOOP static void add_bias_rows(float *restrict z, const float *restrict b, int B, int out,
+				   int relu)
+{
+	for (int r = 0; r < B; r++) {
+		float *restrict zr = z + (size_t)r * out;
+		if (relu) {
+			for (int j = 0; j < out; j++) {
+				float v = zr[j] + b[j];
+				zr[j] = v > 0.0f ? v : 0.0f;
+			}
+		} else {
+			for (int j = 0; j < out; j++)
+				zr[j] = zr[j] + b[j];
+		}
+	}
+}
+
+/* db (out) = column sums of dz (B, out), rows added in order. */
+HOT_LOOP static void column_sums(const float *restrict dz, float *restrict db, int B, int out)
+{
+	for (int j = 0; j < out; j++)
+		db[j] = 0.0f;
+	for (int r = 0; r < B; r++) {
+		const float *restrict d = dz + (size_t)r * out;
+		for (int j = 0; j < out; j++)
+			db[j] = db[j] + d[j];
+	}
+}
+
+/* dx = x > 0 ? dx : 0, elementwise over n. */
+HOT_LOOP static void relu_mask(float *restrict dx, const float *restrict x, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		dx[i] = x[i] > 0.0f ? dx[i] : 0.0f;
+}
+
+/* ---- kernels ---- */
+
+void linear_forward(const float *x, const float *w, const float *b, float *z, int B, int in,
+		    int out, int relu)
+{
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, out, in, 1.0f, x, in, w, out,
+		    0.0f, z, out);
+	add_bias_rows(z, b, B, out, relu);
+}
+
+void linear_forward_naive(const float *x, const float *w, const float *b, float *z, int B, int in,
+			  int out, int relu)
+{
+	for (int r = 0; r < B; r++)
+		for (int j = 0; j < out; j++) {
+			float s = 0.0f;
+			for (int k = 0; k < in; k++)
+				s += x[(size_t)r * in + k] * w[(size_t)k * out + j];
+			s += b[j];
+			z[(size_t)r * out + j] = relu && !(s > 0.0f) ? 0.0f : s;
+		}
+}
+
+void linear_backward(const float *x, const float *dz, const float *w, float *dw, float *db,
+		     float *dx, int B, int in, int out)
+{
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, in, out, B, 1.0f, x, in, dz, out, 0.0f,
+		    dw, out);
+	column_sums(dz, db, B, out);
+	if (dx) {
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, in, out, 1.0f, dz, out, w, out,
+			    0.0f, dx, in);
+		relu_mask(dx, x, (size_t)B * in);
+	}
+}
+
+void linear_backward_naive(const float *x, const float *dz, const float *w, float *dw, float *db,
+			   float *dx, int B, int in, int out)
+{
+	for (int k = 0; k < in; k++)
+		for (int j = 0; j < out; j++) {
+			float s = 0.0f;
+			for (int r = 0; r < B; r++)
+				s += x[(size_t)r * in + k] * dz[(size_t)r * out + j];
+			dw[(size_t)k * out + j] = s;
+		}
+	for (int j = 0; j < out; j++) {
+		float s = 0.0f;
+		for (int r = 0; r < B; r++)
+			s += dz[(size_t)r * out + j];
+		db[j] = s;
+	}
+	if (!dx)
+		return;
+	for (int r = 0; r < B; r++)
+		for (int k = 0; k < in; k++) {
+			float s = 0.0f;
+			for (int j = 0; j < out; j++)
+				s += dz[(size_t)r * out + j] * w[(size_t)k * out + j];
+			dx[(size_t)r * in + k] = x[(size_t)r * in + k] > 0.0f ? s : 0.0f;
+		}
+}
+
+void dueling_forward(const float *raw, float *q, int B, int n)
+{
+	for (int r = 0; r < B; r++) {
+		const float *v = raw + (size_t)r * (n + 1), *a = v + 1;
+		float s = 0.0f;
+		for (int j = 0; j < n; j++)
+			s += a[j];
+		float mean = s / (float)n;
+		for (int j = 0; j < n; j++)
+			q[(size_t)r * n + j] = v[0] + a[j] - mean;
+	}
+}
+
+void dueling_backward(const float *dq, float *draw, int B, int n)
+{
+	for (int r = 0; r < B; r++) {
+		const float *d = dq + (size_t)r * n;
+		float *o = draw + (size_t)r * (n + 1);
+		float s = 0.0f;
+		for (int j = 0; j < n; j++)
+			s += d[j];
+		float mean = s / (float)n;
+		o[0] = s;
+		for (int j = 0; j < n; j++)
+			o[j + 1] = d[j] - mean;
+	}
+}
+
+/* ---- the network ---- */
+
+const float *mlp_forward(struct mlp *m, const float *x, int B)
+{
+	if (B < 1 || B > m->max_batch)
+		BUG("mlp_forward: batch %d outside 1..%d", B, m->max_batch);
+	const float *in = x;
+	for (int l = 0; l < m->n_layers; l++) {
+		const struct mlp_layer *L = &m->layer[l];
+		int relu = l < m->n_layers - 1;
+		if (m->naive)
+			linear_forward_naive(in, m->params + L->w, m->params + L->b, m->act[l], B, L->in,
+					     L->out, relu);
+		else
+			linear_forward(in, m->params + L->w, m->params + L->b, m->act[l], B, L->in,
+				       L->out, relu);
+		in = m->act[l];
+	}
+	if (m->dueling)
+		dueling_forward(m->act[m->n_layers - 1], m->q, B, m->n_out);
+	return m->q;
+}
+
+void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
+{
+	if (!m->grads)
+		BUG("mlp_backward on a network without gradients");
+	if (B < 1 || B > m->max_batch)
+		BUG("mlp_backward: batch %d outside 1..%d", B, m->max_batch);
+	const float *dz = dq;
+	int cur = 0;
+	if (m->dueling) {
+		dueling_backward(dq, m->dz[cur], B, m->n_out);
+		dz = m->dz[cur];
+		cur ^= 1;
+	}
+	for (int l = m->n_layers - 1; l >= 0; l--) {
+		const struct mlp_layer *L = &m->layer[l];
+		const float *in = l > 0 ? m->act[l - 1] : x;
+		float *dx = l > 0 ? m->dz[cur] : NULL;
+		if (m->naive)
+			linear_backward_naive(in, dz, m->params + L->w, m->grads + L->w,
+					      m->grads + L->b, dx, B, L->in, L->out);
+		else
+			linear_backward(in, dz, m->params + L->w, m->grads + L->w, m->grads + L->b, dx,
+					B, L->in, L->out);
+		dz = dx;
+		cur ^= 1;
+	}
+}

@@ -1,0 +1,95 @@
+/*
+ * mlp.h - a multilayer perceptron for value functions: hidden layers with
+ * ReLU, a linear output, optionally a dueling head; forward and backward on
+ * batches of rows (float32) with cblas_sgemm.
+ *
+ * Layout (row-major everywhere): an input batch x is (B, n_in); layer l maps
+ * (B, in) -> (B, out) as z = x W + b with W stored (in, out) -- the transpose
+ * of torch.nn.Linear.weight -- so that the forward product is a plain NN
+ * sgemm. Parameters live in one block `params` and gradients in one block
+ * `grads` of the same layout (layer by layer: W then b), pointed into by the
+ * offsets of struct mlp_layer: zero-grad is a memset, a target-network sync
+ * one memcpy, the optimiser one loop.
+ *
+ * Dueling head (Wang et al. 2016): the last layer has n_out + 1 units
+ * [V, A_0 .. A_{n-1}] and Q_j = V + A_j - mean_k A_k.
+ *
+ * Contract: mlp_forward keeps every activation of the rows it computed, and
+ * mlp_backward(x, dq, B) differentiates the first B of those rows (so a
+ * forward on [obs; next_obs] followed by a backward on obs is valid).
+ * Backward overwrites `grads` (it never accumulates). Every BLAS kernel has a
+ * plain-C reference (linear_*_naive); `naive = 1` routes the whole network
+ * through them (the tests compare both).
+ */
+#ifndef MLP_H
+#define MLP_H
+
+#include <stddef.h>
+#include "../harness/rng.h"
+
+#define MLP_MAX_LAYERS 9 /* linear layers: up to 8 hidden + the output */
+
+struct mlp_layer {
+	int in, out;
+	size_t w, b; /* offsets of W (in, out) and b (out) in the parameter block */
+};
+
+struct mlp {
+	int n_in, n_out;  /* inputs; Q outputs (actions) */
+	int dueling;      /* the last layer has n_out + 1 units [V, A] */
+	int n_layers;     /* linear layers (hidden + output) */
+	int max_batch;    /* rows the workspace holds */
+	int max_width;
+	struct mlp_layer layer[MLP_MAX_LAYERS];
+	size_t n_params;
+	float *params;    /* (n_params) */
+	float *grads;     /* (n_params), NULL for a network that is never trained */
+	float *act[MLP_MAX_LAYERS]; /* (max_batch, layer[l].out): ReLU outputs; last: raw head */
+	float *q;         /* (max_batch, n_out): act[last] unless dueling */
+	float *dz[2];     /* (max_batch, max_width) backward ping-pong */
+	int naive;        /* 1: plain-C kernels instead of BLAS (reference) */
+	float *work;      /* the one workspace allocation */
+};
+
+/*
+ * hidden: n_hidden sizes (0..8). trainable: also allocate grads.
+ * Returns -1 (through error()) for impossible shapes.
+ */
+int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out, int dueling,
+	     int max_batch, int trainable);
+void mlp_release(struct mlp *m);
+
+/* PyTorch's nn.Linear default: W and b ~ U(-1/sqrt(in), 1/sqrt(in)), drawn in block order. */
+void mlp_init_params(struct mlp *m, struct rng *rng);
+
+/* Q-values (B, n_out) of x (B, n_in), B <= max_batch; the pointer is m->q. */
+const float *mlp_forward(struct mlp *m, const float *x, int B);
+/* grads = d(sum_ij dq_ij * Q_ij)/d params for the first B rows of the last forward on x. */
+void mlp_backward(struct mlp *m, const float *x, const float *dq, int B);
+void mlp_zero_grad(struct mlp *m);
+
+/* Multiply-adds of one forward row: sum over layers of in * out. */
+double mlp_macs_per_row(const struct mlp *m);
+/* Backward multiply-adds of one row: dW for every layer, dX for all but the first. */
+double mlp_backward_macs_per_row(const struct mlp *m);
+
+/*
+ * Kernels, BLAS and plain-C reference. x (B, in), w (in, out), b (out),
+ * z (B, out). linear_forward: z = x w + b, then ReLU if relu.
+ * linear_backward: dw = x^T dz, db = column sums of dz and, when dx is not
+ * NULL, dx = (dz w^T) masked by x > 0 (x being the previous layer's ReLU
+ * output, x > 0 is exactly ReLU's derivative).
+ */
+void linear_forward(const float *x, const float *w, const float *b, float *z, int B, int in,
+		    int out, int relu);
+void linear_forward_naive(const float *x, const float *w, const float *b, float *z, int B, int in,
+			  int out, int relu);
+void linear_backward(const float *x, const float *dz, const float *w, float *dw, float *db,
+		     float *dx, int B, int in, int out);
+void linear_backward_naive(const float *x, const float *dz, const float *w, float *dw, float *db,
+			   float *dx, int B, int in, int out);
+/* raw (B, n+1) = [V, A] -> q (B, n); and dq (B, n) -> draw (B, n+1). */
+void dueling_forward(const float *raw, float *q, int B, int n);
+void dueling_backward(const float *dq, float *draw, int B, int n);
+
+#endif
