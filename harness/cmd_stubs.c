@@ -10,4 +10,3 @@
 NOT_YET(cmd_envs)
 NOT_YET(cmd_env)
 void bench_envs(double s) { (void)s; }
-void bench_matrix(double s) { (void)s; }
