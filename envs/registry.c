@@ -8,12 +8,36 @@
 #include <math.h>
 
 extern const struct env_vtable frozenlake_vtable;
+extern const struct env_vtable cartpole_vtable;
+extern const struct env_vtable mountaincar_vtable;
+extern const struct env_vtable acrobot_vtable;
+extern const struct env_vtable cliffwalking_vtable;
+extern const struct env_vtable taxi_vtable;
+extern const struct env_vtable taxi_v3_vtable;
 
 const struct env_spec env_registry[] = {
 	{ "FrozenLake-v1", &frozenlake_vtable, NULL, 100, 0.70,
 	  "frozen lake grid, reach G without falling into a hole H" },
 	{ "FrozenLake8x8-v1", &frozenlake_vtable, "map_name=8x8", 200, 0.85,
 	  "FrozenLake-v1 on the 8x8 map with a 200-step limit" },
+	{ "CartPole-v1", &cartpole_vtable, NULL, 500, 475.0,
+	  "balance a pole on a cart by pushing it left or right" },
+	{ "CartPole-v0", &cartpole_vtable, NULL, 200, 195.0,
+	  "CartPole-v1 with a 200-step limit" },
+	{ "MountainCar-v0", &mountaincar_vtable, NULL, 200, -110.0,
+	  "drive an underpowered car up a hill by building momentum" },
+	{ "Acrobot-v1", &acrobot_vtable, NULL, 500, -100.0,
+	  "swing the tip of a two-link pendulum above a height by torquing the middle joint" },
+	{ "CliffWalking-v1", &cliffwalking_vtable, NULL, 0, NAN,
+	  "4x12 grid, walk from start to goal along a cliff (-100, back to start)" },
+	{ "CliffWalking-v0", &cliffwalking_vtable, NULL, 0, NAN,
+	  "Gymnasium 1.1's name of CliffWalking-v1 (same dynamics)" },
+	{ "CliffWalkingSlippery-v1", &cliffwalking_vtable, "is_slippery=true", 0, NAN,
+	  "CliffWalking-v1 with slippery moves" },
+	{ "Taxi-v4", &taxi_vtable, NULL, 200, 8.0,
+	  "5x5 grid, pick up a passenger and drop them at their destination" },
+	{ "Taxi-v3", &taxi_v3_vtable, NULL, 200, 8.0,
+	  "Gymnasium 1.1's name of Taxi-v4 (same default dynamics, no options)" },
 };
 
 const int env_registry_len = (int)(sizeof(env_registry) / sizeof(env_registry[0]));

@@ -29,4 +29,7 @@ int tm_step(const struct tabular_model *m, int s, int a, struct rng *rng, double
 	    int *terminated);
 int tm_reset(const struct tabular_model *m, struct rng *rng);
 
+/* Taxi: Gymnasium's action mask of state s (S, N, E, W, pickup, dropoff), in taxi.c. */
+void taxi_action_mask(int s, unsigned char mask[6]);
+
 #endif
