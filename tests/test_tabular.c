@@ -589,6 +589,40 @@ static void test_tabular__frozenlake_q_learning_optimal(void **state)
 	env_free(e);
 }
 
+/*
+ * Every rule with decaying exploration reaches the optimal return on Taxi-v3
+ * (expected return within the 200-step limit, from the start distribution).
+ */
+static void test_tabular__taxi_optimal(void **state)
+{
+	(void)state;
+	const char *presets[] = { "q_learning", "sarsa", "expected_sarsa", "nstep_sarsa",
+				  "nstep_expected_sarsa" };
+	struct env *e;
+	assert_int_equal(env_make(&e, "Taxi-v3", NULL), 0);
+	assert_int_equal(e->info.obs_n, 500);
+	struct tabular_model m;
+	assert_int_equal(env_model(e, &m), 0);
+	double best = horizon_value(&m, NULL, 200);
+	int pi[500];
+	for (int p = 0; p < 5; p++) {
+		void *l = make(presets[p], "gamma=0.99;learning_rate=0.1;epsilon=1;epsilon_min=0.05;"
+			       "epsilon_schedule=linear;epsilon_decay_steps=200000", 500, 6, 1);
+		greedy_policy(l, 500, 6, pi);
+		double before = horizon_value(&m, pi, 200);
+		train(l, e, 10000, 1);
+		greedy_policy(l, 500, 6, pi);
+		double got = horizon_value(&m, pi, 200);
+		print_message("Taxi-v3 %s: return %.4f (untrained %.4f), optimal %.4f\n", presets[p],
+			      got, before, best);
+		assert_true(best - before > 100);
+		assert_true(best - got <= 0.5);
+		tabular_vtable.free(l);
+	}
+	tabular_model_release(&m);
+	env_free(e);
+}
+
 /* Same seed twice: the same Q-table bit for bit; another seed: a different one. */
 static void test_tabular__determinism(void **state)
 {
@@ -629,6 +663,7 @@ int main(void)
 		cmocka_unit_test(test_tabular__greedy_does_not_perturb),
 		cmocka_unit_test(test_tabular__truncation_learns_infinite_horizon),
 		cmocka_unit_test(test_tabular__frozenlake_q_learning_optimal),
+		cmocka_unit_test(test_tabular__taxi_optimal),
 		cmocka_unit_test(test_tabular__determinism),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
