@@ -15,7 +15,7 @@ NAME ?=
 
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy git
+	python3 python3-h5py python3-numpy git libjansson-dev
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -28,7 +28,7 @@ endif
 CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
 LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
-	-lcrypto -lm $(LDLIBS)
+	-ljansson -lcrypto -lm $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
 
@@ -39,7 +39,7 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BIN := $(if $(filter 1,$(SAN)),$(BUILD)/bin/harness,bin/harness)
 
-.PHONY: all deps test bench experiment figures clean check-learning FORCE
+.PHONY: all deps test bench experiment figures regress baseline clean check-learning FORCE
 all: $(BIN)
 
 # Installs whatever Debian package is missing (apt-get update first), saying what.
@@ -100,6 +100,16 @@ check-name = @case "$(NAME)" in ""|.*|*[!A-Za-z0-9_.-]*) \
 experiment: $(BIN)
 	$(check-name)
 	$(BIN) run experiments/$(NAME).cfg -j $(JOBS) $(if $(FORCE),--force)
+
+# Compares NAME's results at BASE with the working tree (or with its committed baseline).
+regress: $(BIN)
+	$(check-name)
+	@test -n "$(BASE)$(BASELINE)" || { echo "usage: make regress NAME=x BASE=rev [STRICT=1] | make regress NAME=x BASELINE=1" >&2; exit 2; }
+	$(BIN) regress $(NAME) $(if $(BASELINE),--baseline,--base $(BASE)) $(if $(STRICT),--strict) -j $(JOBS)
+
+baseline: $(BIN)
+	$(check-name)
+	$(BIN) baseline $(NAME) -j $(JOBS)
 
 figures: $(BIN)
 	$(check-name)

@@ -38,6 +38,8 @@ struct learner_vtable {
 	int (*observe)(void *self, const float *obs, int action, double reward,
 		       const float *next_obs, int terminated, int truncated, char *why, size_t n);
 	void (*free)(void *self);
+	/* Results depend on the BLAS kernel (bit-identical only on the same CPU type). */
+	int uses_blas;
 };
 
 /* A registered learner name: an implementation plus overrides ("k=v;k=v"). */

@@ -15,6 +15,9 @@ int cmd_envs(int argc, char **argv);
 int cmd_env(int argc, char **argv);
 int cmd_learners(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_regress(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 
 /* True when argv holds -h or --help. */
 int wants_help(int argc, char **argv);

@@ -19,7 +19,10 @@ static const struct {
 	{ "envs", cmd_envs, "list the environments" },
 	{ "env", cmd_env, "replay actions in an environment, or compute optimal values" },
 	{ "learners", cmd_learners, "list the learners and their hyperparameters" },
+	{ "regress", cmd_regress, "compare an experiment's results at two code versions" },
+	{ "baseline", cmd_baseline, "write an experiment's baseline (experiments/baselines/NAME.json)" },
 	{ "bench", cmd_bench, "measure throughput" },
+	{ "version", cmd_version, "print the code version this binary was built from" },
 };
 
 int wants_help(int argc, char **argv)

@@ -1,0 +1,693 @@
+/*
+ * regress.c - regression checking across code versions:
+ *   harness regress NAME --base REV [--head REV] [--strict]   two commits (or a commit and the tree)
+ *   harness regress NAME --baseline [--strict]                 the tree against a committed baseline
+ *   harness baseline NAME                                      writes experiments/baselines/NAME.json
+ *   harness version                                            this binary's code version
+ *
+ * A commit's binary is built once in a git worktree under <results>/.regress/<commit>/ and its runs
+ * stored in that worktree's own results directory (an old binary may not know a newer database
+ * schema), so a second regress against the same commit is instant. The working tree's runs are
+ * the current binary's, in the main results directory. Both sides run the spec of the working tree.
+ *
+ * Per cell, equal results hashes mean "bit-identical". Per (env, config), final return and area
+ * under the curve are compared across seeds with Welch's t-test and a bootstrap CI of the
+ * difference, p-values Holm-corrected across every test of the report. Verdicts: identical,
+ * changed (not significant), improved, regressed. Exit 0 when nothing regressed, 1 when something
+ * did (or, with --strict, when a cell expected to be bit-identical changed), 2 on error.
+ *
+ * Bit-identity is expected for every cell when both sides ran on the same CPU type and BLAS
+ * kernel; otherwise only for learners that do not use BLAS (tabular ones), and the report says
+ * which cells were compared by statistics only.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "../algorithms/learner.h"
+#include "commands.h"
+#include "compare.h"
+#include "provenance.h"
+#include "results.h"
+#include "spec.h"
+
+struct cellres {
+	char cell_id[512];
+	char config_hash[65];
+	char content_hash[65];
+	char learner[64];
+	char blas_core[64];
+	char cpu_model[128];
+	double final_return, auc;
+	int present;
+};
+
+struct side {
+	char label[128];       /* "94e4ca0" or "working tree" */
+	char commit[64];       /* full hash, or "" for the working tree */
+	struct cellres *cells; /* one per spec cell, in spec order */
+};
+
+/* --- running a command and capturing its output --- */
+
+static int run_argv(char *const argv[], const char *log_path)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return error("cannot fork: %s", strerror(errno));
+	if (pid == 0) {
+		if (log_path) {
+			FILE *f = freopen(log_path, "w", stdout);
+			if (!f || !freopen(log_path, "a", stderr))
+				_exit(127);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "harness: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static int capture(const char *cmd, char *out, size_t n)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	size_t len = fread(out, 1, n - 1, p);
+	out[len] = '\0';
+	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
+		out[--len] = '\0';
+	return pclose(p) == 0 ? 0 : -1;
+}
+
+static int resolve_commit(const char *rev, char out[64])
+{
+	for (const char *p = rev; *p; p++)
+		if (!strchr("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-./~^@{}", *p))
+			return error("--base/--head: '%s' is not a git revision", rev);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "git rev-parse --verify --quiet '%s^{commit}' 2>/dev/null", rev);
+	if (capture(cmd, out, 64) || strlen(out) < 40)
+		return error("'%s' is not a commit of this repository", rev);
+	return 0;
+}
+
+/* Builds (once) the harness of a commit in a worktree; returns the binary's path. */
+static char *commit_binary(const char *root, const char *commit)
+{
+	char *dir = xstrfmt("%s/.regress/%s", root, commit);
+	char *bin = xstrfmt("%s/bin/harness", dir);
+	char *log = xstrfmt("%s/.regress/%s.build.log", root, commit);
+	struct stat st;
+	if (stat(bin, &st) == 0)
+		goto done;
+	char *rdir = xstrfmt("%s/.regress", root);
+	int bad = mkdir_p(rdir, 0755);
+	free(rdir);
+	if (bad)
+		goto fail;
+	if (stat(dir, &st) != 0) {
+		char *argv[] = { "git", "worktree", "add", "--detach", "--force", dir, (char *)commit, NULL };
+		if (run_argv(argv, log)) {
+			error("cannot check out %.10s into '%s' (see %s)", commit, dir, log);
+			goto fail;
+		}
+	}
+	fprintf(stderr, "harness: building %.10s in %s\n", commit, dir);
+	char *argv[] = { "make", "-C", dir, "-j2", "bin/harness", NULL };
+	if (run_argv(argv, log)) {
+		error("cannot build %.10s (see %s)", commit, log);
+		goto fail;
+	}
+done:
+	free(dir);
+	free(log);
+	return bin;
+fail:
+	free(dir);
+	free(bin);
+	free(log);
+	return NULL;
+}
+
+static int run_spec(const char *bin, const char *spec, const char *root, const char *jobs)
+{
+	char *argv[] = { (char *)bin, "run", (char *)spec, "--results", (char *)root, "-j", (char *)jobs,
+			 "--no-plot", NULL };
+	int rc = run_argv(argv, NULL);
+	if (rc == 0 || rc == 1)
+		return 0; /* failed cells are results too */
+	return error("running '%s' with %s failed (exit status %d)", spec, bin, rc);
+}
+
+/* --- loading results --- */
+
+static int load_side(const char *dbpath, const struct spec *s, const char *commit,
+		     const char *source_hash, struct cellres *cells)
+{
+	sqlite3 *db;
+	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return error("cannot open database '%s'", dbpath);
+	}
+	sqlite3_busy_timeout(db, 60000);
+	const char *sql = "SELECT config_hash, content_hash, learner, blas_core, cpu_model, final_return, auc"
+			  " FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
+			  " AND ((?3 IS NOT NULL AND git_commit = ?3 AND git_dirty = 0) OR source_hash = ?4)"
+			  " ORDER BY finished_at DESC, id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		int r = error("cannot query '%s': %s", dbpath, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return r;
+	}
+	for (int i = 0; i < s->ncells; i++) {
+		struct cellres *c = &cells[i];
+		memset(c, 0, sizeof(*c));
+		snprintf(c->cell_id, sizeof(c->cell_id), "%s", s->cells[i].cell_id);
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, c->cell_id, -1, SQLITE_TRANSIENT);
+		if (commit)
+			sqlite3_bind_text(st, 3, commit, -1, SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_null(st, 3);
+		sqlite3_bind_text(st, 4, source_hash ? source_hash : "", -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			c->present = 1;
+#define COL(i) (sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
+			snprintf(c->config_hash, sizeof(c->config_hash), "%s", COL(0));
+			snprintf(c->content_hash, sizeof(c->content_hash), "%s", COL(1));
+			snprintf(c->learner, sizeof(c->learner), "%s", COL(2));
+			snprintf(c->blas_core, sizeof(c->blas_core), "%s", COL(3));
+			snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", COL(4));
+#undef COL
+			c->final_return = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+			c->auc = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return 0;
+}
+
+static int learner_uses_blas(const char *name)
+{
+	const struct learner_spec *ls = learner_lookup(name);
+	return !ls || ls->vt->uses_blas;
+}
+
+/* --- comparing --- */
+
+struct row {
+	int first, n;   /* cells of this (env, config): spec cells first .. first+n-1 */
+	int identical, present, expected_identical, config_changed;
+	double base_final, head_final, lo, hi;
+	double p[2], padj[2], diff[2];
+	const char *verdict;
+};
+
+static double nanmean(const double *x, int n)
+{
+	double s = 0;
+	int k = 0;
+	for (int i = 0; i < n; i++)
+		if (!isnan(x[i])) {
+			s += x[i];
+			k++;
+		}
+	return k ? s / k : NAN;
+}
+
+static int compare_sides(const struct spec *s, const struct side *base, const struct side *head,
+			 int strict, const char *report_path)
+{
+	int nrows = 0;
+	struct row *rows = xcalloc((size_t)s->ncells, sizeof(*rows));
+	for (int i = 0; i < s->ncells; i++) {
+		if (i && !strcmp(s->cells[i].env_label, s->cells[i - 1].env_label) &&
+		    !strcmp(s->cells[i].config_name, s->cells[i - 1].config_name)) {
+			rows[nrows - 1].n++;
+			continue;
+		}
+		rows[nrows].first = i;
+		rows[nrows].n = 1;
+		nrows++;
+	}
+	double *pv = xcalloc((size_t)nrows * 2, sizeof(double)), *padj = xcalloc((size_t)nrows * 2, sizeof(double));
+	struct rng rng;
+	rng_seed(&rng, 7);
+	int stats_only_cells = 0, missing = 0;
+	for (int r = 0; r < nrows; r++) {
+		struct row *w = &rows[r];
+		double *a[2], *b[2];
+		int na = 0, nb = 0;
+		for (int m = 0; m < 2; m++) {
+			a[m] = xcalloc((size_t)w->n, sizeof(double));
+			b[m] = xcalloc((size_t)w->n, sizeof(double));
+		}
+		w->expected_identical = 1;
+		for (int k = w->first; k < w->first + w->n; k++) {
+			const struct cellres *cb = &base->cells[k], *ch = &head->cells[k];
+			if (!cb->present || !ch->present) {
+				missing++;
+				continue;
+			}
+			w->present++;
+			int same_platform = !strcmp(cb->blas_core, ch->blas_core) && !strcmp(cb->cpu_model, ch->cpu_model);
+			int expect = same_platform || !learner_uses_blas(ch->learner);
+			if (!expect) {
+				w->expected_identical = 0;
+				stats_only_cells++;
+			}
+			if (strcmp(cb->config_hash, ch->config_hash))
+				w->config_changed = 1;
+			if (!strcmp(cb->content_hash, ch->content_hash) && cb->content_hash[0])
+				w->identical++;
+			a[0][na] = cb->final_return;
+			a[1][na++] = cb->auc;
+			b[0][nb] = ch->final_return;
+			b[1][nb++] = ch->auc;
+		}
+		w->base_final = nanmean(a[0], na);
+		w->head_final = nanmean(b[0], nb);
+		for (int m = 0; m < 2; m++) {
+			struct welch t;
+			if (m == 1 && isnan(nanmean(a[1], na))) {
+				pv[2 * r + m] = 1;
+				w->diff[m] = 0;
+				continue;
+			}
+			welch_test(a[m], na, b[m], nb, &t);
+			pv[2 * r + m] = isnan(t.p) ? 1 : t.p;
+			w->diff[m] = t.diff;
+		}
+		bootstrap_diff_ci(a[0], na, b[0], nb, 2000, 0.95, &rng, &w->lo, &w->hi);
+		for (int m = 0; m < 2; m++) {
+			free(a[m]);
+			free(b[m]);
+		}
+	}
+	holm_adjust(pv, 2 * nrows, padj);
+	int regressed = 0, strict_changes = 0;
+	for (int r = 0; r < nrows; r++) {
+		struct row *w = &rows[r];
+		w->padj[0] = padj[2 * r];
+		w->padj[1] = padj[2 * r + 1];
+		int sig_up = 0, sig_down = 0;
+		for (int m = 0; m < 2; m++) {
+			if (w->padj[m] < 0.05 && w->diff[m] > 0)
+				sig_up = 1;
+			if (w->padj[m] < 0.05 && w->diff[m] < 0)
+				sig_down = 1;
+		}
+		if (w->present && w->identical == w->present)
+			w->verdict = "identical";
+		else if (sig_down)
+			w->verdict = "regressed";
+		else if (sig_up)
+			w->verdict = "improved";
+		else
+			w->verdict = "changed, not significant";
+		if (sig_down && w->identical != w->present)
+			regressed++;
+		if (w->expected_identical && w->identical != w->present)
+			strict_changes++;
+	}
+
+	struct strbuf md = {0}, tty = {0};
+	strbuf_addf(&md, "# Regression report: %s\n\nbase: %s%s%s  \nhead: %s%s%s  \n\n", s->name, base->label,
+		    base->commit[0] ? " (" : "", base->commit[0] ? base->commit : "", head->label,
+		    head->commit[0] ? " (" : "", head->commit[0] ? head->commit : "");
+	if (base->commit[0])
+		strbuf_addstr(&md, "");
+	strbuf_addstr(&md, "| environment | configuration | bit-identical | base final | head final | diff [95% CI] | p final (Holm) | p AUC (Holm) | verdict |\n"
+			   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	strbuf_addf(&tty, "%-34s %-26s %9s %11s %11s %24s %8s %8s  %s\n", "environment", "configuration",
+		    "identical", "base final", "head final", "diff [95% CI]", "p final", "p AUC", "verdict");
+	for (int r = 0; r < nrows; r++) {
+		struct row *w = &rows[r];
+		const struct cell *c = &s->cells[w->first];
+		char ci[96];
+		snprintf(ci, sizeof(ci), "%+.4g [%+.4g, %+.4g]", w->head_final - w->base_final, w->lo, w->hi);
+		char ident[32];
+		snprintf(ident, sizeof(ident), "%d/%d%s", w->identical, w->present, w->expected_identical ? "" : "*");
+		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %11.5g %11.5g %24s %8.3g %8.3g  %s%s\n", c->env_label,
+			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
+			    w->verdict, w->config_changed ? " (config changed)" : "");
+		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %.3g | %.3g | %s%s |\n", c->env_label,
+			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
+			    w->verdict, w->config_changed ? " (config changed)" : "");
+	}
+	strbuf_addf(&md, "\nFinal return: mean of the last evaluation (or of the last 10 training episodes); "
+			 "AUC: mean evaluation return over the run. Welch's t-test across seeds, p-values "
+			 "Holm-corrected across all %d tests; CI: percentile bootstrap of the difference of means "
+			 "(2000 resamples).\n", 2 * nrows);
+	if (stats_only_cells)
+		strbuf_addf(&md, "\n`*` %d cells ran on different CPU types or BLAS kernels with a learner that uses BLAS: "
+				 "their results hashes are not expected to match, so they were compared by statistics only.\n",
+			    stats_only_cells);
+	if (missing)
+		strbuf_addf(&md, "\n%d cells are missing on one side and were left out.\n", missing);
+	strbuf_addf(&md, "\nSummary: %d rows, %d regressed; %d rows changed where bit-identity was expected.\n",
+		    nrows, regressed, strict_changes);
+	fputs(tty.buf, stdout);
+	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
+	       missing ? "some cells missing on one side: left out\n" : "", "");
+	printf("%d regressed, %d changed where bit-identity was expected; report: %s\n", regressed,
+	       strict_changes, report_path);
+	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
+	strbuf_release(&md);
+	strbuf_release(&tty);
+	free(rows);
+	free(pv);
+	free(padj);
+	if (rc)
+		return rc;
+	if (strict && strict_changes)
+		printf("strict: cells expected to be bit-identical changed\n");
+	return regressed || (strict && strict_changes) ? 1 : 0;
+}
+
+/* --- baselines --- */
+
+static char *baseline_path(const char *name)
+{
+	return xstrfmt("experiments/baselines/%s.json", name);
+}
+
+static int write_baseline(const struct spec *s, const struct cellres *cells, const struct provenance *p)
+{
+	json_t *root = json_object(), *arr = json_array(), *plat = json_object();
+	json_object_set_new(root, "experiment", json_string(s->name));
+	json_object_set_new(root, "spec_sha256", json_string(s->spec_sha256));
+	json_object_set_new(root, "git_commit", json_string(p->git_commit));
+	json_object_set_new(root, "source_hash", json_string(p->source_hash));
+	json_object_set_new(plat, "blas", json_string(p->blas));
+	json_object_set_new(plat, "blas_core", json_string(p->blas_core));
+	json_object_set_new(plat, "cpu_model", json_string(p->cpu_model));
+	json_object_set_new(plat, "compiler", json_string(p->compiler));
+	json_object_set_new(plat, "cflags", json_string(p->cflags));
+	json_object_set_new(root, "platform", plat);
+	for (int i = 0; i < s->ncells; i++) {
+		const struct cellres *c = &cells[i];
+		if (!c->present)
+			return error("cell '%s' has no result: cannot write a baseline", c->cell_id);
+		json_t *o = json_object();
+		json_object_set_new(o, "cell_id", json_string(c->cell_id));
+		json_object_set_new(o, "config_hash", json_string(c->config_hash));
+		json_object_set_new(o, "learner", json_string(c->learner));
+		json_object_set_new(o, "content_hash", json_string(c->content_hash));
+		json_object_set_new(o, "final_return", isnan(c->final_return) ? json_null() : json_real(c->final_return));
+		json_object_set_new(o, "auc", isnan(c->auc) ? json_null() : json_real(c->auc));
+		json_array_append_new(arr, o);
+	}
+	json_object_set_new(root, "cells", arr);
+	char *text = json_dumps(root, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
+	json_decref(root);
+	if (mkdir_p("experiments/baselines", 0755)) {
+		free(text);
+		return -1;
+	}
+	char *path = baseline_path(s->name);
+	struct strbuf sb = {0};
+	strbuf_addf(&sb, "%s\n", text);
+	int rc = write_file_atomic(path, sb.buf, sb.len);
+	if (!rc)
+		printf("baseline of %d cells written to %s\n", s->ncells, path);
+	strbuf_release(&sb);
+	free(text);
+	free(path);
+	return rc;
+}
+
+static int read_baseline(const struct spec *s, struct cellres *cells, char *label, size_t ln)
+{
+	char *path = baseline_path(s->name);
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err);
+	if (!root) {
+		int r = error("%s:%d: %s (write one with 'harness baseline %s')", path, err.line, err.text, s->name);
+		free(path);
+		return r;
+	}
+	json_t *plat = json_object_get(root, "platform");
+	const char *core = json_string_value(json_object_get(plat, "blas_core"));
+	const char *cpu = json_string_value(json_object_get(plat, "cpu_model"));
+	const char *commit = json_string_value(json_object_get(root, "git_commit"));
+	snprintf(label, ln, "baseline %s (%.10s)", path, commit ? commit : "?");
+	json_t *arr = json_object_get(root, "cells");
+	if (!json_is_array(arr)) {
+		json_decref(root);
+		int r = error("%s: no \"cells\" array", path);
+		free(path);
+		return r;
+	}
+	for (int i = 0; i < s->ncells; i++) {
+		memset(&cells[i], 0, sizeof(cells[i]));
+		snprintf(cells[i].cell_id, sizeof(cells[i].cell_id), "%s", s->cells[i].cell_id);
+	}
+	size_t k;
+	json_t *o;
+	json_array_foreach(arr, k, o) {
+		const char *id = json_string_value(json_object_get(o, "cell_id"));
+		for (int i = 0; id && i < s->ncells; i++) {
+			if (strcmp(s->cells[i].cell_id, id))
+				continue;
+			struct cellres *c = &cells[i];
+			c->present = 1;
+#define S(key) (json_string_value(json_object_get(o, key)) ? json_string_value(json_object_get(o, key)) : "")
+			snprintf(c->config_hash, sizeof(c->config_hash), "%s", S("config_hash"));
+			snprintf(c->content_hash, sizeof(c->content_hash), "%s", S("content_hash"));
+			snprintf(c->learner, sizeof(c->learner), "%s", S("learner"));
+#undef S
+			snprintf(c->blas_core, sizeof(c->blas_core), "%s", core ? core : "");
+			snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", cpu ? cpu : "");
+			json_t *f = json_object_get(o, "final_return"), *a = json_object_get(o, "auc");
+			c->final_return = json_is_number(f) ? json_number_value(f) : NAN;
+			c->auc = json_is_number(a) ? json_number_value(a) : NAN;
+		}
+	}
+	json_decref(root);
+	free(path);
+	return 0;
+}
+
+/* --- commands --- */
+
+static int self_run(const char *spec, const char *root, const char *jobs)
+{
+	return run_spec("/proc/self/exe", spec, root, jobs);
+}
+
+int cmd_version(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("usage: harness version\n\nPrints the git commit, dirty flag and source hash (the code "
+		       "version that decides what re-runs) this binary was built from, and its build facts.\n");
+		return 0;
+	}
+	struct provenance p;
+	provenance_get(&p);
+	printf("git_commit  %s%s\nsource_hash %s\ncompiler    %s\ncflags      %s\nblas        %s\nblas_core   %s\n",
+	       p.git_commit, p.git_dirty ? " (dirty)" : "", p.source_hash, p.compiler, p.cflags, p.blas, p.blas_core);
+	return 0;
+}
+
+static int parse_common(int argc, char **argv, const char **name, const char **results,
+			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = NULL;
+		if (!strcmp(a, "--results"))
+			slot = results;
+		else if (!strcmp(a, "-j") || !strcmp(a, "--jobs"))
+			slot = jobs;
+		else if (base && !strcmp(a, "--base"))
+			slot = base;
+		else if (head && !strcmp(a, "--head"))
+			slot = head;
+		else if (strict && !strcmp(a, "--strict")) {
+			*strict = 1;
+			continue;
+		} else if (use_baseline && !strcmp(a, "--baseline")) {
+			*use_baseline = 1;
+			continue;
+		} else if (a[0] == '-') {
+			return error("%s: unknown option '%s' (see 'harness %s --help')", argv[0], a, argv[0]);
+		} else if (*name) {
+			return error("%s: unexpected argument '%s'", argv[0], a);
+		} else {
+			*name = a;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return error("%s: option '%s' needs a value", argv[0], a);
+		*slot = argv[++i];
+	}
+	if (!*name)
+		return error("%s: give an experiment NAME (experiments/NAME.cfg)", argv[0]);
+	if (!valid_experiment_name(*name))
+		return error("experiment name '%s' is not valid: letters, digits, _ . - only, no path characters", *name);
+	long long j;
+	if (parse_ll(*jobs, &j) || j < 1 || j > 1024)
+		return error("-j: '%s' is not a number of jobs between 1 and 1024", *jobs);
+	return 0;
+}
+
+int cmd_baseline(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("usage: harness baseline NAME [-j N] [--results DIR]\n\n"
+		       "Runs experiments/NAME.cfg with this binary (reusing complete runs) and writes\n"
+		       "experiments/baselines/NAME.json: every cell's results hash, final return and AUC,\n"
+		       "with the platform facts they depend on. Commit it; then 'harness regress NAME\n"
+		       "--baseline' (run by make test for the smoke experiment) says which cells changed.\n");
+		return 0;
+	}
+	const char *name = NULL, *results = NULL, *jobs = "2";
+	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL))
+		return 2;
+	const char *root = results_root(results);
+	char *spec_path = xstrfmt("experiments/%s.cfg", name);
+	struct spec s;
+	int rc = 2;
+	struct cellres *cells = NULL;
+	if (spec_load(&s, spec_path)) {
+		free(spec_path);
+		return 2;
+	}
+	struct provenance p;
+	provenance_get(&p);
+	char *db = results_db_path(root);
+	cells = xcalloc((size_t)s.ncells, sizeof(*cells));
+	if (!self_run(spec_path, root, jobs) && !load_side(db, &s, NULL, p.source_hash, cells) &&
+	    !write_baseline(&s, cells, &p))
+		rc = 0;
+	free(cells);
+	free(db);
+	free(spec_path);
+	spec_release(&s);
+	return rc;
+}
+
+int cmd_regress(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [-j N] [--results DIR]\n"
+		       "       harness regress NAME --baseline [--strict] [-j N] [--results DIR]\n\n"
+		       "Compares the runs of experiments/NAME.cfg at two code versions: the commit REV\n"
+		       "(built once in a git worktree under <results>/.regress/) and --head REV, or by default\n"
+		       "the working tree (this binary). Missing runs are produced first; complete ones are\n"
+		       "reused. With --baseline, the working tree is compared with\n"
+		       "experiments/baselines/NAME.json (see 'harness baseline').\n\n"
+		       "Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
+		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
+		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
+		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
+		       "exit status: 0 nothing regressed, 1 something regressed (with --strict: or a cell\n"
+		       "expected to be bit-identical changed), 2 error. So 'git bisect run make regress\n"
+		       "NAME=x BASE=good' finds the commit that broke a result.\n\n"
+		       "examples:\n  harness regress quickstart --base HEAD~1\n  harness regress smoke --baseline --strict\n");
+		return 0;
+	}
+	const char *name = NULL, *results = NULL, *jobs = "2", *base_rev = NULL, *head_rev = NULL;
+	int strict = 0, use_baseline = 0;
+	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline))
+		return 2;
+	if (!!base_rev == !!use_baseline) {
+		error("regress: give either --base REV or --baseline");
+		return 2;
+	}
+	char *root_abs = realpath(".", NULL);
+	const char *root = results_root(results);
+	char *spec_path = xstrfmt("%s/experiments/%s.cfg", root_abs, name);
+	free(root_abs);
+	struct spec s;
+	if (spec_load(&s, spec_path)) {
+		free(spec_path);
+		return 2;
+	}
+	int rc = 2;
+	struct side base = { 0 }, head = { 0 };
+	base.cells = xcalloc((size_t)s.ncells, sizeof(*base.cells));
+	head.cells = xcalloc((size_t)s.ncells, sizeof(*head.cells));
+	struct provenance p;
+	provenance_get(&p);
+	char *main_db = results_db_path(root);
+	char *report = NULL;
+	if (mkdir_p(root, 0755))
+		goto out;
+	char *abs_root = realpath(root, NULL);
+	/* head */
+	if (head_rev) {
+		if (resolve_commit(head_rev, head.commit))
+			goto out_abs;
+		char *bin = commit_binary(abs_root, head.commit);
+		if (!bin)
+			goto out_abs;
+		char *hroot = xstrfmt("%s/.regress/%s/results", abs_root, head.commit);
+		char *hdb = results_db_path(hroot);
+		int bad = run_spec(bin, spec_path, hroot, jobs) || load_side(hdb, &s, head.commit, NULL, head.cells);
+		free(bin);
+		free(hroot);
+		free(hdb);
+		if (bad)
+			goto out_abs;
+		snprintf(head.label, sizeof(head.label), "%.10s", head.commit);
+	} else {
+		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, p.source_hash, head.cells))
+			goto out_abs;
+		snprintf(head.label, sizeof(head.label), "working tree (%.10s%s, source %.10s)", p.git_commit,
+			 p.git_dirty ? "+dirty" : "", p.source_hash);
+	}
+	/* base */
+	if (use_baseline) {
+		if (read_baseline(&s, base.cells, base.label, sizeof(base.label)))
+			goto out_abs;
+	} else {
+		if (resolve_commit(base_rev, base.commit))
+			goto out_abs;
+		char *bin = commit_binary(abs_root, base.commit);
+		if (!bin)
+			goto out_abs;
+		char *broot = xstrfmt("%s/.regress/%s/results", abs_root, base.commit);
+		char *bdb = results_db_path(broot);
+		int bad = run_spec(bin, spec_path, broot, jobs) || load_side(bdb, &s, base.commit, NULL, base.cells);
+		free(bin);
+		free(broot);
+		free(bdb);
+		if (bad)
+			goto out_abs;
+		snprintf(base.label, sizeof(base.label), "%.10s", base.commit);
+	}
+	char *edir = xstrfmt("%s/%s", root, s.name);
+	int bad_dir = mkdir_p(edir, 0755);
+	free(edir);
+	if (bad_dir)
+		goto out_abs;
+	report = xstrfmt("%s/%s/regress-%.10s-%.10s.md", root, s.name,
+			 use_baseline ? "baseline" : base.commit, head_rev ? head.commit : "worktree");
+	rc = compare_sides(&s, &base, &head, strict, report);
+out_abs:
+	free(abs_root);
+out:
+	free(report);
+	free(main_db);
+	free(base.cells);
+	free(head.cells);
+	free(spec_path);
+	spec_release(&s);
+	return rc;
+}
