@@ -32,7 +32,7 @@ make -s -j2 bin/harness > /dev/null
 out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || true
 printf '%s\n' "$out" | grep '^FrozenLake-v1 ' | grep -q ' identical$' || fail "4x4 cells should stay identical: $out"
 printf '%s\n' "$out" | grep '^FrozenLake8x8-v1 ' | grep -q ' 0/6 ' || fail "8x8 cells should all change: $out"
-git revert -q --no-edit HEAD
+git revert --no-edit HEAD > /dev/null
 
 # only the seed derivation
 sed -i 's/harness-seed-v1/harness-seed-vX/' harness/spec.c
@@ -43,7 +43,7 @@ st=0; out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || st=$?
 [ "$(printf '%s\n' "$out" | grep -c 'changed, not significant')" -eq 2 ] || fail "seed change should be 'changed, not significant': $out"
 st=0; ./bin/harness regress regr --base "$base" --strict -j 2 > /dev/null 2>&1 || st=$?
 [ "$st" -eq 1 ] || fail "seed change with --strict: exit $st, expected 1"
-git revert -q --no-edit HEAD
+git revert --no-edit HEAD > /dev/null
 good=$(git rev-parse HEAD)
 
 # a neutral commit, a planted regression (the 4x4 goal pays nothing), another neutral commit
