@@ -169,11 +169,17 @@ static void draw_progress(struct runner_state *rs, int final)
 		eta = (double)(rs->budget_left - running_steps) / rate;
 	else if (rs->done + rs->failed > 0)
 		eta = el / (rs->done + rs->failed) * (rs->total_to_run - rs->done - rs->failed);
-	char e[32], w[32];
+	char e[32], w[32], r[32];
+	if (rate >= 1e6)
+		snprintf(r, sizeof(r), "%.2fM", rate / 1e6);
+	else if (rate >= 1e3)
+		snprintf(r, sizeof(r), "%.1fk", rate / 1e3);
+	else
+		snprintf(r, sizeof(r), "%.0f", rate);
 	fmt_duration(e, sizeof(e), eta);
 	fmt_duration(w, sizeof(w), el);
-	fprintf(stderr, "\r\033[K[%s] %d/%d done, %d running, %d failed | %.3g steps/s | %s elapsed, ETA %s",
-		rs->spec->name, rs->done, rs->total_to_run, running, rs->failed, rate, w, e);
+	fprintf(stderr, "\r\033[K[%s] %d/%d done, %d running, %d failed | %s steps/s | %s elapsed, ETA %s",
+		rs->spec->name, rs->done, rs->total_to_run, running, rs->failed, r, w, e);
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr);
