@@ -12,7 +12,6 @@
  * or SIGTERM reach the parent, which stops the children, records their cells
  * as error (interrupted) and removes their temporary files.
  */
-#include <cblas.h>
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -24,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "cellrun.h"
 #include "commands.h"
 #include "h5store.h"
 #include "plot.h"
@@ -94,42 +94,16 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
-static void oneline(char *s)
-{
-	for (; *s; s++)
-		if (*s == '\n' || *s == '\r')
-			*s = ' ';
-}
-
 static void __attribute__((noreturn)) child_main(struct runner_state *rs, const struct cell *c,
 						 const char *path, const char *tmp, int fd)
 {
-	char captured[512] = "";
-	error_capture = captured;
-	error_capture_len = sizeof(captured);
-	openblas_set_num_threads(1);
-	char started[32];
-	iso_time_now(started);
-	struct run_result r;
+	struct cell_outcome o;
 	struct strbuf out = {0};
-	const char *status = "error";
-	char hash[65] = "-";
-	if (runner_run(c, &r, child_progress, &fd) == 0) {
-		if (h5_write_run(path, tmp, rs->spec->name, c, &r, &rs->prov, started) == 0 &&
-		    h5_content_hash(path, hash) == 0)
-			status = r.failed ? "failed" : "complete";
-		else
-			snprintf(hash, sizeof(hash), "-");
-	}
-	strbuf_addf(&out, "R %s %s %.17g %.17g %lld %lld %.6f\n", status, hash, run_final_return(&r),
-		    run_auc(&r), r.total_steps, r.n_episodes, r.wall_seconds);
-	const char *msg = r.failed && !strcmp(status, "failed") ? r.error : captured;
-	if (*msg) {
-		char m[600];
-		snprintf(m, sizeof(m), "%s", msg);
-		oneline(m);
-		strbuf_addf(&out, "E %s\n", m);
-	}
+	cell_run_to_file(rs->spec->name, c, &rs->prov, path, tmp, child_progress, &fd, &o);
+	strbuf_addf(&out, "R %s %s %.17g %.17g %lld %lld %.6f\n", o.status, o.hash[0] ? o.hash : "-",
+		    o.final_return, o.auc, o.total_steps, o.episodes, o.wall_seconds);
+	if (o.error[0])
+		strbuf_addf(&out, "E %s\n", o.error);
 	write_all(fd, out.buf, out.len);
 	_exit(0);
 }
