@@ -64,6 +64,10 @@ static const char *const migrations[] = {
 	"  content_hash TEXT,"
 	"  UNIQUE (experiment, cell_id, config_hash, source_hash));"
 	"CREATE INDEX runs_by_experiment ON runs (experiment, status);",
+	/* 2: random-policy scores for normalisation (normalize.h), keyed by what determines them */
+	"CREATE TABLE random_scores (env_id TEXT NOT NULL, env_options TEXT NOT NULL, episodes INTEGER NOT NULL,"
+	"  seed INTEGER NOT NULL, max_steps INTEGER NOT NULL, source_hash TEXT NOT NULL, mean_return REAL NOT NULL,"
+	"  created_at TEXT NOT NULL, PRIMARY KEY (env_id, env_options, episodes, seed, max_steps, source_hash));",
 };
 
 static int db_error(struct rundb *db, const char *what)

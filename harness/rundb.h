@@ -20,7 +20,7 @@
 
 struct rundb;
 
-#define RUNDB_SCHEMA_VERSION 1
+#define RUNDB_SCHEMA_VERSION 2
 
 int rundb_open(struct rundb **db, const char *path);
 void rundb_close(struct rundb *db);
