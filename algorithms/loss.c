@@ -48,7 +48,7 @@ double loss_compute(enum loss_kind kind, const float *pred, const float *target,
 	return sum / n;
 }
 
-double grad_norm(const float *g, size_t n)
+HOT_LOOP double grad_norm(const float *g, size_t n)
 {
 	double acc[16] = { 0 };
 	size_t i = 0;

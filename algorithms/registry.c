@@ -5,6 +5,7 @@
 #include "learner.h"
 
 extern const struct learner_vtable tabular_vtable;
+extern const struct learner_vtable dqn_vtable;
 
 const struct learner_spec learner_registry[] = {
 	{ "q_learning", &tabular_vtable, "update=q_learning",
@@ -17,6 +18,13 @@ const struct learner_spec learner_registry[] = {
 	  "tabular n-step SARSA, n=4 (Sutton & Barto 7.2)" },
 	{ "nstep_expected_sarsa", &tabular_vtable, "update=expected_sarsa;n=4",
 	  "tabular n-step Expected SARSA, n=4 (Sutton & Barto 7.2)" },
+	{ "dqn", &dqn_vtable, NULL, "deep Q-network, SB3-style training (Mnih et al. 2015)" },
+	{ "double_dqn", &dqn_vtable, "double=true", "DQN with the Double DQN target (van Hasselt et al. 2016)" },
+	{ "per", &dqn_vtable, "prioritized=true", "DQN with proportional prioritized replay (Schaul et al. 2016)" },
+	{ "nstep", &dqn_vtable, "n_step=3", "DQN with 3-step returns (Sutton 1988; Hessel et al. 2018)" },
+	{ "dueling_dqn", &dqn_vtable, "dueling=true", "DQN with a dueling head (Wang et al. 2016)" },
+	{ "dqn_all", &dqn_vtable, "double=true;prioritized=true;n_step=3;dueling=true",
+	  "DQN with Double target, PER, 3-step returns and dueling head together" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

@@ -55,16 +55,30 @@ void replay_release(struct replay *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Sets leaf j to p (already ^alpha) and recomputes its ancestors. */
+/* p^alpha, in single precision: powf is much cheaper than pow on the hot path. */
+static float prio_pow(const struct replay *r, double p)
+{
+	return powf((float)p, (float)r->alpha);
+}
+
+/*
+ * Sets leaf j to p (already ^alpha) and recomputes its ancestors. The new
+ * value climbs in a register: each parent is this value plus (IEEE addition
+ * is commutative, so exactly left + right) or min with its sibling, and the
+ * sibling loads do not wait on each other.
+ */
 static void tree_set(struct replay *r, int j, double p)
 {
 	size_t i = (size_t)r->tree_cap + j;
+	double s = p, m = p;
 	r->sum[i] = p;
 	r->min[i] = p;
-	for (i >>= 1; i >= 1; i >>= 1) {
-		r->sum[i] = r->sum[2 * i] + r->sum[2 * i + 1];
-		double a = r->min[2 * i], b = r->min[2 * i + 1];
-		r->min[i] = a < b ? a : b;
+	for (; i > 1; i >>= 1) {
+		double so = r->sum[i ^ 1], mo = r->min[i ^ 1];
+		s = s + so;
+		m = mo < m ? mo : m;
+		r->sum[i >> 1] = s;
+		r->min[i >> 1] = m;
 	}
 }
 
@@ -80,7 +94,7 @@ int replay_add(struct replay *r, const float *obs, int action, float reward, con
 	r->discount[j] = discount;
 	r->done[j] = (uint8_t)!!done;
 	if (r->prioritized)
-		tree_set(r, j, pow(r->max_priority, r->alpha));
+		tree_set(r, j, prio_pow(r, r->max_priority));
 	r->pos = r->pos + 1 == r->cap ? 0 : r->pos + 1;
 	if (r->size < r->cap)
 		r->size++;
@@ -92,32 +106,58 @@ double replay_priority(const struct replay *r, int j)
 	return r->sum[(size_t)r->tree_cap + j];
 }
 
+/*
+ * One level of the descent, without branches (the direction is a coin flip
+ * the predictor cannot learn): go right when mass >= the left sum, unless
+ * the right subtree is empty (rounding can push mass to the total).
+ */
+static inline size_t descend(const double *sum, size_t i, double *mass)
+{
+	double left = sum[2 * i], right = sum[2 * i + 1];
+	size_t go = (*mass >= left) & (right > 0.0);
+	*mass -= left * (double)go; /* a product, not ?:, which GCC turns into a branch */
+	return 2 * i + go;
+}
+
 int replay_find_prefix(const struct replay *r, double mass)
 {
 	size_t i = 1, leaves = (size_t)r->tree_cap;
-	while (i < leaves) {
-		double left = r->sum[2 * i];
-		/* Rounding can leave mass >= left with nothing on the right: stay left. */
-		if (mass < left || r->sum[2 * i + 1] <= 0.0) {
-			i = 2 * i;
-		} else {
-			mass -= left;
-			i = 2 * i + 1;
-		}
-	}
+	while (i < leaves)
+		i = descend(r->sum, i, &mass);
 	return (int)(i - leaves);
 }
 
-static void gather(const struct replay *r, struct replay_batch *b, int k, int j)
+/* Touches the cache lines of slot j, so that the misses of a batch overlap. */
+static inline void prefetch_slot(const struct replay *r, int j)
 {
 	size_t d = (size_t)r->obs_dim;
-	b->idx[k] = j;
-	memcpy(b->obs + k * d, r->obs + j * d, d * sizeof(float));
-	memcpy(b->next_obs + k * d, r->next_obs + j * d, d * sizeof(float));
-	b->action[k] = r->action[j];
-	b->reward[k] = r->reward[j];
-	b->discount[k] = r->discount[j];
-	b->not_done[k] = r->done[j] ? 0.0f : 1.0f;
+	__builtin_prefetch(r->obs + j * d);
+	__builtin_prefetch(r->next_obs + j * d);
+	__builtin_prefetch(r->action + j);
+	__builtin_prefetch(r->reward + j);
+	__builtin_prefetch(r->discount + j);
+	__builtin_prefetch(r->done + j);
+}
+
+/* Copies the slots b->idx[0..n) into the batch. */
+static void gather(const struct replay *r, struct replay_batch *b, int n)
+{
+	size_t d = (size_t)r->obs_dim;
+	for (int k = 0; k < n; k++)
+		prefetch_slot(r, b->idx[k]);
+	for (int k = 0; k < n; k++) {
+		size_t j = (size_t)b->idx[k];
+		const float *o = r->obs + j * d, *no = r->next_obs + j * d;
+		float *bo = b->obs + k * d, *bno = b->next_obs + k * d;
+		for (size_t i = 0; i < d; i++) { /* a few floats: a loop beats a memcpy call */
+			bo[i] = o[i];
+			bno[i] = no[i];
+		}
+		b->action[k] = r->action[j];
+		b->reward[k] = r->reward[j];
+		b->discount[k] = r->discount[j];
+		b->not_done[k] = r->done[j] ? 0.0f : 1.0f;
+	}
 }
 
 void replay_sample(struct replay *r, struct rng *rng, int n, double beta, struct replay_batch *b)
@@ -126,20 +166,33 @@ void replay_sample(struct replay *r, struct rng *rng, int n, double beta, struct
 		BUG("replay_sample: %d of %d rows from %d transitions", n, b->n, r->size);
 	if (!r->prioritized) {
 		for (int k = 0; k < n; k++) {
-			gather(r, b, k, (int)rng_below(rng, (uint64_t)r->size));
+			b->idx[k] = (int32_t)rng_below(rng, (uint64_t)r->size);
 			b->weight[k] = 1.0f;
 		}
+		gather(r, b, n);
 		return;
 	}
 	double total = r->sum[1], seg = total / n, pmin = r->min[1];
+	float nbeta = (float)-beta;
+	size_t leaves = (size_t)r->tree_cap;
+	/* All n descents side by side, level by level: their loads overlap. */
+	size_t *node = b->node;
+	double *mass = b->mass;
 	for (int k = 0; k < n; k++) {
-		double mass = (k + rng_uniform(rng)) * seg;
-		int j = replay_find_prefix(r, mass);
+		mass[k] = (k + rng_uniform(rng)) * seg;
+		node[k] = 1;
+	}
+	for (size_t level = 1; level < leaves; level *= 2)
+		for (int k = 0; k < n; k++)
+			node[k] = descend(r->sum, node[k], &mass[k]);
+	for (int k = 0; k < n; k++) {
+		int j = (int)(node[k] - leaves);
 		if (j >= r->size) /* cannot happen: empty leaves hold 0 */
 			BUG("replay: sampled empty slot %d of %d", j, r->size);
-		gather(r, b, k, j);
-		b->weight[k] = (float)pow(replay_priority(r, j) / pmin, -beta);
+		b->idx[k] = j;
+		b->weight[k] = powf((float)(replay_priority(r, j) / pmin), nbeta);
 	}
+	gather(r, b, n);
 }
 
 void replay_update_priorities(struct replay *r, const int32_t *idx, const float *td, int n)
@@ -148,7 +201,7 @@ void replay_update_priorities(struct replay *r, const int32_t *idx, const float 
 		double p = fabs((double)td[k]) + r->eps;
 		if (p > r->max_priority)
 			r->max_priority = p;
-		tree_set(r, idx[k], pow(p, r->alpha));
+		tree_set(r, idx[k], prio_pow(r, p));
 	}
 }
 
@@ -188,6 +241,8 @@ void replay_batch_init(struct replay_batch *b, int n, int obs_dim)
 	b->discount = xmalloc((size_t)n * sizeof(float));
 	b->not_done = xmalloc((size_t)n * sizeof(float));
 	b->weight = xmalloc((size_t)n * sizeof(float));
+	b->node = xmalloc((size_t)n * sizeof(size_t));
+	b->mass = xmalloc((size_t)n * sizeof(double));
 }
 
 void replay_batch_release(struct replay_batch *b)
@@ -199,5 +254,7 @@ void replay_batch_release(struct replay_batch *b)
 	free(b->discount);
 	free(b->not_done);
 	free(b->weight);
+	free(b->node);
+	free(b->mass);
 	memset(b, 0, sizeof(*b));
 }

@@ -8,13 +8,16 @@
  * Slots are overwritten oldest first once the buffer holds cap transitions.
  *
  * Prioritized: leaf j of a sum-tree and a min-tree (double, implicit heap:
- * root 1, children 2i and 2i+1, leaf j at tree_cap + j) holds p_j^alpha.
+ * root 1, children 2i and 2i+1, leaf j at tree_cap + j) holds p_j^alpha
+ * (the power is taken in single precision, powf, as the TD errors are float).
  * New transitions get the largest priority seen so far (1 at first);
  * replay_update_priorities sets p_j = |td_j| + eps. Sampling is stratified:
  * the total mass is cut into n equal segments and one index drawn
  * proportionally inside each. Importance weights w_j = (N P(j))^-beta
  * normalised by the largest possible weight, i.e. (p_j / p_min)^-beta
- * with p_j the stored (alpha-powered) priority.
+ * with p_j the stored (alpha-powered) priority. The n descents of a batch
+ * run side by side, level by level and without branches, so that their
+ * memory loads overlap.
  *
  * Invariants (replay_check): every inner node of the sum-tree equals the sum
  * of its children, of the min-tree the smaller child; leaves past `size`
@@ -57,6 +60,8 @@ struct replay_batch {
 	float *discount;   /* (n) */
 	float *not_done;   /* (n) 1 - done */
 	float *weight;     /* (n) importance weights, 1 when uniform */
+	size_t *node;      /* (n) scratch: tree descents */
+	double *mass;      /* (n) scratch */
 };
 
 int replay_init(struct replay *r, int cap, int obs_dim, int prioritized, double alpha, double eps);

@@ -35,6 +35,7 @@ int cmd_bench(int argc, char **argv)
 		{ "envs", bench_envs },
 		{ "tabular", bench_tabular },
 		{ "matrix", bench_matrix },
+		{ "dqn", bench_dqn },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		if (!only || !strcmp(only, sections[i].name))

@@ -9,5 +9,6 @@
 void bench_envs(double seconds);
 void bench_tabular(double seconds);
 void bench_matrix(double seconds);
+void bench_dqn(double seconds);
 
 #endif

@@ -118,8 +118,8 @@ static void test_replay__tree_invariants(void **state)
 		add_simple(&r, k);
 		CHECK_TREES(&r);
 		/* a new transition gets the largest priority seen so far */
-		assert_true(replay_priority(&r, (r.pos + r.cap - 1) % r.cap) ==
-			    pow(r.max_priority, 0.6));
+		double pnew = replay_priority(&r, (r.pos + r.cap - 1) % r.cap);
+		assert_true(fabs(pnew - pow(r.max_priority, 0.6)) < 1e-6 * pnew);
 		if (k % 3 == 2) {
 			replay_sample(&r, &g, 8, 0.5, &b);
 			CHECK_TREES(&r);
@@ -128,21 +128,21 @@ static void test_replay__tree_invariants(void **state)
 				td[i] = (float)rng_uniform_range(&g, -3, 3);
 			replay_update_priorities(&r, b.idx, td, 8);
 			CHECK_TREES(&r);
-			/* the last update of a slot wins: p = (|td| + eps)^alpha */
+			/* the last update of a slot wins: p = (|td| + eps)^alpha (powf: float precision) */
 			for (int i = 7; i >= 0; i--) {
 				int seen = 0;
 				for (int k2 = i + 1; k2 < 8; k2++)
 					seen |= b.idx[k2] == b.idx[i];
 				if (!seen)
 					assert_true(fabs(replay_priority(&r, b.idx[i]) -
-							 pow(fabs(td[i]) + 1e-6, 0.6)) < 1e-12);
+							 pow(fabs(td[i]) + 1e-6, 0.6)) < 1e-6);
 			}
 		}
 	}
 	double mx = 0;
 	for (int j = 0; j < r.size; j++)
 		mx = fmax(mx, pow(replay_priority(&r, j), 1 / 0.6));
-	assert_true(mx <= r.max_priority * (1 + 1e-12));
+	assert_true(mx <= r.max_priority * (1 + 1e-5));
 	replay_batch_release(&b);
 	replay_release(&r);
 }

@@ -1,0 +1,378 @@
+/*
+ * test_dqn.c - the DQN learner end to end on small environments defined here
+ * through the env_vtable interface (not registered):
+ *   - a corridor (box observation): every preset learns the optimal greedy
+ *     policy (reach the goal in the fewest steps, ignore a small distractor);
+ *   - one-step episodes: Q converges to r = 1 when episodes terminate and to
+ *     r / (1 - gamma) = 10 when they are truncated (bootstrap on truncation
+ *     only), with 1- and 3-step returns;
+ *   - the same seed twice gives byte-identical Q-values for every preset
+ *     (Double target, PER, n-step, dueling paths), a different seed differs;
+ *   - a run whose values overflow returns -1 with "diverged at step N";
+ *   - discrete observations (FrozenLake) are one-hot encoded;
+ *   - check() refuses impossible hyperparameters.
+ */
+#include "testutil.h"
+#include "../algorithms/dqn.h"
+
+/* ---- environments ---- */
+
+#define CORRIDOR_N 8
+#define CORRIDOR_LIMIT 30
+
+enum toy_kind { CORRIDOR, ONE_STEP_TERMINATED, ONE_STEP_TRUNCATED, HUGE_REWARD };
+
+struct toy {
+	enum toy_kind kind;
+	int pos;
+};
+
+static const struct param_def toy_options[] = { PARAM_END };
+
+static int toy_configure(const struct params *o, struct env_info *info, char *why, size_t n)
+{
+	(void)o, (void)why, (void)n;
+	info->obs_kind = SPACE_BOX;
+	info->obs_dim = 2;
+	info->n_actions = 2;
+	return 0;
+}
+
+static int toy_init(void *state, const struct params *o)
+{
+	(void)state, (void)o;
+	return 0;
+}
+
+static void toy_obs(const struct toy *t, float *obs)
+{
+	obs[0] = (float)t->pos / (CORRIDOR_N - 1);
+	obs[1] = 1.0f - obs[0];
+}
+
+static void toy_reset(void *state, struct rng *rng, float *obs)
+{
+	(void)rng;
+	struct toy *t = state;
+	t->pos = 0;
+	toy_obs(t, obs);
+}
+
+/*
+ * Corridor: action 1 moves right, 0 left; reaching the last cell pays 1 and
+ * terminates; pushing left at the wall pays 0.002 (a distractor worth less
+ * than the goal within the time limit). One-step kinds: reward 1, stay.
+ */
+static void toy_step(void *state, struct rng *rng, int action, float *obs, double *reward,
+		     int *terminated)
+{
+	(void)rng;
+	struct toy *t = state;
+	*reward = 0;
+	*terminated = 0;
+	if (t->kind == CORRIDOR) {
+		if (action == 1) {
+			t->pos++;
+		} else if (t->pos == 0) {
+			*reward = 0.002;
+		} else {
+			t->pos--;
+		}
+		if (t->pos == CORRIDOR_N - 1) {
+			*reward = 1;
+			*terminated = 1;
+		}
+	} else {
+		*reward = t->kind == HUGE_REWARD ? 1e39 : 1.0;
+		*terminated = t->kind == ONE_STEP_TERMINATED;
+	}
+	toy_obs(t, obs);
+}
+
+static const struct env_vtable toy_vtable = {
+	.name = "toy",
+	.options = toy_options,
+	.state_size = sizeof(struct toy),
+	.configure = toy_configure,
+	.init = toy_init,
+	.reset = toy_reset,
+	.step = toy_step,
+};
+
+/* Gymnasium's loop with a time limit: one-step kinds are cut after 1 step. */
+struct runner {
+	struct toy env;
+	const struct learner_vtable *vt;
+	void *ln;
+	float obs[2];
+	int t, limit;
+};
+
+static int run_steps(struct runner *R, long steps, char *why, size_t n)
+{
+	for (long i = 0; i < steps; i++) {
+		float next[2];
+		double rew;
+		int term, trunc, a = R->vt->act(R->ln, R->obs);
+		toy_vtable.step(&R->env, NULL, a, next, &rew, &term);
+		trunc = ++R->t >= R->limit;
+		if (R->vt->observe(R->ln, R->obs, a, rew, next, term, trunc, why, n))
+			return -1;
+		if (term || trunc) {
+			toy_vtable.reset(&R->env, NULL, R->obs);
+			R->t = 0;
+		} else {
+			memcpy(R->obs, next, sizeof(next));
+		}
+	}
+	return 0;
+}
+
+/* Greedy episode: return and length. */
+static double greedy_episode(struct runner *R, int *len)
+{
+	struct toy e = { .kind = R->env.kind };
+	float obs[2];
+	double ret = 0;
+	toy_vtable.reset(&e, NULL, obs);
+	for (*len = 0; *len < R->limit;) {
+		double rew;
+		int term;
+		toy_vtable.step(&e, NULL, R->vt->act_greedy(R->ln, obs, NULL), obs, &rew, &term);
+		ret += rew;
+		++*len;
+		if (term)
+			break;
+	}
+	return ret;
+}
+
+static void make_learner(struct runner *R, const char *preset, enum toy_kind kind,
+			 const char *const kv[][2], int nkv, uint64_t seed)
+{
+	const struct learner_spec *spec = learner_lookup(preset);
+	assert_non_null(spec);
+	struct params hp;
+	learner_params_init(spec, &hp);
+	char why[256];
+	for (int i = 0; i < nkv; i++)
+		if (params_set_text(&hp, kv[i][0], kv[i][1], why, sizeof(why))) {
+			print_error("%s: %s\n", kv[i][0], why);
+			fail();
+		}
+	struct env_info info;
+	memset(&info, 0, sizeof(info));
+	assert_int_equal(toy_vtable.configure(NULL, &info, why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), 0);
+	memset(R, 0, sizeof(*R));
+	R->env.kind = kind;
+	R->vt = spec->vt;
+	R->ln = spec->vt->create(&hp, &info, seed);
+	R->limit = kind == CORRIDOR ? CORRIDOR_LIMIT : 1;
+	toy_vtable.reset(&R->env, NULL, R->obs);
+	params_release(&hp);
+}
+
+static const char *const corridor_hp[][2] = {
+	{ "hidden", "32,32" }, { "learning_rate", "1e-3" }, { "batch_size", "32" },
+	{ "buffer_size", "10000" }, { "learning_starts", "300" }, { "train_freq", "1" },
+	{ "target_update_interval", "100" }, { "epsilon_decay_steps", "2500" }, { "gamma", "0.95" },
+	{ "per_beta_steps", "5000" },
+};
+
+static const char *const presets[] = { "dqn", "double_dqn", "per", "nstep", "dueling_dqn",
+				       "dqn_all" };
+
+/* Every preset reaches the goal in the optimal 7 steps, ignoring the distractor. */
+static void test_dqn__corridor_optimal(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
+		struct runner R;
+		char why[256];
+		make_learner(&R, presets[p], CORRIDOR, corridor_hp, ARRAY_SIZE(corridor_hp), 1);
+		assert_int_equal(run_steps(&R, 5000, why, sizeof(why)), 0);
+		int len;
+		double ret = greedy_episode(&R, &len);
+		if (ret != 1.0 || len != CORRIDOR_N - 1) {
+			print_error("%s: greedy return %g in %d steps\n", presets[p], ret, len);
+			fail();
+		}
+		R.vt->free(R.ln);
+	}
+}
+
+/* Bootstrap after truncation, not after termination: Q -> 1 or 1 / (1 - 0.9) = 10. */
+static void test_dqn__terminated_vs_truncated(void **state)
+{
+	(void)state;
+	static const char *const hp[][2] = {
+		{ "hidden", "16" }, { "learning_rate", "3e-3" }, { "batch_size", "32" },
+		{ "buffer_size", "1000" }, { "learning_starts", "100" }, { "train_freq", "1" },
+		{ "target_update_interval", "40" }, { "gamma", "0.9" }, { "loss", "mse" },
+	};
+	for (int nstep = 1; nstep <= 3; nstep += 2) {
+		for (int trunc = 0; trunc < 2; trunc++) {
+			struct runner R;
+			char why[256];
+			make_learner(&R, nstep == 1 ? "dqn" : "nstep",
+				     trunc ? ONE_STEP_TRUNCATED : ONE_STEP_TERMINATED, hp, ARRAY_SIZE(hp), 3);
+			assert_int_equal(run_steps(&R, 6000, why, sizeof(why)), 0);
+			float q[2], obs[2] = { 0.0f, 1.0f };
+			dqn_q_values(R.ln, obs, q);
+			double want = trunc ? 10.0 : 1.0;
+			for (int a = 0; a < 2; a++)
+				if (fabs(q[a] - want) > 0.03 * want) {
+					print_error("n_step %d, %s: Q = %g, want %g\n", nstep,
+						    trunc ? "truncated" : "terminated", q[a], want);
+					fail();
+				}
+			R.vt->free(R.ln);
+		}
+	}
+}
+
+/* Same seed, same bits, for every path; another seed, other bits. */
+static void test_dqn__deterministic(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
+		float q[3][CORRIDOR_N * 2];
+		for (int run = 0; run < 3; run++) {
+			struct runner R;
+			char why[256];
+			make_learner(&R, presets[p], CORRIDOR, corridor_hp, ARRAY_SIZE(corridor_hp),
+				     run < 2 ? 11 : 12);
+			assert_int_equal(run_steps(&R, 1500, why, sizeof(why)), 0);
+			assert_true(dqn_updates(R.ln) > 1000);
+			for (int s = 0; s < CORRIDOR_N; s++) {
+				struct toy t = { CORRIDOR, s };
+				float obs[2];
+				toy_obs(&t, obs);
+				dqn_q_values(R.ln, obs, q[run] + 2 * s);
+				assert_true(isfinite(q[run][2 * s]) && isfinite(q[run][2 * s + 1]));
+			}
+			R.vt->free(R.ln);
+		}
+		if (memcmp(q[0], q[1], sizeof(q[0]))) {
+			print_error("%s: the same seed gave different Q-values\n", presets[p]);
+			fail();
+		}
+		assert_true(memcmp(q[0], q[2], sizeof(q[0])) != 0);
+	}
+}
+
+static void test_dqn__divergence_reported(void **state)
+{
+	(void)state;
+	static const char *const hp[][2] = { { "learning_starts", "10" }, { "batch_size", "8" } };
+	struct runner R;
+	char why[256] = "";
+	make_learner(&R, "dqn", HUGE_REWARD, hp, ARRAY_SIZE(hp), 1);
+	assert_int_equal(run_steps(&R, 100, why, sizeof(why)), -1);
+	if (!strstr(why, "diverged at step 12: a TD target is inf")) {
+		print_error("why: %s\n", why);
+		fail();
+	}
+	R.vt->free(R.ln);
+}
+
+/* FrozenLake's discrete observations become one-hot inputs; the learner runs and learns. */
+static void test_dqn__one_hot_frozenlake(void **state)
+{
+	(void)state;
+	struct params opts;
+	const struct env_spec *es = env_lookup("FrozenLake-v1");
+	assert_non_null(es);
+	env_options_init(es, &opts);
+	char why[256];
+	assert_int_equal(params_set_text(&opts, "is_slippery", "false", why, sizeof(why)), 0);
+	struct env *e;
+	assert_int_equal(env_make(&e, "FrozenLake-v1", &opts), 0);
+	const struct learner_spec *spec = learner_lookup("double_dqn");
+	struct params hp;
+	learner_params_init(spec, &hp);
+	static const char *const kv[][2] = {
+		{ "hidden", "32" }, { "learning_rate", "1e-3" }, { "learning_starts", "500" },
+		{ "train_freq", "1" }, { "target_update_interval", "200" }, { "buffer_size", "20000" },
+		{ "epsilon_decay_steps", "6000" }, { "gamma", "0.95" },
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(kv); i++)
+		assert_int_equal(params_set_text(&hp, kv[i][0], kv[i][1], why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &e->info, why, sizeof(why)), 0);
+	void *ln = spec->vt->create(&hp, &e->info, 5);
+	assert_int_equal(dqn_network(ln)->n_in, 16);
+	float obs, next;
+	uint64_t seed = 0;
+	env_reset(e, &seed, &obs);
+	for (int i = 0; i < 10000; i++) {
+		double r;
+		int te, tr, a = spec->vt->act(ln, &obs);
+		assert_int_equal(env_step(e, a, &next, &r, &te, &tr), 0);
+		assert_int_equal(spec->vt->observe(ln, &obs, a, r, &next, te, tr, why, sizeof(why)), 0);
+		if (te || tr)
+			env_reset(e, NULL, &obs);
+		else
+			obs = next;
+	}
+	/* greedy: the goal in the shortest path (6 moves) */
+	env_reset(e, NULL, &obs);
+	double ret = 0, r;
+	int te = 0, tr = 0, steps = 0;
+	while (!te && !tr) {
+		assert_int_equal(env_step(e, spec->vt->act_greedy(ln, &obs, NULL), &obs, &r, &te, &tr), 0);
+		ret += r;
+		steps++;
+	}
+	assert_true(ret == 1.0);
+	assert_int_equal(steps, 6);
+	spec->vt->free(ln);
+	params_release(&hp);
+	env_free(e);
+	params_release(&opts);
+}
+
+static void test_dqn__check_refuses(void **state)
+{
+	(void)state;
+	const struct learner_spec *spec = learner_lookup("dqn");
+	struct params hp;
+	struct env_info info = { .obs_kind = SPACE_BOX, .obs_dim = 4, .n_actions = 2 };
+	char why[256];
+	learner_params_init(spec, &hp);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "hidden", "8,8,8,8,8,8,8,8,8", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "at most 8"));
+	assert_int_equal(params_set_text(&hp, "hidden", "64", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "buffer_size", "16", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "batch_size"));
+	assert_int_equal(params_set_text(&hp, "buffer_size", "1000", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "gradient_steps", "0", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
+	assert_int_equal(params_set_text(&hp, "gradient_steps", "-1", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "loss", "l1", why, sizeof(why)), -1);
+	struct env_info big = { .obs_kind = SPACE_DISCRETE, .obs_n = 5000, .obs_dim = 1, .n_actions = 4 };
+	assert_int_equal(spec->vt->check(&hp, &big, why, sizeof(why)), -1);
+	params_release(&hp);
+	/* presets compose: dqn_all has every extension on */
+	learner_params_init(learner_lookup("dqn_all"), &hp);
+	assert_true(params_bool(&hp, "double") && params_bool(&hp, "prioritized") &&
+		    params_bool(&hp, "dueling") && params_int(&hp, "n_step") == 3);
+	params_release(&hp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dqn__corridor_optimal),
+		cmocka_unit_test(test_dqn__terminated_vs_truncated),
+		cmocka_unit_test(test_dqn__deterministic),
+		cmocka_unit_test(test_dqn__divergence_reported),
+		cmocka_unit_test(test_dqn__one_hot_frozenlake),
+		cmocka_unit_test(test_dqn__check_refuses),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
