@@ -17,7 +17,7 @@
  * and fickle_passenger (with fickle_probability, drawn at reset, the
  * passenger picks another destination uniformly on the first move of the taxi
  * with the passenger aboard). Fickleness lives outside P, as in Gymnasium, so
- * the transition model describes the environment only without it.
+ * with fickle_passenger the model is refused (it would not describe the env).
  * Taxi-v3 is Gymnasium 1.1's id: the same default dynamics, and no options
  * (its is_rainy / fickle_passenger were different and are not reproduced).
  */
@@ -295,7 +295,10 @@ static int taxi_set_state(void *state, const double *vals, int n, float *obs, ch
 
 static int taxi_model(const void *state, struct tabular_model *m)
 {
-	tm_copy(&((const struct taxi *)state)->m, m);
+	const struct taxi *t = state;
+	if (t->fickle)
+		return error("Taxi: the transition model does not describe fickle_passenger");
+	tm_copy(&t->m, m);
 	return 0;
 }
 

@@ -7,6 +7,3 @@
 #include "bench.h"
 
 #define NOT_YET(fn) int fn(int argc, char **argv) { (void)argc; return error("'%s' is not implemented yet", argv[0]) ? 2 : 2; }
-NOT_YET(cmd_envs)
-NOT_YET(cmd_env)
-void bench_envs(double s) { (void)s; }
