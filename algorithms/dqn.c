@@ -49,6 +49,8 @@
 #define DQN_MAX_ONEHOT 4096
 
 static const struct param_def dqn_params[] = {
+	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
+	  "plain-C matrix kernels instead of OpenBLAS: bit-identical across CPU types, slower" },
 	{ "hidden", PARAM_INT_LIST, "64,64", 1, 8192, NULL, "hidden layer sizes (ReLU), e.g. 256,256" },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
@@ -184,6 +186,7 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	if (mlp_init(&d->q, d->obs_dim, hidden, nh, d->n_actions, dueling, 2 * d->batch, 1) ||
 	    mlp_init(&d->target, d->obs_dim, hidden, nh, d->n_actions, dueling, d->batch, 0))
 		BUG("dqn: network shapes passed check() but not mlp_init()");
+	d->q.naive = d->target.naive = params_bool(hp, "portable");
 
 	uint64_t sm = seed;
 	struct rng init;
@@ -415,4 +418,5 @@ const struct learner_vtable dqn_vtable = {
 	.act_greedy = dqn_act_greedy,
 	.observe = dqn_observe,
 	.free = dqn_free,
+	.uses_blas = 1,
 };

@@ -45,6 +45,7 @@ struct cellres {
 	char blas_core[64];
 	char cpu_model[128];
 	double final_return, auc;
+	int portable; /* ran with plain-C kernels: bit-stable across CPU types */
 	int present;
 };
 
@@ -161,8 +162,8 @@ static int load_side(const char *dbpath, const struct spec *s, const char *commi
 		return error("cannot open database '%s'", dbpath);
 	}
 	sqlite3_busy_timeout(db, 60000);
-	const char *sql = "SELECT config_hash, content_hash, learner, blas_core, cpu_model, final_return, auc"
-			  " FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
+	const char *sql = "SELECT config_hash, content_hash, learner, blas_core, cpu_model, final_return, auc,"
+			  " instr(config_json, '\"portable\":true') > 0 FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
 			  " AND ((?3 IS NOT NULL AND git_commit = ?3 AND git_dirty = 0) OR source_hash = ?4)"
 			  " ORDER BY finished_at DESC, id DESC LIMIT 1";
 	sqlite3_stmt *st;
@@ -194,6 +195,7 @@ static int load_side(const char *dbpath, const struct spec *s, const char *commi
 #undef COL
 			c->final_return = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
 			c->auc = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
+			c->portable = sqlite3_column_int(st, 7);
 		}
 	}
 	sqlite3_finalize(st);
@@ -265,7 +267,7 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			}
 			w->present++;
 			int same_platform = !strcmp(cb->blas_core, ch->blas_core) && !strcmp(cb->cpu_model, ch->cpu_model);
-			int expect = same_platform || !learner_uses_blas(ch->learner);
+			int expect = same_platform || !learner_uses_blas(ch->learner) || (cb->portable && ch->portable);
 			if (!expect) {
 				w->expected_identical = 0;
 				stats_only_cells++;
@@ -408,6 +410,7 @@ static int write_baseline(const struct spec *s, const struct cellres *cells, con
 		json_object_set_new(o, "config_hash", json_string(c->config_hash));
 		json_object_set_new(o, "learner", json_string(c->learner));
 		json_object_set_new(o, "content_hash", json_string(c->content_hash));
+		json_object_set_new(o, "portable", json_boolean(c->portable));
 		json_object_set_new(o, "final_return", isnan(c->final_return) ? json_null() : json_real(c->final_return));
 		json_object_set_new(o, "auc", isnan(c->auc) ? json_null() : json_real(c->auc));
 		json_array_append_new(arr, o);
@@ -474,6 +477,7 @@ static int read_baseline(const struct spec *s, struct cellres *cells, char *labe
 			snprintf(c->blas_core, sizeof(c->blas_core), "%s", core ? core : "");
 			snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", cpu ? cpu : "");
 			json_t *f = json_object_get(o, "final_return"), *a = json_object_get(o, "auc");
+			c->portable = json_is_true(json_object_get(o, "portable"));
 			c->final_return = json_is_number(f) ? json_number_value(f) : NAN;
 			c->auc = json_is_number(a) ? json_number_value(a) : NAN;
 		}

@@ -374,7 +374,7 @@ static int usage_error(const char *fmt, const char *arg)
 static void run_help(void)
 {
 	printf("usage: harness run SPEC [-j N] [--results DIR] [--force] [--retry-failed]\n"
-	       "                        [--list] [--no-plot] [--quiet]\n\n"
+	       "                        [--list] [--no-plot] [--quiet] [--portable]\n\n"
 	       "Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
 	       "algorithm configurations x seeds, each cell in its own process. Cells already\n"
 	       "complete with the same configuration and code version are skipped, so re-running\n"
@@ -386,7 +386,9 @@ static void run_help(void)
 	       "  --retry-failed    re-run cells whose run failed (e.g. diverged)\n"
 	       "  --list            print the matrix (cell ids, config hashes, seeds) and exit\n"
 	       "  --no-plot         do not draw figures at the end\n"
-	       "  --quiet           no progress display or log lines\n\n"
+	       "  --quiet           no progress display or log lines\n"
+	       "  --portable        DQN-family learners use plain-C matrix kernels instead of OpenBLAS:\n"
+	       "                    results bit-identical across CPU types (recorded as portable = true)\n\n"
 	       "exit status: 0 all cells complete, 1 some cell failed, 2 bad input or error,\n"
 	       "130 interrupted (run the same command again to resume)\n\n"
 	       "example:\n  harness run experiments/quickstart.cfg -j 2\n");
@@ -413,7 +415,7 @@ int cmd_run(int argc, char **argv)
 	}
 	const char *spec_path = NULL, *results_opt = NULL;
 	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0;
+	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -438,6 +440,8 @@ int cmd_run(int argc, char **argv)
 			no_plot = 1;
 		} else if (!strcmp(a, "--quiet")) {
 			quiet = 1;
+		} else if (!strcmp(a, "--portable")) {
+			portable = 1;
 		} else if (a[0] == '-') {
 			return usage_error("unknown option '%s'", a);
 		} else if (spec_path) {
@@ -452,7 +456,7 @@ int cmd_run(int argc, char **argv)
 		jobs = 1;
 
 	struct spec spec;
-	if (spec_load(&spec, spec_path))
+	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
 	if (list) {
 		list_matrix(&spec);

@@ -15,6 +15,7 @@
 /* Parse context: the file name for messages. */
 struct ctx {
 	const char *file;
+	int portable; /* set portable = true on every learner that has it */
 };
 
 static int bad(const struct ctx *c, const config_setting_t *s, const char *key, const char *fmt, ...)
@@ -474,6 +475,9 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 			   struct params *hp)
 {
 	learner_params_init(cfg->learner, hp);
+	char pwhy[64];
+	if (c->portable && param_find(hp->defs, "portable"))
+		params_set_bool(hp, "portable", 1, pwhy, sizeof(pwhy));
 	if (env->hparams) {
 		for (int i = 0; i < config_setting_length(env->hparams); i++) {
 			const config_setting_t *m = config_setting_get_elem(env->hparams, (unsigned)i);
@@ -598,8 +602,13 @@ static char *basename_noext(const char *path)
 
 int spec_load(struct spec *s, const char *path)
 {
+	return spec_load_opts(s, path, 0);
+}
+
+int spec_load_opts(struct spec *s, const char *path, int portable)
+{
 	memset(s, 0, sizeof(*s));
-	struct ctx c = { path };
+	struct ctx c = { path, portable };
 	size_t len;
 	char *bytes = read_file(path, &len);
 	if (!bytes)
@@ -623,9 +632,17 @@ int spec_load(struct spec *s, const char *path)
 	}
 	config_setting_t *root = config_root_setting(&cfg);
 	static const char *const top[] = { "name", "description", "seed", "seeds", "budget",
-					   "eval", "envs", "algorithms", NULL };
-	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms)", top))
+					   "eval", "envs", "algorithms", "portable", NULL };
+	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms, portable)", top))
 		goto out;
+	config_setting_t *pm = config_setting_get_member(root, "portable");
+	if (pm) {
+		if (config_setting_type(pm) != CONFIG_TYPE_BOOL) {
+			bad(&c, pm, "portable", "must be true or false");
+			goto out;
+		}
+		c.portable |= config_setting_get_bool(pm);
+	}
 
 	char *base = basename_noext(path);
 	const char *name = NULL;

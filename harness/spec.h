@@ -62,6 +62,13 @@ struct spec {
 
 /* Reads and validates path; expands the matrix. 0, or -1 after error(). */
 int spec_load(struct spec *s, const char *path);
+/*
+ * portable: every learner with a `portable` hyperparameter (the DQN family)
+ * gets portable = true: plain-C matrix kernels instead of OpenBLAS, so its
+ * results are bit-identical across CPU types (the spec key `portable = true;`
+ * does the same).
+ */
+int spec_load_opts(struct spec *s, const char *path, int portable);
 void spec_release(struct spec *s);
 
 /*
