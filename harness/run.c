@@ -30,6 +30,7 @@
 #include "results.h"
 #include "rundb.h"
 #include "runner.h"
+#include "slurm.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -391,12 +392,13 @@ static void run_help(void)
 	       "                    results bit-identical across CPU types (recorded as portable = true)\n\n"
 	       "exit status: 0 all cells complete, 1 some cell failed, 2 bad input or error,\n"
 	       "130 interrupted (run the same command again to resume)\n\n"
-	       "example:\n  harness run experiments/quickstart.cfg -j 2\n");
+	       "examples:\n  harness run experiments/quickstart.cfg -j 2\n"
+	       "  harness run experiments/quickstart.cfg --backend slurm --partition short --time 10:00\n");
 }
 
 static void list_matrix(const struct spec *s)
 {
-	printf("# %s: %d cells = %d environments x %d configurations x %d seeds\n", s->name, s->ncells,
+	printf("# %s: %d cells over %d environments, %d configurations, %d seeds\n", s->name, s->ncells,
 	       s->nenvs, s->nconfigs, s->nseeds);
 	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\n");
 	for (int i = 0; i < s->ncells; i++) {
@@ -413,6 +415,9 @@ int cmd_run(int argc, char **argv)
 		run_help();
 		return 0;
 	}
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--backend") && !strcmp(argv[i + 1], "slurm"))
+			return slurm_submit(argc, argv);
 	const char *spec_path = NULL, *results_opt = NULL;
 	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0;
@@ -430,6 +435,10 @@ int cmd_run(int argc, char **argv)
 			if (i + 1 >= argc)
 				return usage_error("%s needs a directory", a);
 			results_opt = argv[++i];
+		} else if (!strcmp(a, "--backend")) {
+			if (i + 1 >= argc || strcmp(argv[i + 1], "local"))
+				return usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
+			i++;
 		} else if (!strcmp(a, "--force")) {
 			force = 1;
 		} else if (!strcmp(a, "--retry-failed")) {
@@ -519,7 +528,7 @@ int cmd_run(int argc, char **argv)
 	remove_stale_tmp(rs.root, spec.name);
 	rs.total_to_run = nq;
 	if (!quiet)
-		fprintf(stderr, "harness: %s: %d cells (%d envs x %d configs x %d seeds), %d to run, %d already done, -j %d\n",
+		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done, -j %d\n",
 			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped, rs.jobs);
 
 	struct sigaction sa = { 0 }, old_int, old_term;

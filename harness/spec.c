@@ -398,6 +398,15 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 	if (!ls)
 		return bad(c, config_setting_get_member(g, "learner"), "learner",
 			   "unknown learner '%s' (see 'harness learners')", learner);
+	const config_setting_t *only = config_setting_get_member(g, "envs");
+	if (only) {
+		int t = config_setting_type(only);
+		if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || config_setting_length(only) == 0)
+			return bad(c, only, "envs", "must be a non-empty list of environment ids or labels, like [\"CartPole-v1\"]");
+		for (int j = 0; j < config_setting_length(only); j++)
+			if (config_setting_type(config_setting_get_elem(only, (unsigned)j)) != CONFIG_TYPE_STRING)
+				return bad(c, only, "envs", "element %d is not a string", j + 1);
+	}
 	/* validate every key now (each sweep element too), collect sweeps */
 	struct params hp;
 	learner_params_init(ls, &hp);
@@ -407,7 +416,7 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 	for (int i = 0; i < config_setting_length(g); i++) {
 		const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
 		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner"))
+		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs"))
 			continue;
 		const struct param_def *d = param_find(hp.defs, k);
 		if (d && is_sweep(d, m)) {
@@ -494,7 +503,7 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 	for (int i = 0; i < config_setting_length(cfg->setting); i++) {
 		const config_setting_t *m = config_setting_get_elem(cfg->setting, (unsigned)i);
 		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner"))
+		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs"))
 			continue;
 		int swept = 0;
 		for (int j = 0; j < cfg->nsweep; j++) {
@@ -508,6 +517,20 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 		}
 		if (!swept && apply_hparam(c, hp, cfg->learner, m, ""))
 			return -1;
+	}
+	return 0;
+}
+
+/* Whether an algorithm entry runs on env: no `envs` key, or the env's id or label is listed. */
+static int runs_on(const config_setting_t *g, const struct env_entry *env)
+{
+	const config_setting_t *only = config_setting_get_member(g, "envs");
+	if (!only)
+		return 1;
+	for (int j = 0; j < config_setting_length(only); j++) {
+		const char *n = config_setting_get_string(config_setting_get_elem(only, (unsigned)j));
+		if (n && (!strcmp(n, env->spec->id) || !strcmp(n, env->label)))
+			return 1;
 	}
 	return 0;
 }
@@ -777,6 +800,20 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 				}
 	}
 
+	/* every name an algorithm's `envs` lists must match some environment */
+	for (int a = 0; a < ncfg; a++) {
+		const config_setting_t *only = config_setting_get_member(cfgs[a].setting, "envs");
+		for (int j = 0; only && j < config_setting_length(only); j++) {
+			const char *n = config_setting_get_string(config_setting_get_elem(only, (unsigned)j));
+			int found = 0;
+			for (int e = 0; e < nenv; e++)
+				found |= !strcmp(n, envs[e].spec->id) || !strcmp(n, envs[e].label);
+			if (!found) {
+				bad(&c, only, "envs", "'%s' is not one of the spec's environments", n);
+				goto out;
+			}
+		}
+	}
 	long long total = (long long)nenv * ncfg * nseeds;
 	if (total > MAX_CELLS) {
 		error("%s: the matrix has %lld cells (%d environments x %d configurations x %d seeds), more than %d",
@@ -786,6 +823,8 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	s->cells = xcalloc((size_t)total, sizeof(*s->cells));
 	for (int e = 0; e < nenv; e++) {
 		for (int a = 0; a < ncfg; a++) {
+			if (!runs_on(cfgs[a].setting, &envs[e]))
+				continue;
 			for (int k = 0; k < nseeds; k++) {
 				struct cell *cl = &s->cells[s->ncells];
 				const struct budget *b = envs[e].has_budget ? &envs[e].budget : &budget;

@@ -200,6 +200,30 @@ static void test_spec__bad_inputs(void **state)
 	assert_non_null(strstr(captured, "/nonexistent/x.cfg"));
 }
 
+/* An algorithm's `envs` list restricts the environments it runs on. */
+static void test_spec__algorithm_envs(void **state)
+{
+	(void)state;
+	const char *p = write_spec("ae", "seeds = 2;\nbudget = { steps = 100; };\n"
+		"envs = ( { id = \"FrozenLake-v1\"; }, { id = \"FrozenLake8x8-v1\"; }, { id = \"FrozenLake-v1\"; is_slippery = false; } );\n"
+		"algorithms = ( { name = \"q\"; learner = \"q_learning\"; },\n"
+		"  { name = \"s\"; learner = \"sarsa\"; envs = [\"FrozenLake8x8-v1\", \"FrozenLake-v1(is_slippery=false)\"]; } );\n");
+	struct spec s;
+	assert_int_equal(spec_load(&s, p), 0);
+	assert_int_equal(s.ncells, 2 * (3 + 2));
+	int sarsa = 0;
+	for (int i = 0; i < s.ncells; i++)
+		if (!strcmp(s.cells[i].config_name, "s")) {
+			sarsa++;
+			assert_string_not_equal(s.cells[i].env_label, "FrozenLake-v1");
+		}
+	assert_int_equal(sarsa, 4);
+	spec_release(&s);
+	expect_bad("seeds = 2;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\";\n envs = [\"CartPole-v1\"]; } );\n",
+		   5, "key 'envs': 'CartPole-v1' is not one of the spec's environments");
+}
+
 static void test_spec__names(void **state)
 {
 	(void)state;
@@ -220,6 +244,7 @@ int main(void)
 		cmocka_unit_test(test_spec__matrix_and_sweeps),
 		cmocka_unit_test(test_spec__stable_under_additions),
 		cmocka_unit_test(test_spec__bad_inputs),
+		cmocka_unit_test(test_spec__algorithm_envs),
 		cmocka_unit_test(test_spec__names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
