@@ -78,7 +78,6 @@ int cell_record_write(const char *path, const struct cell_record *r)
 	strbuf_addf(&sb, "cell_index=%lld\n", r->cell_index);
 	add_kv(&sb, "cell_id", r->cell_id);
 	add_kv(&sb, "config_hash", r->config_hash);
-	add_kv(&sb, "source_hash", r->source_hash);
 	add_kv(&sb, "status", o->status);
 	add_kv(&sb, "content_hash", o->hash[0] ? o->hash : "-");
 	add_double(&sb, "final_return", o->final_return);
@@ -86,7 +85,15 @@ int cell_record_write(const char *path, const struct cell_record *r)
 	strbuf_addf(&sb, "total_steps=%lld\nepisodes=%lld\n", o->total_steps, o->episodes);
 	add_double(&sb, "wall_seconds", o->wall_seconds);
 	add_kv(&sb, "h5_path", r->h5_path);
-	add_kv(&sb, "host", r->host);
+	add_kv(&sb, "source_hash", r->prov.source_hash);
+	add_kv(&sb, "git_commit", r->prov.git_commit);
+	strbuf_addf(&sb, "git_dirty=%d\n", r->prov.git_dirty);
+	add_kv(&sb, "compiler", r->prov.compiler);
+	add_kv(&sb, "cflags", r->prov.cflags);
+	add_kv(&sb, "blas", r->prov.blas);
+	add_kv(&sb, "blas_core", r->prov.blas_core);
+	add_kv(&sb, "cpu_model", r->prov.cpu_model);
+	add_kv(&sb, "host", r->prov.host);
 	add_kv(&sb, "started_at", r->started_at);
 	add_kv(&sb, "finished_at", r->finished_at);
 	add_kv(&sb, "slurm_job", r->slurm_job);
@@ -159,8 +166,22 @@ int cell_record_read(const char *path, struct cell_record *r)
 			COPY(r->config_hash, v);
 			seen |= F_CONFIG;
 		} else if (!strcmp(k, "source_hash")) {
-			COPY(r->source_hash, v);
+			COPY(r->prov.source_hash, v);
 			seen |= F_SOURCE;
+		} else if (!strcmp(k, "git_commit")) {
+			COPY(r->prov.git_commit, v);
+		} else if (!strcmp(k, "git_dirty")) {
+			r->prov.git_dirty = !strcmp(v, "1");
+		} else if (!strcmp(k, "compiler")) {
+			COPY(r->prov.compiler, v);
+		} else if (!strcmp(k, "cflags")) {
+			COPY(r->prov.cflags, v);
+		} else if (!strcmp(k, "blas")) {
+			COPY(r->prov.blas, v);
+		} else if (!strcmp(k, "blas_core")) {
+			COPY(r->prov.blas_core, v);
+		} else if (!strcmp(k, "cpu_model")) {
+			COPY(r->prov.cpu_model, v);
 		} else if (!strcmp(k, "status")) {
 			if (strcmp(v, "complete") && strcmp(v, "failed") && strcmp(v, "error")) {
 				error("record '%s': unknown status '%s'", path, v);
@@ -191,7 +212,7 @@ int cell_record_read(const char *path, struct cell_record *r)
 			COPY(r->h5_path, v);
 			seen |= F_PATH;
 		} else if (!strcmp(k, "host")) {
-			COPY(r->host, v);
+			COPY(r->prov.host, v);
 		} else if (!strcmp(k, "started_at")) {
 			COPY(r->started_at, v);
 		} else if (!strcmp(k, "finished_at")) {

@@ -13,10 +13,11 @@
  * Record file (key=value lines, UTF-8, one value per line, newlines in
  * messages replaced by spaces), written with write_file_atomic:
  *   format=harness-cell-record-v1
- *   experiment, cell_index, cell_id, config_hash, source_hash, status,
- *   content_hash (or "-"), final_return, auc (%.17g, "nan" when none),
- *   total_steps, episodes, wall_seconds, h5_path, host, started_at,
- *   finished_at, slurm_job, error
+ *   experiment, cell_index, cell_id, config_hash, status, content_hash (or
+ *   "-"), final_return, auc (%.17g, "nan" when none), total_steps, episodes,
+ *   wall_seconds, h5_path, the provenance of the process that ran it
+ *   (source_hash, git_commit, git_dirty, compiler, cflags, blas, blas_core,
+ *   cpu_model, host), started_at, finished_at, slurm_job, error
  */
 #ifndef CELLRUN_H
 #define CELLRUN_H
@@ -45,10 +46,10 @@ struct cell_record {
 	char experiment[256];
 	long long cell_index;
 	char cell_id[1024];
-	char config_hash[65], source_hash[65];
+	char config_hash[65];
 	struct cell_outcome out;
 	char h5_path[1024];
-	char host[128];
+	struct provenance prov; /* of the process that ran the cell */
 	char started_at[32], finished_at[32];
 	char slurm_job[64];
 };

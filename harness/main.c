@@ -23,6 +23,9 @@ static const struct {
 	{ "baseline", cmd_baseline, "write an experiment's baseline (experiments/baselines/NAME.json)" },
 	{ "bench", cmd_bench, "measure throughput" },
 	{ "version", cmd_version, "print the code version this binary was built from" },
+	{ "status", cmd_status, "count an experiment's cells: pending, running, done, failed" },
+	{ "collect", cmd_collect, "record a Slurm run's cells in the database, draw the figures" },
+	{ "verify", cmd_verify, "re-hash every complete run's file and compare with the database" },
 };
 
 int wants_help(int argc, char **argv)
@@ -52,6 +55,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (!strcmp(argv[1], "run-cell")) /* hidden: what a Slurm array task runs */
+		return cmd_run_cell(argc - 1, argv + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

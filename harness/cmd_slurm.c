@@ -1,0 +1,600 @@
+/*
+ * cmd_slurm.c - the commands of the Slurm backend besides submission
+ * (slurm.c):
+ *   harness run-cell SPEC --index I   (hidden) one array task's cell: its HDF5
+ *                                      file and its record, never the database
+ *   harness collect SPEC              records -> run rows (claim + finish, as a
+ *                                      local run), then the figures
+ *   harness status NAME               pending / running / done / failed cells
+ * See slurm.h for the files, cellrun.h for the record.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cellrun.h"
+#include "commands.h"
+#include "h5store.h"
+#include "plot.h"
+#include "results.h"
+#include "rundb.h"
+#include "slurm.h"
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "harness: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see 'harness %s --help')\n", cmd);
+	return 2;
+}
+
+static char *record_path_of(const char *root, const struct spec *s, const struct cell *c,
+			    const char *source_hash, char **h5_path)
+{
+	char *path = results_run_path(root, s->name, c, source_hash);
+	char *dir = slurm_dir(root, s->name);
+	char *records = xstrfmt("%s/records", dir);
+	char *rec = cell_record_path(records, path);
+	free(dir);
+	free(records);
+	if (h5_path)
+		*h5_path = path;
+	else
+		free(path);
+	return rec;
+}
+
+/* --- run-cell --- */
+
+static int valid_tag(const char *t)
+{
+	if (!*t || strlen(t) > 40)
+		return 0;
+	for (; *t; t++)
+		if (!((*t >= '0' && *t <= '9') || *t == '_'))
+			return 0;
+	return 1;
+}
+
+int cmd_run_cell(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		printf("usage: harness run-cell SPEC --index I [--results DIR] [--spec-sha256 HEX] [--tag JOB_TASK]\n\n"
+		       "Runs cell I of the matrix (0-based, as 'harness run SPEC --list' orders it) and\n"
+		       "writes its HDF5 file and a record file under <results>/<NAME>/slurm/records/;\n"
+		       "never the database ('harness collect' records it). What a Slurm array task runs.\n"
+		       "exit status: 0 complete, 1 the run failed, 2 error\n");
+		return 0;
+	}
+	const char *spec_path = NULL, *results_opt = NULL, *sha = NULL, *tag = NULL;
+	long long index = -1;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--index") || !strcmp(a, "--results") || !strcmp(a, "--spec-sha256") ||
+		    !strcmp(a, "--tag")) {
+			if (i + 1 >= argc)
+				return usage_error("run-cell", "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--index") && (parse_ll(v, &index) || index < 0))
+				return usage_error("run-cell", "--index: '%s' is not a cell index", v);
+			if (!strcmp(a, "--results"))
+				results_opt = v;
+			if (!strcmp(a, "--spec-sha256"))
+				sha = v;
+			if (!strcmp(a, "--tag")) {
+				if (!valid_tag(v))
+					return usage_error("run-cell", "--tag: '%s' is not JOB_TASK digits", v);
+				tag = v;
+			}
+		} else if (a[0] == '-') {
+			return usage_error("run-cell", "unknown option '%s'", a);
+		} else if (spec_path) {
+			return usage_error("run-cell", "unexpected argument '%s'", a);
+		} else {
+			spec_path = a;
+		}
+	}
+	if (!spec_path || index < 0)
+		return usage_error("run-cell", "%s", "needs SPEC and --index I");
+	struct spec spec;
+	if (spec_load(&spec, spec_path))
+		return 2;
+	int rc = 2;
+	char *h5 = NULL, *rec = NULL, *tmp = NULL, *recdir = NULL;
+	if (sha && strcmp(sha, spec.spec_sha256)) {
+		error("spec '%s' changed since the job was submitted (sha256 %.12s, expected %.12s)",
+		      spec_path, spec.spec_sha256, sha);
+		goto out;
+	}
+	if (index >= spec.ncells) {
+		error("cell index %lld out of range: '%s' has %d cells", index, spec_path, spec.ncells);
+		goto out;
+	}
+	const struct cell *c = &spec.cells[index];
+	const char *root = results_root(results_opt);
+	struct cell_record r;
+	memset(&r, 0, sizeof(r));
+	provenance_get(&r.prov);
+	if (results_prepare(root, spec.name))
+		goto out;
+	rec = record_path_of(root, &spec, c, r.prov.source_hash, &h5);
+	char *slash = strrchr(rec, '/');
+	recdir = xstrfmt("%.*s", (int)(slash - rec), rec);
+	if (mkdir_p(recdir, 0755))
+		goto out;
+	slash = strrchr(h5, '/');
+	if (tag)
+		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - h5), h5, tag, slash + 1);
+	else
+		tmp = xstrfmt("%.*s/.tmp-slurm-%d-%s", (int)(slash - h5), h5, (int)getpid(), slash + 1);
+
+	snprintf(r.experiment, sizeof(r.experiment), "%s", spec.name);
+	r.cell_index = index;
+	snprintf(r.cell_id, sizeof(r.cell_id), "%s", c->cell_id);
+	snprintf(r.config_hash, sizeof(r.config_hash), "%s", c->config_hash);
+	snprintf(r.h5_path, sizeof(r.h5_path), "%s", h5);
+	snprintf(r.slurm_job, sizeof(r.slurm_job), "%s", tag ? tag : "");
+	iso_time_now(r.started_at);
+	cell_run_to_file(spec.name, c, &r.prov, h5, tmp, NULL, NULL, &r.out);
+	iso_time_now(r.finished_at);
+	if (strcmp(r.out.status, "complete") && strcmp(r.out.status, "failed"))
+		unlink(tmp);
+	if (cell_record_write(rec, &r))
+		goto out;
+	fprintf(stderr, "harness: %s: %s in %.2fs, final return %.4g%s%s\n", c->cell_id, r.out.status,
+		r.out.wall_seconds, r.out.final_return, r.out.error[0] ? ": " : "", r.out.error);
+	rc = !strcmp(r.out.status, "complete") ? 0 : !strcmp(r.out.status, "failed") ? 1 : 2;
+out:
+	free(h5);
+	free(rec);
+	free(tmp);
+	free(recdir);
+	spec_release(&spec);
+	return rc;
+}
+
+/* --- collect --- */
+
+/* The state Slurm reports for array task `task` of job `job` (scontrol -o show job). */
+static void task_state(const char *job, long long task, char *state, size_t n)
+{
+	snprintf(state, n, "unknown: no longer known to Slurm");
+	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
+	char *out;
+	if (slurm_capture(argv, 60, &out) != 0) {
+		free(out);
+		return;
+	}
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char *t = strstr(line, " ArrayTaskId="), *s = strstr(line, " JobState=");
+		long long k;
+		char st[64];
+		if (t && s && sscanf(t, " ArrayTaskId=%lld", &k) == 1 && k == task &&
+		    t[13 + strspn(t + 13, "0123456789")] == ' ' && sscanf(s, " JobState=%63s", st) == 1)
+			snprintf(state, n, "%s", st);
+	}
+	free(out);
+}
+
+/* Removes the temporary files the tasks of array job `job` left behind. */
+static void remove_task_tmp(const char *root, const char *experiment, const char *job)
+{
+	char *dir = xstrfmt("%s/%s/runs", root, experiment);
+	char *prefix = xstrfmt(".tmp-slurm-%s_", job);
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			if (strncmp(de->d_name, prefix, strlen(prefix)))
+				continue;
+			char *p = xstrfmt("%s/%s", dir, de->d_name);
+			unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(prefix);
+	free(dir);
+}
+
+/* Reads the cells file: pos[cell] = its line (0-based), -1 when absent. */
+static int read_cells(const char *path, const struct spec *s, long long *pos)
+{
+	size_t len;
+	char *text = read_file(path, &len);
+	if (!text)
+		return -1;
+	long long line = 0;
+	for (char *t = strtok(text, "\n"); t; t = strtok(NULL, "\n"), line++) {
+		long long i;
+		if (parse_ll(t, &i) || i < 0 || i >= s->ncells) {
+			free(text);
+			return error("cells file '%s': line %lld: '%s' is not a cell index of '%s'", path,
+				     line + 1, t, s->path);
+		}
+		pos[i] = line;
+	}
+	free(text);
+	return 0;
+}
+
+struct collect_counts {
+	int applied, complete, failed, errors, kept;
+};
+
+/* Records one cell's outcome unless the database already holds it. */
+static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
+		 const struct provenance *p, const char *h5_path, const struct run_summary *sum,
+		 struct collect_counts *n)
+{
+	struct run_row row;
+	int found = rundb_find(db, s->name, c, p->source_hash, &row);
+	if (found < 0)
+		return -1;
+	if (found && !strcmp(row.status, sum->status) &&
+	    !strcmp(row.content_hash, sum->content_hash ? sum->content_hash : "") &&
+	    (strcmp(row.status, "error") || !strcmp(row.error, sum->error ? sum->error : ""))) {
+		n->kept++;
+		return 0;
+	}
+	long long id;
+	enum claim_result cr = rundb_claim(db, s->name, c, p, h5_path, 1, 1, &id);
+	if (cr == CLAIM_BUSY) {
+		warning("cell '%s' is being run by another harness process: its record is not collected",
+			c->cell_id);
+		return 0;
+	}
+	if (cr != CLAIM_OK || rundb_finish(db, id, sum))
+		return -1;
+	n->applied++;
+	if (!strcmp(sum->status, "complete"))
+		n->complete++;
+	else if (!strcmp(sum->status, "failed"))
+		n->failed++;
+	else
+		n->errors++;
+	return 0;
+}
+
+static void collect_help(void)
+{
+	printf("usage: harness collect SPEC [--results DIR] [--no-plot]\n"
+	       "                        [--cells FILE --per K --array-job ID]\n\n"
+	       "Records in the database the cells that Slurm array tasks ran (their record files\n"
+	       "under <results>/<NAME>/slurm/records/), claiming and finishing each run row as a\n"
+	       "local run does, then draws the figures. The only step of the Slurm backend that\n"
+	       "writes the database; 'harness run --backend slurm' submits it as a job that\n"
+	       "depends on the array. With --cells (the submission's cells file), a cell of the\n"
+	       "array whose task left no record is recorded as error, with Slurm's task state.\n\n"
+	       "exit status: 0 every collected cell complete, 1 some failed or error, 2 error\n");
+}
+
+int cmd_collect(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		collect_help();
+		return 0;
+	}
+	const char *spec_path = NULL, *results_opt = NULL, *cells = NULL, *job = NULL;
+	long long per = 1;
+	int no_plot = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--results") || !strcmp(a, "--cells") || !strcmp(a, "--per") ||
+		    !strcmp(a, "--array-job")) {
+			if (i + 1 >= argc)
+				return usage_error("collect", "%s needs a value", a);
+			const char *v = argv[++i];
+			if (!strcmp(a, "--results"))
+				results_opt = v;
+			else if (!strcmp(a, "--cells"))
+				cells = v;
+			else if (!strcmp(a, "--array-job"))
+				job = v;
+			else if (parse_ll(v, &per) || per < 1)
+				return usage_error("collect", "--per: '%s' is not a positive number", v);
+		} else if (!strcmp(a, "--no-plot")) {
+			no_plot = 1;
+		} else if (a[0] == '-') {
+			return usage_error("collect", "unknown option '%s'", a);
+		} else if (spec_path) {
+			return usage_error("collect", "unexpected argument '%s'", a);
+		} else {
+			spec_path = a;
+		}
+	}
+	if (!spec_path)
+		return usage_error("collect", "%s", "missing SPEC");
+	struct spec spec;
+	if (spec_load(&spec, spec_path))
+		return 2;
+	struct provenance prov;
+	provenance_get(&prov);
+	const char *root = results_root(results_opt);
+	struct rundb *db = NULL;
+	char *dbpath = results_db_path(root);
+	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
+	struct collect_counts n = { 0 };
+	int rc = 2;
+	for (int i = 0; i < spec.ncells; i++)
+		pos[i] = -1;
+	if (cells && read_cells(cells, &spec, pos))
+		goto out;
+	if (results_prepare(root, spec.name) || rundb_open(&db, dbpath) || rundb_put_experiment(db, &spec))
+		goto out;
+	for (int i = 0; i < spec.ncells; i++) {
+		const struct cell *c = &spec.cells[i];
+		char *h5;
+		char *rec = record_path_of(root, &spec, c, prov.source_hash, &h5);
+		struct cell_record r;
+		struct run_summary sum = { 0 };
+		char why[1400];
+		int have = !access(rec, F_OK), r_ok = have && !cell_record_read(rec, &r);
+		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, prov.source_hash) ||
+			     strcmp(r.cell_id, c->cell_id))) {
+			warning("record '%s' is not of cell '%s' at this code version: ignored", rec, c->cell_id);
+			have = r_ok = 0;
+		}
+		int e = 0;
+		if (r_ok) {
+			sum.status = r.out.status;
+			sum.error = r.out.error;
+			sum.wall_seconds = r.out.wall_seconds;
+			sum.final_return = r.out.final_return;
+			sum.auc = r.out.auc;
+			sum.total_steps = r.out.total_steps;
+			sum.episodes = r.out.episodes;
+			sum.content_hash = r.out.hash[0] ? r.out.hash : NULL;
+			char h[65] = "";
+			if (sum.content_hash && (h5_content_hash(r.h5_path, h) || strcmp(h, r.out.hash))) {
+				snprintf(why, sizeof(why), "run file '%s' does not match its record", r.h5_path);
+				sum.status = "error";
+				sum.error = why;
+				sum.content_hash = NULL;
+			}
+			e = apply(db, &spec, c, &r.prov, r.h5_path, &sum, &n);
+		} else if (have || pos[i] >= 0) {
+			if (have) {
+				snprintf(why, sizeof(why), "unreadable record '%s'", rec);
+			} else {
+				char st[80] = "unknown";
+				long long task = pos[i] / per;
+				if (job)
+					task_state(job, task, st, sizeof(st));
+				snprintf(why, sizeof(why), "slurm array task %s_%lld left no record (state %s)",
+					 job ? job : "?", task, st);
+			}
+			sum.status = "error";
+			sum.error = why;
+			sum.final_return = sum.auc = NAN;
+			e = apply(db, &spec, c, &prov, h5, &sum, &n);
+		}
+		free(rec);
+		free(h5);
+		if (e)
+			goto out;
+	}
+	if (job)
+		remove_task_tmp(root, spec.name, job);
+	fprintf(stderr, "harness: %s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)\n",
+		spec.name, n.applied, n.complete, n.failed, n.errors, n.kept);
+	rc = n.failed || n.errors ? 1 : 0;
+	if (!no_plot) {
+		char *figdir = NULL;
+		if (plot_experiment(rundb_handle(db), root, spec.name, NULL, &figdir))
+			rc = rc ? rc : 2;
+		else if (figdir)
+			fprintf(stderr, "harness: figures in %s/\n", figdir);
+		free(figdir);
+	}
+out:
+	rundb_close(db);
+	free(dbpath);
+	free(pos);
+	spec_release(&spec);
+	return rc;
+}
+
+/* --- status --- */
+
+struct queue_state {
+	const char *array_job, *collect_job;
+	long long tasks;
+	char (*task)[16];        /* (tasks) "" when not queued */
+	char collect[16];
+};
+
+static void status_cb(void *ctx, const char *job, const char *state)
+{
+	struct queue_state *q = ctx;
+	size_t n = strlen(q->array_job);
+	long long t;
+	if (!strncmp(job, q->array_job, n) && job[n] == '_' && !parse_ll(job + n + 1, &t) && t >= 0 &&
+	    t < q->tasks)
+		snprintf(q->task[t], sizeof(q->task[t]), "%s", state);
+	else if (!strcmp(job, q->collect_job))
+		snprintf(q->collect, sizeof(q->collect), "%s", state);
+}
+
+/* The spec path the database recorded for an experiment, if any (caller frees). */
+static char *db_spec_path(const char *dbpath, const char *name)
+{
+	struct rundb *db;
+	char *path = NULL;
+	if (access(dbpath, F_OK) || rundb_open(&db, dbpath))
+		return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(rundb_handle(db), "SELECT spec_path FROM experiments WHERE name = ?1", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+			path = xstrdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	rundb_close(db);
+	return path;
+}
+
+static void status_help(void)
+{
+	printf("usage: harness status NAME [--results DIR] [--spec SPEC] [--cells]\n\n"
+	       "Counts the cells of experiment NAME at this code version as pending (queued in\n"
+	       "Slurm, or not run), running, done or failed (failed runs and harness errors,\n"
+	       "listed with their messages), from the database, the Slurm records not collected\n"
+	       "yet and Slurm's queue. The spec is --spec, else the last Slurm submission's, else\n"
+	       "the one the database recorded, else experiments/NAME.cfg.\n\n"
+	       "options:\n"
+	       "  --cells   one line per cell: state, cell id, detail\n");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	if (wants_help(argc, argv)) {
+		status_help();
+		return 0;
+	}
+	const char *name = NULL, *results_opt = NULL, *spec_opt = NULL;
+	int per_cell = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--results") || !strcmp(a, "--spec")) {
+			if (i + 1 >= argc)
+				return usage_error("status", "%s needs a value", a);
+			*(!strcmp(a, "--results") ? &results_opt : &spec_opt) = argv[++i];
+		} else if (!strcmp(a, "--cells")) {
+			per_cell = 1;
+		} else if (a[0] == '-') {
+			return usage_error("status", "unknown option '%s'", a);
+		} else if (name) {
+			return usage_error("status", "unexpected argument '%s'", a);
+		} else {
+			name = a;
+		}
+	}
+	if (!name)
+		return usage_error("status", "%s", "missing NAME");
+	if (!valid_experiment_name(name)) {
+		error("experiment name '%s' is not valid", name);
+		return 2;
+	}
+	const char *root = results_root(results_opt);
+	char *dbpath = results_db_path(root);
+	struct slurm_submission sub;
+	int have_sub = slurm_submission_read(root, name, &sub);
+	if (have_sub < 0) {
+		free(dbpath);
+		return 2;
+	}
+	char *spec_path = spec_opt ? xstrdup(spec_opt) : have_sub > 0 && sub.spec[0] ? xstrdup(sub.spec)
+						 : db_spec_path(dbpath, name);
+	if (!spec_path)
+		spec_path = xstrfmt("experiments/%s.cfg", name);
+	struct spec spec;
+	if (spec_load(&spec, spec_path)) {
+		free(spec_path);
+		free(dbpath);
+		return 2;
+	}
+	free(spec_path);
+	struct provenance prov;
+	provenance_get(&prov);
+	struct rundb *db = NULL;
+	int rc = 2;
+	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
+	struct queue_state q = { 0 };
+	for (int i = 0; i < spec.ncells; i++)
+		pos[i] = -1;
+	if (!access(dbpath, F_OK) && rundb_open(&db, dbpath))
+		goto out;
+	if (have_sub > 0 && sub.array_job[0] && sub.tasks > 0 && sub.per_task > 0) {
+		if (read_cells(sub.cells_file, &spec, pos))
+			goto out;
+		q.array_job = sub.array_job;
+		q.collect_job = sub.collect_job;
+		q.tasks = sub.tasks;
+		q.task = xcalloc((size_t)sub.tasks, sizeof(*q.task));
+		char *jobs = xstrfmt("%s%s%s", sub.array_job, sub.collect_job[0] ? "," : "", sub.collect_job);
+		slurm_queue(jobs, status_cb, &q);
+		free(jobs);
+	} else if (have_sub > 0 && sub.collect_job[0]) {
+		q.array_job = "";
+		q.collect_job = sub.collect_job;
+		slurm_queue(sub.collect_job, status_cb, &q);
+	}
+	int pending = 0, running = 0, done = 0, failed = 0, uncollected = 0;
+	struct strbuf fails = {0};
+	for (int i = 0; i < spec.ncells; i++) {
+		const struct cell *c = &spec.cells[i];
+		char *rec = record_path_of(root, &spec, c, prov.source_hash, NULL);
+		struct cell_record r;
+		struct run_row row;
+		const char *state = "pending", *detail = "not run";
+		char buf[700];
+		int found = db ? rundb_find(db, spec.name, c, prov.source_hash, &row) : 0;
+		const char *tstate = pos[i] >= 0 && q.task ? q.task[pos[i] / sub.per_task] : "";
+		if (found < 0) {
+			free(rec);
+			goto out;
+		}
+		if (!access(rec, F_OK) && !cell_record_read(rec, &r) && !strcmp(r.config_hash, c->config_hash)) {
+			int in_db = found && !strcmp(row.status, r.out.status) && !strcmp(row.content_hash, r.out.hash);
+			state = !strcmp(r.out.status, "complete") ? "done" : "failed";
+			snprintf(buf, sizeof(buf), "%s%s%s", r.out.status, r.out.error[0] ? ": " : "", r.out.error);
+			detail = buf;
+			uncollected += !in_db;
+		} else if (tstate[0]) {
+			int run = !strcmp(tstate, "RUNNING") || !strcmp(tstate, "COMPLETING");
+			state = run ? "running" : "pending";
+			snprintf(buf, sizeof(buf), "slurm %s_%lld %s", sub.array_job, pos[i] / sub.per_task, tstate);
+			detail = buf;
+		} else if (found) {
+			state = !strcmp(row.status, "complete") ? "done" : !strcmp(row.status, "running") ? "running"
+													: "failed";
+			snprintf(buf, sizeof(buf), "%s%s%s", row.status, row.error[0] ? ": " : "", row.error);
+			detail = buf;
+		} else if (pos[i] >= 0 && q.task) {
+			detail = "submitted, not queued any more, no record";
+		}
+		free(rec);
+		pending += !strcmp(state, "pending");
+		running += !strcmp(state, "running");
+		done += !strcmp(state, "done");
+		failed += !strcmp(state, "failed");
+		if (per_cell)
+			printf("%s\t%s\t%s\n", state, c->cell_id, detail);
+		else if (!strcmp(state, "failed"))
+			strbuf_addf(&fails, "  failed  %s: %s\n", c->cell_id, detail);
+	}
+	printf("%s: %d cells: %d pending, %d running, %d done, %d failed\n", spec.name, spec.ncells, pending,
+	       running, done, failed);
+	if (fails.len)
+		fputs(fails.buf, stdout);
+	strbuf_release(&fails);
+	if (have_sub > 0) {
+		int queued = 0;
+		for (long long t = 0; t < q.tasks; t++)
+			queued += q.task[t][0] != 0;
+		printf("slurm: submitted %s", sub.stamp);
+		if (sub.array_job[0])
+			printf(", array job %s (%lld tasks, %d queued)", sub.array_job, sub.tasks, queued);
+		if (sub.collect_job[0])
+			printf(", collect job %s%s%s", sub.collect_job, q.collect[0] ? " " : " ended",
+			       q.collect);
+		printf("\n");
+	}
+	if (uncollected)
+		printf("%d cells ran but are not in the database yet (collect job pending, or run "
+		       "'harness collect %s')\n", uncollected, spec.path);
+	rc = 0;
+out:
+	free(q.task);
+	free(pos);
+	rundb_close(db);
+	free(dbpath);
+	spec_release(&spec);
+	return rc;
+}

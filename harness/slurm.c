@@ -1,0 +1,682 @@
+/*
+ * slurm.c - `harness run SPEC --backend slurm`: plans which cells to run
+ * (as a local run would: complete cells are skipped, failed ones only with
+ * --retry-failed, a cell whose uncollected record says complete is done too),
+ * writes the array and collect batch scripts under <root>/<NAME>/slurm/ and
+ * submits them with sbatch, or prints them with --dry-run. See slurm.h.
+ *
+ * The array has one task per cell, or per chunk of `per` consecutive cells
+ * of the cells file when there are more cells than the cluster's
+ * MaxArraySize (scontrol show config). The collect job depends on the array
+ * with afterany, so it runs whatever the tasks' fates and records cells
+ * whose task left no record as error.
+ *
+ * This process reads the database but never writes it; it refuses to submit
+ * while a previous submission of the experiment is still queued.
+ */
+#include "slurm.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "cellrun.h"
+#include "commands.h"
+#include "h5store.h"
+#include "provenance.h"
+#include "results.h"
+#include "rundb.h"
+#include "spec.h"
+
+char *slurm_dir(const char *root, const char *experiment)
+{
+	return xstrfmt("%s/%s/slurm", root, experiment);
+}
+
+int slurm_capture(char *const argv[], double timeout, char **out)
+{
+	return slurm_capture_q(argv, timeout, out, 0);
+}
+
+int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet)
+{
+	int fds[2];
+	if (out)
+		*out = NULL;
+	if (pipe(fds))
+		return error("cannot create a pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return error("cannot fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[1]);
+		if (quiet) {
+			int null = open("/dev/null", O_WRONLY);
+			if (null >= 0)
+				dup2(null, STDERR_FILENO);
+		}
+		execvp(argv[0], argv);
+		fprintf(stderr, "harness: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	struct strbuf sb = {0};
+	double t0 = now_seconds();
+	int timed_out = 0;
+	for (;;) {
+		struct pollfd p = { .fd = fds[0], .events = POLLIN };
+		int left = (int)((timeout - (now_seconds() - t0)) * 1000);
+		if (left <= 0) {
+			timed_out = 1;
+			kill(pid, SIGKILL);
+			break;
+		}
+		int pr = poll(&p, 1, left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		char buf[4096];
+		ssize_t n = read(fds[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		strbuf_add(&sb, buf, (size_t)n);
+	}
+	close(fds[0]);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	if (!sb.buf)
+		strbuf_addstr(&sb, "");
+	if (out)
+		*out = strbuf_detach(&sb);
+	else
+		strbuf_release(&sb);
+	if (timed_out)
+		return error("'%s' did not answer within %.0f seconds", argv[0], timeout);
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws) == 127 ? -1 : WEXITSTATUS(ws);
+	return error("'%s' was killed by signal %d", argv[0], WTERMSIG(ws));
+}
+
+int slurm_queue(const char *jobs, slurm_job_cb cb, void *ctx)
+{
+	char *argv[] = { "squeue", "-h", "-r", "-o", "%i %T", "-j", (char *)jobs, NULL };
+	char *out;
+	int st = slurm_capture(argv, 60, &out);
+	if (st < 0)
+		return -1;
+	/* squeue exits 1 for job ids it no longer knows: nothing queued */
+	if (st == 0) {
+		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+			char job[64], state[64];
+			if (sscanf(line, "%63s %63s", job, state) == 2)
+				cb(ctx, job, state);
+		}
+	}
+	free(out);
+	return 0;
+}
+
+int slurm_submission_read(const char *root, const char *experiment, struct slurm_submission *s)
+{
+	char *dir = slurm_dir(root, experiment);
+	char *path = xstrfmt("%s/submission", dir);
+	free(dir);
+	memset(s, 0, sizeof(*s));
+	if (access(path, F_OK)) {
+		free(path);
+		return 0;
+	}
+	size_t len;
+	char *text = read_file(path, &len);
+	free(path);
+	if (!text)
+		return -1;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = '\0';
+		const char *k = line, *v = eq + 1;
+		if (!strcmp(k, "stamp"))
+			snprintf(s->stamp, sizeof(s->stamp), "%s", v);
+		else if (!strcmp(k, "spec"))
+			snprintf(s->spec, sizeof(s->spec), "%s", v);
+		else if (!strcmp(k, "array_job"))
+			snprintf(s->array_job, sizeof(s->array_job), "%s", v);
+		else if (!strcmp(k, "collect_job"))
+			snprintf(s->collect_job, sizeof(s->collect_job), "%s", v);
+		else if (!strcmp(k, "cells_file"))
+			snprintf(s->cells_file, sizeof(s->cells_file), "%s", v);
+		else if (!strcmp(k, "tasks"))
+			parse_ll(v, &s->tasks);
+		else if (!strcmp(k, "per_task"))
+			parse_ll(v, &s->per_task);
+		else if (!strcmp(k, "ncells"))
+			parse_ll(v, &s->ncells);
+	}
+	free(text);
+	return 1;
+}
+
+/* Appends s single-quoted for the shell. */
+static void add_shq(struct strbuf *sb, const char *s)
+{
+	strbuf_addstr(sb, "'");
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(sb, "'\\''");
+		else
+			strbuf_add(sb, s, 1);
+	}
+	strbuf_addstr(sb, "'");
+}
+
+/* Values that go into #SBATCH lines: no spaces, quotes or newlines. */
+static int plain_value(const char *s)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+		      strchr("_.,:-+", *s)))
+			return 0;
+	return 1;
+}
+
+static long long max_array_size(int dry_run)
+{
+	char *argv[] = { "scontrol", "show", "config", NULL };
+	char *out = NULL;
+	int st = slurm_capture_q(argv, 60, &out, dry_run);
+	long long m = -1;
+	if (st == 0) {
+		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+			long long v;
+			if (sscanf(line, "MaxArraySize = %lld", &v) == 1)
+				m = v;
+		}
+	}
+	free(out);
+	if (m < 1) {
+		if (!dry_run) {
+			error("cannot read MaxArraySize from 'scontrol show config' (is Slurm reachable?)");
+			return -1;
+		}
+		warning("cannot read MaxArraySize from 'scontrol show config': assuming 1001");
+		m = 1001;
+	}
+	return m;
+}
+
+struct opts {
+	const char *spec_path, *results, *partition, *time, *cpus;
+	long long array_limit;
+	int dry_run, force, retry_failed, no_plot;
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "harness: error: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, " (see 'harness run --help')\n");
+	return 2;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cpus = "1";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **val = NULL;
+		if (!strcmp(a, "--backend")) {
+			i++; /* checked by cmd_run */
+			continue;
+		} else if (!strcmp(a, "--results")) {
+			val = &o->results;
+		} else if (!strcmp(a, "--partition")) {
+			val = &o->partition;
+		} else if (!strcmp(a, "--time")) {
+			val = &o->time;
+		} else if (!strcmp(a, "--cpus-per-task")) {
+			val = &o->cpus;
+		} else if (!strcmp(a, "--array-limit")) {
+			if (i + 1 >= argc || parse_ll(argv[i + 1], &o->array_limit) || o->array_limit < 1)
+				return usage_error("--array-limit needs a positive number%s", "");
+			i++;
+			continue;
+		} else if (!strcmp(a, "--dry-run")) {
+			o->dry_run = 1;
+			continue;
+		} else if (!strcmp(a, "--force")) {
+			o->force = 1;
+			continue;
+		} else if (!strcmp(a, "--retry-failed")) {
+			o->retry_failed = 1;
+			continue;
+		} else if (!strcmp(a, "--no-plot")) {
+			o->no_plot = 1;
+			continue;
+		} else if (!strcmp(a, "--quiet")) {
+			continue;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--list") ||
+			   !strncmp(a, "-j", 2)) {
+			return usage_error("'%s' does not apply to --backend slurm", a);
+		} else if (a[0] == '-') {
+			return usage_error("unknown option '%s'", a);
+		} else if (o->spec_path) {
+			return usage_error("unexpected argument '%s'", a);
+		} else {
+			o->spec_path = a;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return usage_error("%s needs a value", a);
+		*val = argv[++i];
+		if (val != &o->results && !plain_value(*val))
+			return usage_error("'%s' is not a plain Slurm option value", *val);
+	}
+	long long c;
+	if (parse_ll(o->cpus, &c) || c < 1)
+		return usage_error("--cpus-per-task: '%s' is not a positive number", o->cpus);
+	if (!o->spec_path)
+		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+	return 0;
+}
+
+/* 1 when the cell is to run, 0 when it is done, -1 on error. */
+static int plan_cell(struct rundb *db, const struct spec *spec, const struct cell *c,
+		     const struct provenance *prov, const char *root, const char *records,
+		     const struct opts *o)
+{
+	char *path = results_run_path(root, spec->name, c, prov->source_hash);
+	char *rec = cell_record_path(records, path);
+	int rc = 1;
+	struct cell_record r;
+	if (!access(rec, F_OK)) {
+		if (cell_record_read(rec, &r)) {
+			rc = -1;
+			goto out;
+		}
+		if (!strcmp(r.out.status, "complete"))
+			rc = o->force;
+		else if (!strcmp(r.out.status, "failed"))
+			rc = o->force || o->retry_failed;
+		goto out;
+	}
+	struct run_row row;
+	int found = db ? rundb_find(db, spec->name, c, prov->source_hash, &row) : 0;
+	if (found < 0) {
+		rc = -1;
+	} else if (found && !strcmp(row.status, "complete") && !o->force) {
+		char h[65] = "";
+		if (h5_content_hash(row.h5_path, h) || strcmp(h, row.content_hash)) {
+			if (!h[0] || strcmp(h, row.content_hash))
+				error("run file '%s' of cell '%s' does not match its recorded results hash "
+				      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
+				      c->cell_id);
+			rc = -1;
+		} else {
+			rc = 0;
+		}
+	} else if (found && !strcmp(row.status, "failed")) {
+		rc = o->force || o->retry_failed;
+	}
+out:
+	free(path);
+	free(rec);
+	return rc;
+}
+
+static void queued_cb(void *ctx, const char *job, const char *state)
+{
+	(void)job;
+	(void)state;
+	(*(int *)ctx)++;
+}
+
+static char *self_exe(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+static char *absolute(const char *p)
+{
+	if (p[0] == '/')
+		return xstrdup(p);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return xstrdup(p);
+	return xstrfmt("%s/%s", cwd, p);
+}
+
+static void sbatch_common(struct strbuf *sb, const struct opts *o, const char *name, const char *suffix)
+{
+	strbuf_addf(sb, "#SBATCH --job-name=harness-%s%s\n", name, suffix);
+	if (o->partition)
+		strbuf_addf(sb, "#SBATCH --partition=%s\n", o->partition);
+	if (o->time)
+		strbuf_addf(sb, "#SBATCH --time=%s\n", o->time);
+}
+
+static char *array_script(const struct opts *o, const struct spec *spec, const char *exe,
+			  const char *spec_abs, const char *root, const char *dir, const char *stamp,
+			  const char *cells_file, long long ntodo, long long tasks, long long per)
+{
+	struct strbuf sb = {0};
+	strbuf_addf(&sb, "#!/bin/bash\n# harness: experiment '%s', %lld cells in %lld array tasks of up to %lld\n",
+		    spec->name, ntodo, tasks, per);
+	sbatch_common(&sb, o, spec->name, "");
+	strbuf_addf(&sb, "#SBATCH --array=0-%lld", tasks - 1);
+	if (o->array_limit)
+		strbuf_addf(&sb, "%%%lld", o->array_limit);
+	strbuf_addf(&sb, "\n#SBATCH --cpus-per-task=%s\n#SBATCH --ntasks=1\n", o->cpus);
+	strbuf_addf(&sb, "#SBATCH --output=%s/logs/%s-%%A_%%a.out\n", dir, stamp);
+	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nHARNESS=");
+	add_shq(&sb, exe);
+	strbuf_addstr(&sb, "\nSPEC=");
+	add_shq(&sb, spec_abs);
+	strbuf_addstr(&sb, "\nRESULTS=");
+	add_shq(&sb, root);
+	strbuf_addstr(&sb, "\nCELLS=");
+	add_shq(&sb, cells_file);
+	strbuf_addf(&sb, "\nPER=%lld\nSPEC_SHA256=%s\n", per, spec->spec_sha256);
+	strbuf_addstr(&sb,
+		"task=${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}\n"
+		"first=$((task * PER + 1))\n"
+		"worst=0\n"
+		"for i in $(sed -n \"${first},$((first + PER - 1))p\" \"$CELLS\"); do\n"
+		"\t\"$HARNESS\" run-cell \"$SPEC\" --index \"$i\" --results \"$RESULTS\" \\\n"
+		"\t\t--spec-sha256 \"$SPEC_SHA256\" --tag \"${SLURM_ARRAY_JOB_ID}_${task}\"\n"
+		"\trc=$?\n"
+		"\t[ \"$rc\" -gt \"$worst\" ] && worst=$rc\n"
+		"done\n"
+		"exit \"$worst\"\n");
+	return strbuf_detach(&sb);
+}
+
+static char *collect_script(const struct opts *o, const struct spec *spec, const char *exe,
+			    const char *spec_abs, const char *root, const char *dir, const char *stamp,
+			    const char *cells_file, long long per)
+{
+	struct strbuf sb = {0};
+	strbuf_addf(&sb, "#!/bin/bash\n# harness: records the runs of experiment '%s' in SQLite, draws its figures\n",
+		    spec->name);
+	sbatch_common(&sb, o, spec->name, "-collect");
+	strbuf_addf(&sb, "#SBATCH --cpus-per-task=1\n#SBATCH --ntasks=1\n#SBATCH --output=%s/logs/%s-collect-%%j.out\n",
+		    dir, stamp);
+	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nexec ");
+	add_shq(&sb, exe);
+	strbuf_addstr(&sb, " collect ");
+	add_shq(&sb, spec_abs);
+	strbuf_addstr(&sb, " --results ");
+	add_shq(&sb, root);
+	if (cells_file) {
+		strbuf_addstr(&sb, " --cells ");
+		add_shq(&sb, cells_file);
+		strbuf_addf(&sb, " --per %lld --array-job \"${HARNESS_ARRAY_JOB:?}\"", per);
+	}
+	if (o->no_plot)
+		strbuf_addstr(&sb, " --no-plot");
+	strbuf_addstr(&sb, "\n");
+	return strbuf_detach(&sb);
+}
+
+/* sbatch --parsable ...; the job id on success. */
+static int sbatch(char *const argv[], char *id, size_t n)
+{
+	char *out;
+	int st = slurm_capture(argv, 120, &out);
+	if (st != 0) {
+		free(out);
+		return st < 0 ? -1 : error("sbatch failed (exit status %d)", st);
+	}
+	size_t k = strspn(out, "0123456789");
+	if (!k || k >= n) {
+		error("sbatch printed no job id: '%s'", out);
+		free(out);
+		return -1;
+	}
+	snprintf(id, n, "%.*s", (int)k, out);
+	free(out);
+	return 0;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	return write_file_atomic(path, text, strlen(text));
+}
+
+int slurm_submit(int argc, char **argv)
+{
+	struct opts o;
+	if (parse_opts(argc, argv, &o))
+		return 2;
+	struct spec spec;
+	if (spec_load(&spec, o.spec_path))
+		return 2;
+	struct provenance prov;
+	provenance_get(&prov);
+	int rc = 2;
+	struct rundb *db = NULL;
+	char *root = NULL, *dir = NULL, *records = NULL, *dbpath = NULL, *exe = self_exe();
+	char *spec_abs = realpath(o.spec_path, NULL);
+	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
+	int *todo = xcalloc((size_t)spec.ncells + 1, sizeof(int));
+	const char *root_opt = results_root(o.results);
+	if (!exe || !spec_abs) {
+		error("cannot resolve the paths of the harness binary and of '%s'", o.spec_path);
+		goto out;
+	}
+	if (!o.dry_run) {
+		if (results_prepare(root_opt, spec.name))
+			goto out;
+		root = realpath(root_opt, NULL);
+	} else {
+		root = absolute(root_opt);
+	}
+	if (!root) {
+		error("cannot resolve the results directory '%s': %s", root_opt, strerror(errno));
+		goto out;
+	}
+	dir = slurm_dir(root, spec.name);
+	records = xstrfmt("%s/records", dir);
+	dbpath = results_db_path(root);
+	if (!access(dbpath, F_OK) && rundb_open(&db, dbpath))
+		goto out;
+
+	struct slurm_submission last;
+	int have_last = slurm_submission_read(root, spec.name, &last);
+	if (have_last < 0)
+		goto out;
+	if (have_last && (last.array_job[0] || last.collect_job[0])) {
+		char jobs[160];
+		int queued = 0;
+		snprintf(jobs, sizeof(jobs), "%s%s%s", last.array_job,
+			 last.array_job[0] && last.collect_job[0] ? "," : "", last.collect_job);
+		if (slurm_queue(jobs, queued_cb, &queued) == 0 && queued) {
+			if (!o.dry_run) {
+				error("experiment '%s' has Slurm jobs still queued (%s): wait for them, or scancel them",
+				      spec.name, jobs);
+				goto out;
+			}
+			warning("experiment '%s' has Slurm jobs still queued (%s)", spec.name, jobs);
+		}
+	}
+
+	long long ntodo = 0, ndone = 0, uncollected = 0;
+	for (int i = 0; i < spec.ncells; i++) {
+		int r = plan_cell(db, &spec, &spec.cells[i], &prov, root, records, &o);
+		if (r < 0)
+			goto out;
+		if (r) {
+			todo[ntodo++] = i;
+			continue;
+		}
+		ndone++;
+		/* done through a record the database does not hold yet? */
+		char *path = results_run_path(root, spec.name, &spec.cells[i], prov.source_hash);
+		char *rec = cell_record_path(records, path);
+		struct run_row row;
+		struct cell_record cr;
+		if (!access(rec, F_OK) && !cell_record_read(rec, &cr) &&
+		    (!db || rundb_find(db, spec.name, &spec.cells[i], prov.source_hash, &row) != 1 ||
+		     strcmp(row.status, cr.out.status) || strcmp(row.content_hash, cr.out.hash)))
+			uncollected++;
+		free(path);
+		free(rec);
+	}
+	fprintf(stderr, "harness: %s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %lld already done%s\n",
+		spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, ntodo, ndone,
+		uncollected ? " (some not collected yet)" : "");
+	if (!ntodo && !uncollected) {
+		fprintf(stderr, "harness: %s: nothing to submit\n", spec.name);
+		rc = 0;
+		goto out;
+	}
+
+	long long per = 1, tasks = 0;
+	if (ntodo) {
+		long long maxa = max_array_size(o.dry_run);
+		if (maxa < 0)
+			goto out;
+		per = (ntodo + maxa - 1) / maxa;
+		tasks = (ntodo + per - 1) / per;
+	}
+	char stamp[64], now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(stamp, sizeof(stamp), "%s-%d", now, (int)getpid());
+	apath = xstrfmt("%s/array-%s.sh", dir, stamp);
+	cpath = xstrfmt("%s/collect-%s.sh", dir, stamp);
+	if (ntodo) {
+		cells_file = xstrfmt("%s/cells-%s.txt", dir, stamp);
+		ascript = array_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, ntodo, tasks, per);
+	}
+	cscript = collect_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, per);
+
+	if (o.dry_run) {
+		if (ntodo) {
+			printf("# %s: array script (%lld cells in %lld tasks of up to %lld)\n%s\n", apath, ntodo,
+			       tasks, per, ascript);
+			printf("# %s: the matrix indices of the cells to run, one a line:", cells_file);
+			for (long long i = 0; i < ntodo; i++)
+				printf(" %d", todo[i]);
+			printf("\n\n");
+		}
+		printf("# %s: collect script\n%s\n", cpath, cscript);
+		if (ntodo) {
+			printf("sbatch --parsable %s\n", apath);
+			printf("sbatch --parsable --dependency=afterany:<array job id> "
+			       "--export=ALL,HARNESS_ARRAY_JOB=<array job id> %s\n", cpath);
+		} else {
+			printf("sbatch --parsable %s\n", cpath);
+		}
+		rc = 0;
+		goto out;
+	}
+
+	char *logs = xstrfmt("%s/logs", dir);
+	int mk = mkdir_p(records, 0755) || mkdir_p(logs, 0755);
+	free(logs);
+	if (mk)
+		goto out;
+	if (ntodo) {
+		struct strbuf sb = {0};
+		for (long long i = 0; i < ntodo; i++)
+			strbuf_addf(&sb, "%d\n", todo[i]);
+		int w = write_file_atomic(cells_file, sb.buf, sb.len);
+		strbuf_release(&sb);
+		if (w || write_text(apath, ascript))
+			goto out;
+		/* the cells about to run: their old records are no longer their outcome */
+		for (long long i = 0; i < ntodo; i++) {
+			char *path = results_run_path(root, spec.name, &spec.cells[todo[i]], prov.source_hash);
+			char *rec = cell_record_path(records, path);
+			if (unlink(rec) && errno != ENOENT)
+				error("cannot remove '%s': %s", rec, strerror(errno));
+			free(path);
+			free(rec);
+		}
+	}
+	if (write_text(cpath, cscript))
+		goto out;
+	char array_id[64] = "", collect_id[64] = "";
+	if (ntodo) {
+		char *av[] = { "sbatch", "--parsable", apath, NULL };
+		if (sbatch(av, array_id, sizeof(array_id)))
+			goto out;
+		char *dep = xstrfmt("--dependency=afterany:%s", array_id);
+		char *exp = xstrfmt("--export=ALL,HARNESS_ARRAY_JOB=%s", array_id);
+		char *cv[] = { "sbatch", "--parsable", dep, exp, cpath, NULL };
+		int s = sbatch(cv, collect_id, sizeof(collect_id));
+		free(dep);
+		free(exp);
+		if (s)
+			error("array job %s is submitted but its collect job is not: when it ends, run "
+			      "'harness collect %s --results %s'", array_id, spec_abs, root);
+	} else {
+		char *cv[] = { "sbatch", "--parsable", cpath, NULL };
+		if (sbatch(cv, collect_id, sizeof(collect_id)))
+			goto out;
+	}
+	struct strbuf sub = {0};
+	strbuf_addf(&sub, "stamp=%s\nspec=%s\narray_job=%s\ncollect_job=%s\ncells_file=%s\n"
+		    "tasks=%lld\nper_task=%lld\nncells=%lld\n", stamp, spec_abs, array_id, collect_id,
+		    cells_file ? cells_file : "", tasks, per, ntodo);
+	char *subpath = xstrfmt("%s/submission", dir);
+	int w = write_file_atomic(subpath, sub.buf, sub.len);
+	free(subpath);
+	strbuf_release(&sub);
+	if (w)
+		goto out;
+	if (ntodo)
+		printf("submitted array job %s (%lld cells in %lld tasks) and collect job %s (afterany:%s)\n",
+		       array_id, ntodo, tasks, collect_id[0] ? collect_id : "(none)", array_id);
+	else
+		printf("submitted collect job %s (records not yet in the database)\n", collect_id);
+	printf("scripts in %s/; follow with: harness status %s%s%s\n", dir, spec.name,
+	       o.results ? " --results " : "", o.results ? o.results : "");
+	rc = collect_id[0] ? 0 : 2;
+out:
+	rundb_close(db);
+	free(todo);
+	free(root);
+	free(dir);
+	free(records);
+	free(dbpath);
+	free(exe);
+	free(spec_abs);
+	free(cells_file);
+	free(apath);
+	free(cpath);
+	free(ascript);
+	free(cscript);
+	spec_release(&spec);
+	return rc;
+}
