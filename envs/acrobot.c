@@ -21,7 +21,8 @@
  * the float32 rounding of cos/sin computed in float64 from those float32
  * values; Gymnasium's numpy evaluates cos/sin of a float32 array in float32
  * arithmetic, which can differ in the last bit. set_state takes float64 values
- * and keeps them as given (what Gymnasium does when its state is assigned).
+ * and keeps them as given (what Gymnasium does when its state is assigned),
+ * refusing values beyond +-1e6 (on which the angle wrapping would never end).
  */
 #include "env.h"
 
@@ -38,7 +39,6 @@ static const double g = 9.8;
 #define MAX_VEL_1 (4 * M_PI)
 #define MAX_VEL_2 (9 * M_PI)
 static const double torques[3] = { -1.0, 0.0, 1.0 };
-
 
 /*
  * Gymnasium's _dsdt ("book") in two halves. Its first two outputs are the
@@ -102,12 +102,11 @@ static double bound(double x, double m, double M)
 
 /*
  * Writes the observation from the state and c0, s0, c1, s1 = cos/sin of
- * s[0] and s[1], keeps the trigonometry of the next step's first stage
- * (computed here, it overlaps the last divisions of the step); returns
- * Gymnasium's terminal test
- * -cos(s0) - cos(s1 + s0) > 1. As cos(.) >= -1, the sum exceeds 1 only if
- * cos(s0) < 0 (rounding is monotone), so the second cosine is computed only
- * then: the same answer, bit for bit.
+ * s[0] and s[1], and keeps the trigonometry of the next step's first stage
+ * (computed here, it overlaps the last divisions of the step). Returns
+ * Gymnasium's terminal test -cos(s0) - cos(s1 + s0) > 1: as cos(.) >= -1,
+ * the sum exceeds 1 only if cos(s0) < 0 (rounding is monotone), so the second
+ * cosine is computed only then, the same answer bit for bit.
  */
 static int observe_with(struct acrobot *ac, double c0, double s0, double c1, double s1,
 			float *obs)
@@ -223,8 +222,10 @@ static int acrobot_set_state(void *state, const double *vals, int n, float *obs,
 	struct acrobot *ac = state;
 	(void)n;
 	for (int i = 0; i < 4; i++) {
-		if (!isfinite(vals[i])) {
-			snprintf(why, wn, "state value %d is not finite (%g)", i, vals[i]);
+		/* Gymnasium takes any value, and its angle wrapping then loops for ever on huge ones */
+		if (!(fabs(vals[i]) <= 1e6)) {
+			snprintf(why, wn, "state value %d must be finite and within [-1e6, 1e6], got %g", i,
+				 vals[i]);
 			return -1;
 		}
 	}
