@@ -4,6 +4,7 @@
 #   make test                 unit + integration tests (prints "N passed, N failed")
 #   make test SAN=1           the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make experiment NAME=x    run experiments/x.cfg end to end (JOBS=N, default: all cores)
+#   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
 #   make deps                 install missing Debian packages (as root, via apt-get)
@@ -15,7 +16,8 @@ NAME ?=
 
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy git libjansson-dev
+	python3 python3-h5py python3-numpy git libjansson-dev \
+	slurmctld slurmd slurm-client munge
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -99,7 +101,7 @@ check-name = @case "$(NAME)" in ""|.*|*[!A-Za-z0-9_.-]*) \
 
 experiment: $(BIN)
 	$(check-name)
-	$(BIN) run experiments/$(NAME).cfg -j $(JOBS) $(if $(FORCE),--force)
+	$(BIN) run experiments/$(NAME).cfg $(if $(filter slurm,$(BACKEND)),--backend slurm $(if $(PARTITION),--partition $(PARTITION)) $(if $(TIME),--time $(TIME)),-j $(JOBS)) $(if $(FORCE),--force)
 
 # Compares NAME's results at BASE with the working tree (or with its committed baseline).
 regress: $(BIN)

@@ -162,7 +162,7 @@ out:
 /* The state Slurm reports for array task `task` of job `job` (scontrol -o show job). */
 static void task_state(const char *job, long long task, char *state, size_t n)
 {
-	snprintf(state, n, "unknown: no longer known to Slurm");
+	snprintf(state, n, "unknown: gone from Slurm, cancelled while pending or purged");
 	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
 	char *out;
 	if (slurm_capture(argv, 60, &out) != 0) {
