@@ -1,0 +1,41 @@
+/*
+ * slurmctl.h - talking to Slurm and reading the backend's files: running
+ * sbatch / squeue / scontrol with their output captured and a time limit,
+ * the jobs still queued, and the last submission of an experiment. Slurm's
+ * commands find their cluster as usual (slurm.conf, or $SLURM_CONF).
+ */
+#ifndef SLURMCTL_H
+#define SLURMCTL_H
+
+/* The last submission of an experiment (<root>/<NAME>/slurm/submission). */
+struct slurm_submission {
+	char stamp[64];
+	char spec[4096];
+	char array_job[64];   /* "" when only a collect job was submitted */
+	char collect_job[64];
+	char cells_file[4096];
+	long long tasks, per_task, ncells;
+};
+/* 1 read, 0 none, -1 unreadable (after error()). */
+int slurm_submission_read(const char *root, const char *experiment, struct slurm_submission *s);
+
+/* <root>/<NAME>/slurm (caller frees). */
+char *slurm_dir(const char *root, const char *experiment);
+
+/*
+ * Runs argv (execvp) with stdout captured into *out (caller frees; may be
+ * NULL to discard), stderr passed through, killed after timeout seconds.
+ * Returns the exit status, or -1 after error() if it could not run.
+ */
+int slurm_capture(char *const argv[], double timeout, char **out);
+/* The same, with stderr discarded when quiet. */
+int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet);
+
+/*
+ * States of the jobs still in Slurm's queue: calls cb once per job or array
+ * task as squeue -r lists it ("123_4" RUNNING). 0, or -1 when squeue failed.
+ */
+typedef void (*slurm_job_cb)(void *ctx, const char *job, const char *state);
+int slurm_queue(const char *jobs, slurm_job_cb cb, void *ctx);
+
+#endif
