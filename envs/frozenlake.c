@@ -191,7 +191,7 @@ static int frozenlake_set_state(void *state, const double *vals, int n, float *o
 {
 	struct frozenlake *f = state;
 	(void)n;
-	if (vals[0] != (int)vals[0] || vals[0] < 0 || vals[0] >= f->m.nS) {
+	if (!(vals[0] >= 0 && vals[0] < f->m.nS) || vals[0] != (double)(int)vals[0]) {
 		snprintf(why, wn, "state must be an integer in [0, %d), got %g", f->m.nS, vals[0]);
 		return -1;
 	}
