@@ -18,21 +18,7 @@ const struct learner_spec *learner_lookup(const char *name)
 void learner_params_init(const struct learner_spec *spec, struct params *hp)
 {
 	params_init(hp, spec->vt->params);
-	if (!spec->overrides)
-		return;
-	char *copy = xstrdup(spec->overrides), *save = NULL;
-	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(kv, '='), why[256];
-		if (!eq)
-			BUG("bad override '%s' of '%s'", kv, spec->name);
-		*eq = '\0';
-		if (params_set_text(hp, kv, eq + 1, why, sizeof(why)))
-			BUG("override '%s' of '%s': %s", kv, spec->name, why);
-		for (int i = 0; i < hp->n; i++)
-			if (!strcmp(hp->defs[i].name, kv))
-				hp->v[i].set = 0;
-	}
-	free(copy);
+	params_apply_defaults(hp, spec->overrides, spec->name);
 }
 
 void epsilon_schedule_init(struct epsilon_schedule *e, const struct params *hp)

@@ -19,21 +19,7 @@ const struct env_spec *env_lookup(const char *id)
 void env_options_init(const struct env_spec *spec, struct params *opts)
 {
 	params_init(opts, spec->vt->options);
-	if (!spec->option_defaults)
-		return;
-	char *copy = xstrdup(spec->option_defaults), *save = NULL;
-	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
-		char *eq = strchr(kv, '='), why[256];
-		if (!eq)
-			BUG("bad option default '%s' of '%s'", kv, spec->id);
-		*eq = '\0';
-		if (params_set_text(opts, kv, eq + 1, why, sizeof(why)))
-			BUG("option default '%s' of '%s': %s", kv, spec->id, why);
-		for (int i = 0; i < opts->n; i++)
-			if (!strcmp(opts->defs[i].name, kv))
-				opts->v[i].set = 0;
-	}
-	free(copy);
+	params_apply_defaults(opts, spec->option_defaults, spec->id);
 }
 
 int env_describe(const struct env_spec *spec, const struct params *opts, struct env_info *info,

@@ -15,6 +15,11 @@
 #include "rundb.h"
 #include "spec.h"
 
+/* SQL: keeps, of the runs r, the newest of each cell (whatever its status or code version). */
+#define NEWEST_RUN_OF_CELL \
+	" AND id = (SELECT id FROM runs r2 WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id" \
+	" ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1)"
+
 /* Parses --results DIR and positional arguments shared by these commands. */
 struct db_args {
 	const char *results;
@@ -151,9 +156,7 @@ int cmd_list(int argc, char **argv)
 		}
 		const char *sql =
 			"SELECT id, cell_id, status, final_return, wall_seconds, substr(git_commit, 1, 10),"
-			" finished_at, error FROM runs r WHERE experiment = ?1 AND id = (SELECT id FROM runs r2"
-			" WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id"
-			" ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1) ORDER BY cell_index";
+			" finished_at, error FROM runs r WHERE experiment = ?1" NEWEST_RUN_OF_CELL " ORDER BY cell_index";
 		if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
 			rundb_close(db);
 			return error("cannot query: %s", sqlite3_errmsg(h)) ? 2 : 2;
@@ -279,9 +282,7 @@ int cmd_export(int argc, char **argv)
 	strbuf_addstr(&sql, "SELECT ");
 	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
 		strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
-	strbuf_addstr(&sql, " FROM runs r WHERE experiment = ?1 AND id = (SELECT id FROM runs r2"
-			    " WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id"
-			    " ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1) ORDER BY cell_index");
+	strbuf_addstr(&sql, " FROM runs r WHERE experiment = ?1" NEWEST_RUN_OF_CELL " ORDER BY cell_index");
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(h, sql.buf, -1, &st, NULL) != SQLITE_OK) {
 		strbuf_release(&sql);

@@ -343,3 +343,20 @@ void params_print_help(const struct param_def *defs, FILE *out, const char *inde
 			param_type_name(d->type), d->def[0] ? d->def : "\"\"", range, d->doc);
 	}
 }
+
+void params_apply_defaults(struct params *p, const char *kvs, const char *owner)
+{
+	if (!kvs)
+		return;
+	char *copy = xstrdup(kvs), *save = NULL;
+	for (char *kv = strtok_r(copy, ";", &save); kv; kv = strtok_r(NULL, ";", &save)) {
+		char *eq = strchr(kv, '='), why[256];
+		if (!eq)
+			BUG("bad default '%s' of '%s'", kv, owner);
+		*eq = '\0';
+		if (params_set_text(p, kv, eq + 1, why, sizeof(why)))
+			BUG("default '%s' of '%s': %s", kv, owner, why);
+		p->v[index_of(p, kv)].set = 0;
+	}
+	free(copy);
+}

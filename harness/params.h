@@ -77,6 +77,13 @@ int params_bool(const struct params *p, const char *name);
 const char *params_str(const struct params *p, const char *name);
 const long long *params_list(const struct params *p, const char *name, int *count);
 
+/*
+ * Applies "k=v;k=v" (a registered id's or preset's own defaults) as if they
+ * were the table's defaults: values set, `set` flags left clear. BUG on an
+ * invalid entry (these strings are part of the code).
+ */
+void params_apply_defaults(struct params *p, const char *kvs, const char *owner);
+
 /* Canonical JSON object: keys in table order, numbers in shortest exact form. */
 void params_to_json(const struct params *p, struct strbuf *sb);
 /* One value as text, as params_set_text would read it. */

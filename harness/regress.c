@@ -586,6 +586,25 @@ int cmd_baseline(int argc, char **argv)
 	return rc;
 }
 
+/* One side at a commit: build it (once), run the spec with it, load its results. */
+static int commit_side(const char *abs_root, const char *rev, const char *spec_path, const char *jobs,
+		       const struct spec *s, struct side *side)
+{
+	if (resolve_commit(rev, side->commit))
+		return -1;
+	char *bin = commit_binary(abs_root, side->commit);
+	if (!bin)
+		return -1;
+	char *root = xstrfmt("%s/.regress/%s/results", abs_root, side->commit);
+	char *db = results_db_path(root);
+	int bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, NULL, side->cells);
+	free(bin);
+	free(root);
+	free(db);
+	snprintf(side->label, sizeof(side->label), "%.10s", side->commit);
+	return bad ? -1 : 0;
+}
+
 int cmd_regress(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
@@ -636,20 +655,8 @@ int cmd_regress(int argc, char **argv)
 	char *abs_root = realpath(root, NULL);
 	/* head */
 	if (head_rev) {
-		if (resolve_commit(head_rev, head.commit))
+		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head))
 			goto out_abs;
-		char *bin = commit_binary(abs_root, head.commit);
-		if (!bin)
-			goto out_abs;
-		char *hroot = xstrfmt("%s/.regress/%s/results", abs_root, head.commit);
-		char *hdb = results_db_path(hroot);
-		int bad = run_spec(bin, spec_path, hroot, jobs) || load_side(hdb, &s, head.commit, NULL, head.cells);
-		free(bin);
-		free(hroot);
-		free(hdb);
-		if (bad)
-			goto out_abs;
-		snprintf(head.label, sizeof(head.label), "%.10s", head.commit);
 	} else {
 		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, p.source_hash, head.cells))
 			goto out_abs;
@@ -661,20 +668,8 @@ int cmd_regress(int argc, char **argv)
 		if (read_baseline(&s, base.cells, base.label, sizeof(base.label)))
 			goto out_abs;
 	} else {
-		if (resolve_commit(base_rev, base.commit))
+		if (commit_side(abs_root, base_rev, spec_path, jobs, &s, &base))
 			goto out_abs;
-		char *bin = commit_binary(abs_root, base.commit);
-		if (!bin)
-			goto out_abs;
-		char *broot = xstrfmt("%s/.regress/%s/results", abs_root, base.commit);
-		char *bdb = results_db_path(broot);
-		int bad = run_spec(bin, spec_path, broot, jobs) || load_side(bdb, &s, base.commit, NULL, base.cells);
-		free(bin);
-		free(broot);
-		free(bdb);
-		if (bad)
-			goto out_abs;
-		snprintf(base.label, sizeof(base.label), "%.10s", base.commit);
 	}
 	char *edir = xstrfmt("%s/%s", root, s.name);
 	int bad_dir = mkdir_p(edir, 0755);
