@@ -586,6 +586,19 @@ int cmd_status(int argc, char **argv)
 			       q.collect);
 		printf("\n");
 	}
+	if (db) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(rundb_handle(db), "SELECT count(*) FROM runs WHERE experiment = ?1"
+				       " AND source_hash <> ?2", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, spec.name, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, prov.source_hash, -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+				printf("(counted at this binary's code version %.12s; %lld runs at other code "
+				       "versions are not counted)\n", prov.source_hash,
+				       (long long)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+		}
+	}
 	if (uncollected)
 		printf("%d cells ran but are not in the database yet (collect job pending, or run "
 		       "'harness collect %s')\n", uncollected, spec.path);

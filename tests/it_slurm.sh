@@ -7,7 +7,8 @@
 #   a submission whose last array task is cancelled: the collect job (afterany)
 #   records its cells as error, the others complete, status counts them;
 #   re-submitting runs only those cells; a third submission has nothing to do;
-#   the results hashes in SQLite equal those of a local -j 2 run, cell by cell.
+#   the results hashes in SQLite equal those of a local -j 2 run, cell by cell;
+#   no submission while one is queued; failed cells re-run only with --retry-failed.
 # Stops every daemon it started by its pid file, also on failure.
 # Needs root (to install the packages if missing and run the daemons): skipped otherwise.
 set -euo pipefail
@@ -136,19 +137,23 @@ ls "$T/s/itrun/slurm/logs/"*collect* >/dev/null || fail "no collect job log"
 [ "$(ls "$T/s/itrun/slurm/records" | grep -c '\.rec$')" = 9 ] || fail "expected 9 record files"
 st=$("$H" status itrun --results "$T/s")
 printf '%s\n' "$st" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 9 done, 3 failed" || fail "status after cancel: $st"
-"$H" status itrun --results "$T/s" --cells | grep -c "^failed	.*left no record" | grep -qx 3 || fail "status --cells"
+st=$("$H" status itrun --results "$T/s" --cells)
+[ "$(printf '%s\n' "$st" | grep -c "^failed	.*left no record")" = 3 ] || fail "status --cells: $st"
 
 # --- re-submission runs only what is missing; then nothing is left ---
 out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
 printf '%s\n' "$out" | grep -q "3 to run, 9 already done" || fail "resume: $out"
 printf '%s\n' "$out" | grep -q "^submitted array job [0-9]* (3 cells in 3 tasks)" || fail "resume: $out"
+set +e; out=$("$H" run "$S" --backend slurm --results "$T/s" --force 2>&1); rc=$?; set -e
+[ "$rc" = 2 ] && printf '%s\n' "$out" | grep -q "has Slurm jobs still queued" || fail "submitted while jobs are queued: $out"
 wait_queue_empty
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs WHERE status='complete'")" = 12 ] ||
 	{ cat "$T/s/itrun/slurm/logs/"*collect*; fail "after resume: expected 12 complete runs"; }
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs")" = 12 ] || fail "resume added rows"
 out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
 printf '%s\n' "$out" | grep -q "nothing to submit" || fail "third submission: $out"
-"$H" status itrun --results "$T/s" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 12 done, 0 failed" ||
+st=$("$H" status itrun --results "$T/s")
+printf '%s\n' "$st" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 12 done, 0 failed" ||
 	fail "final status"
 
 # --- the same results as a local run, bit for bit ---
@@ -160,7 +165,21 @@ done
 [ -z "$(ls -A "$T/s/itrun/runs" | grep '^\.tmp-' || true)" ] || fail "temporary files left"
 # a collect run again by hand changes nothing
 before=$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")
-"$H" collect "$S" --results "$T/s" --no-plot 2>&1 | grep -q "collected 0 runs" || fail "second collect applied records"
+out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1)
+printf '%s\n' "$out" | grep -q "collected 0 runs" || fail "second collect applied records: $out"
 [ "$before" = "$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")" ] ||
 	fail "second collect changed rows"
+# a failed cell is kept on re-submission, and re-run with --retry-failed
+rec=$(ls "$T/s/itrun/slurm/records/"*.rec | head -n1)
+sed -i 's/^status=complete$/status=failed/' "$rec"
+out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1 || true)
+printf "%s\n" "$out" | grep -q "collected 1 runs: 0 complete, 1 failed" ||
+	{ printf "%s\n" "$out"; fail "collect did not record the changed record"; }
+st=$("$H" status itrun --results "$T/s")
+printf '%s\n' "$st" | grep -q "11 done, 1 failed" || fail "status after a failed cell: $st"
+out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run 2>&1)
+printf '%s\n' "$out" | grep -q "0 to run, 12 already done" ||
+	fail "a failed cell was submitted again without --retry-failed: $out"
+out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run --retry-failed 2>&1)
+printf '%s\n' "$out" | grep -q "1 to run, 11 already done" || fail "--retry-failed does not submit the failed cell: $out"
 echo "it_slurm: all checks passed"
