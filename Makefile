@@ -7,6 +7,7 @@
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
+#   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
 #   make deps                 install missing Debian packages (as root, via apt-get)
 
 CC ?= cc
@@ -119,6 +120,12 @@ figures: $(BIN)
 
 bench: $(BIN)
 	$(BIN) bench
+
+# The long form of tests/it_soak.sh (make test runs it with 10 kills).
+.PHONY: soak
+soak: $(BIN)
+	HARNESS=$(abspath $(BIN)) TEST_DATA=$(CURDIR)/tests/data SOAK_KILLS=$(or $(SOAK_KILLS),60) \
+	  SOAK_WORKER_KILLS=$(or $(SOAK_WORKER_KILLS),10) bash tests/it_soak.sh
 
 clean:
 	rm -rf build build-san bin

@@ -25,6 +25,7 @@ static const struct {
 	{ "version", cmd_version, "print the code version this binary was built from" },
 	{ "status", cmd_status, "count an experiment's cells: pending, running, done, failed" },
 	{ "collect", cmd_collect, "record a Slurm run's cells in the database, draw the figures" },
+	{ "verify", cmd_verify, "re-hash every complete run's file and compare with the database" },
 };
 
 int wants_help(int argc, char **argv)

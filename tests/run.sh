@@ -3,6 +3,10 @@
 # test script (tests/it_*.sh), then prints one closing line:
 #   tests: N passed, N failed
 # Environment: BUILD (object dir), HARNESS (the binary under test), SAN.
+# Integration scripts use $HARNESS (the sanitized binary under SAN=1); make's
+# own variables (MAKEFLAGS carries SAN=1) are not passed on, so a script that
+# builds a clone with make builds it as a plain `make` would (TEST_SAN=1 tells
+# a script it is under the sanitizers).
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -24,7 +28,7 @@ for s in tests/it_*.sh; do
 	[ -f "$s" ] || continue
 	name=$(basename "$s" .sh)
 	start=$(date +%s)
-	if out=$(bash "$s" 2>&1); then
+	if out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u SAN TEST_SAN="${SAN:-}" bash "$s" 2>&1); then
 		echo "[       OK ] $name ($(( $(date +%s) - start ))s)"
 		passed=$((passed + 1))
 	else
