@@ -63,7 +63,8 @@ static int valid_tag(const char *t)
 int cmd_run_cell(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness run-cell SPEC --index I [--results DIR] [--spec-sha256 HEX] [--tag JOB_TASK]\n\n"
+		printf("usage: harness run-cell SPEC --index I [--results DIR] [--spec-sha256 HEX] [--tag JOB_TASK]\n"
+		       "                        [--portable]\n\n"
 		       "Runs cell I of the matrix (0-based, as 'harness run SPEC --list' orders it) and\n"
 		       "writes its HDF5 file and a record file under <results>/<NAME>/slurm/records/;\n"
 		       "never the database ('harness collect' records it). What a Slurm array task runs.\n"
@@ -72,9 +73,12 @@ int cmd_run_cell(int argc, char **argv)
 	}
 	const char *spec_path = NULL, *results_opt = NULL, *sha = NULL, *tag = NULL;
 	long long index = -1;
+	int portable = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		if (!strcmp(a, "--index") || !strcmp(a, "--results") || !strcmp(a, "--spec-sha256") ||
+		if (!strcmp(a, "--portable")) {
+			portable = 1;
+		} else if (!strcmp(a, "--index") || !strcmp(a, "--results") || !strcmp(a, "--spec-sha256") ||
 		    !strcmp(a, "--tag")) {
 			if (i + 1 >= argc)
 				return usage_error("run-cell", "%s needs a value", a);
@@ -101,7 +105,7 @@ int cmd_run_cell(int argc, char **argv)
 	if (!spec_path || index < 0)
 		return usage_error("run-cell", "%s", "needs SPEC and --index I");
 	struct spec spec;
-	if (spec_load(&spec, spec_path))
+	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
 	int rc = 2;
 	char *h5 = NULL, *rec = NULL, *tmp = NULL, *recdir = NULL;
@@ -262,7 +266,7 @@ static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
 
 static void collect_help(void)
 {
-	printf("usage: harness collect SPEC [--results DIR] [--no-plot]\n"
+	printf("usage: harness collect SPEC [--results DIR] [--no-plot] [--portable]\n"
 	       "                        [--cells FILE --per K --array-job ID]\n\n"
 	       "Records in the database the cells that Slurm array tasks ran (their record files\n"
 	       "under <results>/<NAME>/slurm/records/), claiming and finishing each run row as a\n"
@@ -281,7 +285,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	const char *spec_path = NULL, *results_opt = NULL, *cells = NULL, *job = NULL;
 	long long per = 1;
-	int no_plot = 0;
+	int no_plot = 0, portable = 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--results") || !strcmp(a, "--cells") || !strcmp(a, "--per") ||
@@ -299,6 +303,8 @@ int cmd_collect(int argc, char **argv)
 				return usage_error("collect", "--per: '%s' is not a positive number", v);
 		} else if (!strcmp(a, "--no-plot")) {
 			no_plot = 1;
+		} else if (!strcmp(a, "--portable")) {
+			portable = 1;
 		} else if (a[0] == '-') {
 			return usage_error("collect", "unknown option '%s'", a);
 		} else if (spec_path) {
@@ -310,7 +316,7 @@ int cmd_collect(int argc, char **argv)
 	if (!spec_path)
 		return usage_error("collect", "%s", "missing SPEC");
 	struct spec spec;
-	if (spec_load(&spec, spec_path))
+	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
 	struct provenance prov;
 	provenance_get(&prov);
@@ -494,7 +500,7 @@ int cmd_status(int argc, char **argv)
 	if (!spec_path)
 		spec_path = xstrfmt("experiments/%s.cfg", name);
 	struct spec spec;
-	if (spec_load(&spec, spec_path)) {
+	if (spec_load_opts(&spec, spec_path, have_sub > 0 && sub.portable)) {
 		free(spec_path);
 		free(dbpath);
 		return 2;

@@ -84,7 +84,7 @@ static long long max_array_size(int dry_run)
 struct opts {
 	const char *spec_path, *results, *partition, *time, *cpus;
 	long long array_limit;
-	int dry_run, force, retry_failed, no_plot;
+	int dry_run, force, retry_failed, no_plot, portable;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -129,6 +129,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			continue;
 		} else if (!strcmp(a, "--no-plot")) {
 			o->no_plot = 1;
+			continue;
+		} else if (!strcmp(a, "--portable")) {
+			o->portable = 1;
 			continue;
 		} else if (!strcmp(a, "--quiet")) {
 			continue;
@@ -258,14 +261,15 @@ static char *array_script(const struct opts *o, const struct spec *spec, const c
 	add_shq(&sb, root);
 	strbuf_addstr(&sb, "\nCELLS=");
 	add_shq(&sb, cells_file);
-	strbuf_addf(&sb, "\nPER=%lld\nSPEC_SHA256=%s\n", per, spec->spec_sha256);
+	strbuf_addf(&sb, "\nPER=%lld\nSPEC_SHA256=%s\nPORTABLE=%s\n", per, spec->spec_sha256,
+		    o->portable ? "--portable" : "");
 	strbuf_addstr(&sb,
 		"task=${SLURM_ARRAY_TASK_ID:?not run as a Slurm array task}\n"
 		"first=$((task * PER + 1))\n"
 		"worst=0\n"
 		"for i in $(sed -n \"${first},$((first + PER - 1))p\" \"$CELLS\"); do\n"
 		"\t\"$HARNESS\" run-cell \"$SPEC\" --index \"$i\" --results \"$RESULTS\" \\\n"
-		"\t\t--spec-sha256 \"$SPEC_SHA256\" --tag \"${SLURM_ARRAY_JOB_ID}_${task}\"\n"
+		"\t\t--spec-sha256 \"$SPEC_SHA256\" --tag \"${SLURM_ARRAY_JOB_ID}_${task}\" $PORTABLE\n"
 		"\trc=$?\n"
 		"\t[ \"$rc\" -gt \"$worst\" ] && worst=$rc\n"
 		"done\n"
@@ -296,6 +300,8 @@ static char *collect_script(const struct opts *o, const struct spec *spec, const
 	}
 	if (o->no_plot)
 		strbuf_addstr(&sb, " --no-plot");
+	if (o->portable)
+		strbuf_addstr(&sb, " --portable");
 	strbuf_addstr(&sb, "\n");
 	return strbuf_detach(&sb);
 }
@@ -331,7 +337,7 @@ int slurm_submit(int argc, char **argv)
 	if (parse_opts(argc, argv, &o))
 		return 2;
 	struct spec spec;
-	if (spec_load(&spec, o.spec_path))
+	if (spec_load_opts(&spec, o.spec_path, o.portable))
 		return 2;
 	struct provenance prov;
 	provenance_get(&prov);
@@ -502,8 +508,8 @@ int slurm_submit(int argc, char **argv)
 	}
 	struct strbuf sub = {0};
 	strbuf_addf(&sub, "stamp=%s\nspec=%s\narray_job=%s\ncollect_job=%s\ncells_file=%s\n"
-		    "tasks=%lld\nper_task=%lld\nncells=%lld\n", stamp, spec_abs, array_id, collect_id,
-		    cells_file ? cells_file : "", tasks, per, ntodo);
+		    "tasks=%lld\nper_task=%lld\nncells=%lld\nportable=%d\n", stamp, spec_abs, array_id,
+		    collect_id, cells_file ? cells_file : "", tasks, per, ntodo, o.portable);
 	char *subpath = xstrfmt("%s/submission", dir);
 	int w = write_file_atomic(subpath, sub.buf, sub.len);
 	free(subpath);

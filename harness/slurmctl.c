@@ -149,6 +149,8 @@ int slurm_submission_read(const char *root, const char *experiment, struct slurm
 			parse_ll(v, &s->per_task);
 		else if (!strcmp(k, "ncells"))
 			parse_ll(v, &s->ncells);
+		else if (!strcmp(k, "portable"))
+			s->portable = !strcmp(v, "1");
 	}
 	free(text);
 	return 1;

@@ -15,6 +15,7 @@ struct slurm_submission {
 	char collect_job[64];
 	char cells_file[4096];
 	long long tasks, per_task, ncells;
+	int portable;         /* submitted with --portable */
 };
 /* 1 read, 0 none, -1 unreadable (after error()). */
 int slurm_submission_read(const char *root, const char *experiment, struct slurm_submission *s);

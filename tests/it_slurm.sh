@@ -27,7 +27,6 @@ fi
 
 T=$(mktemp -d /tmp/it_slurm.XXXXXX)
 chmod 755 "$T"
-started_munge=0
 stop_pid() { # pidfile: TERM, wait up to 10 s, then KILL
 	local f=$1 p i
 	[ -s "$f" ] || return 0
@@ -37,11 +36,18 @@ stop_pid() { # pidfile: TERM, wait up to 10 s, then KILL
 	kill -KILL "$p" 2>/dev/null || true
 }
 cleanup() {
+	set +e
 	export SLURM_CONF=$T/slurm.conf
+	local i p
 	timeout 10 scancel -u root 2>/dev/null || true
+	for i in $(seq 1 50); do [ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.2; done
 	stop_pid "$T/slurmd.pid"
 	stop_pid "$T/slurmctld.pid"
-	[ "$started_munge" = 1 ] && stop_pid /run/munge/munged.pid
+	# job steps of this cluster that outlived slurmd (found by their SLURM_CONF)
+	for p in $(pgrep -x slurmstepd || true); do
+		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SLURM_CONF=$T/slurm.conf" && kill -KILL "$p" 2>/dev/null
+	done
+	stop_pid "$T/munge/munged.pid"
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -57,6 +63,7 @@ SlurmdPort=$((port + 1))
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
+AuthInfo=socket=$T/munge/munge.sock
 StateSaveLocation=$T/state
 SlurmdSpoolDir=$T/spool
 SlurmctldPidFile=$T/slurmctld.pid
@@ -77,13 +84,14 @@ NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=1000 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
 export SLURM_CONF=$T/slurm.conf
-if ! (munge -n | unmunge) >/dev/null 2>&1; then
-	[ -f /etc/munge/munge.key ] || mungekey --create --keyfile=/etc/munge/munge.key
-	mkdir -p /run/munge && chown munge:munge /run/munge && chmod 0755 /run/munge
-	runuser -u munge -- /usr/sbin/munged
-	started_munge=1
-	(munge -n | unmunge) >/dev/null || fail "munged does not answer"
-fi
+# a private munged (its own socket, named in slurm.conf), so that tests running
+# at the same time never share, or stop, one another's daemons
+[ -f /etc/munge/munge.key ] || mungekey --create --keyfile=/etc/munge/munge.key
+mkdir -p "$T/munge" && chown munge:munge "$T/munge" && chmod 0755 "$T/munge"
+runuser -u munge -- /usr/sbin/munged --socket="$T/munge/munge.sock" --pid-file="$T/munge/munged.pid" \
+	--log-file="$T/munge/munged.log" --seed-file="$T/munge/munged.seed"
+for i in $(seq 1 50); do [ -S "$T/munge/munge.sock" ] && [ -s "$T/munge/munged.pid" ] && break; sleep 0.1; done
+(munge -S "$T/munge/munge.sock" -n | unmunge -S "$T/munge/munge.sock") >/dev/null || fail "munged does not answer"
 /usr/sbin/slurmctld -f "$T/slurm.conf"
 /usr/sbin/slurmd -f "$T/slurm.conf"
 for i in $(seq 1 100); do
