@@ -18,19 +18,27 @@
 static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73", "#CC79A7",
 				       "#E69F00", "#56B4E9", "#F0E442", "#000000" };
 
+/*
+ * A double-quoted gnuplot string in which every byte but letters, digits,
+ * space and a few safe punctuation marks is an octal escape: no backtick (run
+ * as a shell command even inside double quotes), quote or backslash appears
+ * raw. (Single quotes with '' doubling are not enough: gnuplot 5.4 ends the
+ * string at the second of two consecutive doubled quotes.)
+ */
 char *gnuplot_quote(const char *s)
 {
 	struct strbuf sb = {0};
-	strbuf_addstr(&sb, "'");
-	for (const char *p = s; *p; p++) {
-		if (*p == '\'')
-			strbuf_addstr(&sb, "''");
-		else if (*p == '\n' || *p == '\r' || *p == '\t')
+	strbuf_addstr(&sb, "\"");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\n' || *p == '\r' || *p == '\t')
 			strbuf_addstr(&sb, " ");
-		else
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			 strchr(" _.,:;=+-/()[]#%", *p))
 			strbuf_add(&sb, p, 1);
+		else
+			strbuf_addf(&sb, "\\%03o", *p);
 	}
-	strbuf_addstr(&sb, "'");
+	strbuf_addstr(&sb, "\"");
 	return strbuf_detach(&sb);
 }
 
@@ -165,7 +173,7 @@ static int draw_panel(const char *figdir, const char *experiment, const struct p
 		"set grid back lc rgb '#dddddd'\n"
 		"set border 3\nset tics nomirror\n"
 		"set style fill transparent solid 0.2 noborder\n",
-		p->env, title, use_eval ? "environment steps" : "episode",
+		title, title, use_eval ? "environment steps" : "episode",
 		use_eval ? "evaluation return (greedy)" : "training return (moving average)");
 	for (int fmt = 0; fmt < 2; fmt++) {
 		char *out = gnuplot_quote(fmt ? pdf : png);

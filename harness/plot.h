@@ -17,7 +17,7 @@ struct sqlite3;
 int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
 		    const char *only_commit, char **figdir);
 
-/* Quotes s for a gnuplot single-quoted string (quotes doubled, newlines dropped). */
+/* Quotes s as a gnuplot double-quoted string, all but safe bytes octal-escaped (newlines as spaces). */
 char *gnuplot_quote(const char *s);
 
 #endif

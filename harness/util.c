@@ -17,10 +17,31 @@
 char *error_capture;
 size_t error_capture_len;
 
+/*
+ * Control characters of a message (from a spec value, a file name) are shown
+ * escaped (\n, \x1b): a message is one line and cannot drive the terminal.
+ */
+static void escape_controls(char *msg, size_t size)
+{
+	char out[4096];
+	size_t k = 0;
+	for (const unsigned char *p = (const unsigned char *)msg; *p && k + 5 < sizeof(out); p++) {
+		if (*p == '\n')
+			k += (size_t)snprintf(out + k, sizeof(out) - k, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			k += (size_t)snprintf(out + k, sizeof(out) - k, "\\x%02x", *p);
+		else
+			out[k++] = (char)*p;
+	}
+	out[k] = '\0';
+	snprintf(msg, size, "%s", out);
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	escape_controls(msg, sizeof(msg));
 	if (error_capture && error_capture_len) {
 		snprintf(error_capture, error_capture_len, "%s", msg);
 	}
