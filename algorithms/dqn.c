@@ -47,6 +47,7 @@
 #include "simd.h"
 
 #define DQN_MAX_ONEHOT 4096
+#define DQN_MAX_PARAMS (1 << 26) /* 256 MiB of float32 per copy of the weights */
 
 static const struct param_def dqn_params[] = {
 	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
@@ -126,6 +127,19 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	params_list(hp, "hidden", &nh);
 	if (nh > MLP_MAX_LAYERS - 1) {
 		snprintf(why, n, "'hidden' has %d layers, at most %d", nh, MLP_MAX_LAYERS - 1);
+		return -1;
+	}
+	/* weights are held ~5 times (online, target, grads, two optimiser moments) */
+	const long long *hs = params_list(hp, "hidden", &nh);
+	double np = 0, in = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
+	for (int i = 0; i <= nh; i++) {
+		double out = i < nh ? (double)hs[i] : env->n_actions + (double)params_bool(hp, "dueling");
+		np += (in + 1) * out;
+		in = out;
+	}
+	if (np > DQN_MAX_PARAMS) {
+		snprintf(why, n, "'hidden' gives a network of %.0f parameters, at most %d (memory)", np,
+			 DQN_MAX_PARAMS);
 		return -1;
 	}
 	if (env->obs_kind == SPACE_DISCRETE && env->obs_n > DQN_MAX_ONEHOT) {
