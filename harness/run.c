@@ -95,17 +95,39 @@ static void write_all(int fd, const char *s, size_t n)
 	}
 }
 
+/*
+ * A child that exits without its R line (die(), e.g. out of memory) still says
+ * why: the last error() message, still in error_capture while exit() runs.
+ */
+static int child_fd = -1;
+
+static void child_exit_report(void)
+{
+	if (child_fd < 0 || !error_capture || !*error_capture)
+		return;
+	char m[600];
+	snprintf(m, sizeof(m), "E %s", error_capture);
+	for (char *p = m; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	write_all(child_fd, m, strlen(m));
+	write_all(child_fd, "\n", 1);
+}
+
 static void __attribute__((noreturn)) child_main(struct runner_state *rs, const struct cell *c,
 						 const char *path, const char *tmp, int fd)
 {
 	struct cell_outcome o;
 	struct strbuf out = {0};
+	child_fd = fd;
+	atexit(child_exit_report);
 	cell_run_to_file(rs->spec->name, c, &rs->prov, path, tmp, child_progress, &fd, &o);
 	strbuf_addf(&out, "R %s %s %.17g %.17g %lld %lld %.6f\n", o.status, o.hash[0] ? o.hash : "-",
 		    o.final_return, o.auc, o.total_steps, o.episodes, o.wall_seconds);
 	if (o.error[0])
 		strbuf_addf(&out, "E %s\n", o.error);
 	write_all(fd, out.buf, out.len);
+	child_fd = -1;
 	_exit(0);
 }
 
@@ -295,8 +317,8 @@ static void finish_cell(struct runner_state *rs, struct slot *sl)
 			snprintf(why, sizeof(why), "worker killed by signal %d (%s)", WTERMSIG(wstatus),
 				 strsignal(WTERMSIG(wstatus)));
 		else
-			snprintf(why, sizeof(why), "worker exited with status %d without a result",
-				 WEXITSTATUS(wstatus));
+			snprintf(why, sizeof(why), "worker exited with status %d without a result%s%.600s",
+				 WEXITSTATUS(wstatus), sl->err[0] ? ": " : "", sl->err);
 		s.status = "error";
 		s.error = why;
 		s.final_return = s.auc = NAN;
