@@ -137,6 +137,7 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	int rc = -1;
 	hid_t fcpl = -1, file = -1, g = -1;
 	struct strbuf sb = {0};
+	errno = 0; /* HDF5's messages lack the system's reason: errno of its failed write gives it */
 	if ((fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 || H5Pset_obj_track_times(fcpl, 0) < 0)
 		goto out;
 	if ((file = H5Fcreate(tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT)) < 0) {
@@ -218,6 +219,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 		goto out;
 	rc = 0;
 out:
+	if (rc && (errno == ENOSPC || errno == EDQUOT || errno == EIO || errno == EROFS || errno == EFBIG))
+		error("cannot write '%s': %s", tmp_path, strerror(errno));
 	strbuf_release(&sb);
 	if (g >= 0)
 		H5Gclose(g);
