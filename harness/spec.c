@@ -643,7 +643,29 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	if (!bytes)
 		return -1;
 	sha256_hex(bytes, len, s->spec_sha256);
-	free(bytes);
+	/*
+	 * A spec is one self-contained file, parsed from the very bytes hashed:
+	 * no NUL byte (libconfig would stop there), no @include (another file,
+	 * e.g. /dev/zero, not covered by the hash).
+	 */
+	for (size_t i = 0; i < len; i++) {
+		size_t j = i;
+		if (!bytes[i]) {
+			free(bytes);
+			return error("%s: contains a NUL byte (a spec is a text file)", path);
+		}
+		if (i && bytes[i - 1] != '\n')
+			continue;
+		while (j < len && (bytes[j] == ' ' || bytes[j] == '\t'))
+			j++;
+		if (len - j >= 8 && !memcmp(bytes + j, "@include", 8)) {
+			int line = 1;
+			for (size_t k = 0; k < i; k++)
+				line += bytes[k] == '\n';
+			free(bytes);
+			return error("%s:%d: @include is not allowed (a spec is one self-contained file)", path, line);
+		}
+	}
 
 	config_t cfg;
 	config_init(&cfg);
@@ -654,7 +676,9 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	long long *seeds = NULL;
 	int nseeds = 0;
 
-	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
+	int parsed = config_read_string(&cfg, bytes);
+	free(bytes);
+	if (parsed != CONFIG_TRUE) {
 		error("%s:%d: syntax error: %s", config_error_file(&cfg) ? config_error_file(&cfg) : path,
 		      config_error_line(&cfg), config_error_text(&cfg));
 		goto out;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # it_hostile.sh - hostile input: names and values with quotes, newlines,
 # unicode, SQL and shell/gnuplot metacharacters, and oversized values.
+#   - specs with @include or a NUL byte refused;
 #   - configuration names outside [A-Za-z0-9_.+-], experiment names with path
 #     characters, string option values with quotes or newlines: refused with a
 #     one-line error naming file, line and key, nothing written;
@@ -57,6 +58,11 @@ spec descnl.cfg 'desc = "SF\nHG";' '"q"' ''
 bad "desc: cell '\\n' is not one of S, F, H, G" "$H" run "$T/spec/descnl.cfg" --results "$T/none"
 spec choice.cfg '' '"q"' 'epsilon_schedule = "linear'"'"'; system(\"touch PWNED\")";'
 bad "key 'epsilon_schedule': must be one of constant|linear|exponential" "$H" run "$T/spec/choice.cfg" --results "$T/none"
+# a spec is one file, parsed from the bytes it hashes: no @include (of /dev/zero, say), no NUL byte
+printf 'seeds = 1;\n  @include "/dev/zero"\n' > "$T/spec/inc.cfg"
+bad "inc.cfg:2: @include is not allowed" "$H" run "$T/spec/inc.cfg" --results "$T/none"
+printf 'seeds = 1;\0junk' > "$T/spec/nul.cfg"
+bad "nul.cfg: contains a NUL byte" "$H" run "$T/spec/nul.cfg" --results "$T/none"
 [ ! -e "$T/none" ] || fail "a refused spec wrote something"
 # read commands refuse path-like experiment names
 bad "experiment name '../x' is not valid" "$H" verify ../x --results "$T/none"
