@@ -378,7 +378,11 @@ int slurm_submit(int argc, char **argv)
 		int queued = 0;
 		snprintf(jobs, sizeof(jobs), "%s%s%s", last.array_job,
 			 last.array_job[0] && last.collect_job[0] ? "," : "", last.collect_job);
-		if (slurm_queue(jobs, queued_cb, &queued) == 0 && queued) {
+		if (slurm_queue(jobs, queued_cb, &queued) && !o.dry_run) {
+			error("cannot tell whether the last submission's jobs (%s) are still queued", jobs);
+			goto out;
+		}
+		if (queued) {
 			if (!o.dry_run) {
 				error("experiment '%s' has Slurm jobs still queued (%s): wait for them, or scancel them",
 				      spec.name, jobs);

@@ -93,20 +93,34 @@ int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet)
 	return error("'%s' was killed by signal %d", argv[0], WTERMSIG(ws));
 }
 
+/* 1 when job ("123" or "123_4") belongs to one of the comma-separated ids. */
+static int job_in(const char *job, const char *jobs)
+{
+	size_t n = strcspn(job, "_");
+	for (const char *p = jobs; *p;) {
+		size_t k = strcspn(p, ",");
+		if (k == n && !strncmp(p, job, n))
+			return 1;
+		p += k + (p[k] == ',');
+	}
+	return 0;
+}
+
 int slurm_queue(const char *jobs, slurm_job_cb cb, void *ctx)
 {
-	char *argv[] = { "squeue", "-h", "-r", "-o", "%i %T", "-j", (char *)jobs, NULL };
+	/* all of this user's jobs rather than -j: squeue -j fails alike for ids it
+	 * has forgotten and for a controller it cannot reach */
+	char *argv[] = { "squeue", "-h", "-r", "--me", "-o", "%i %T", NULL };
 	char *out;
 	int st = slurm_capture(argv, 60, &out);
-	if (st < 0)
-		return -1;
-	/* squeue exits 1 for job ids it no longer knows: nothing queued */
-	if (st == 0) {
-		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-			char job[64], state[64];
-			if (sscanf(line, "%63s %63s", job, state) == 2)
-				cb(ctx, job, state);
-		}
+	if (st != 0) {
+		free(out);
+		return st < 0 ? -1 : error("squeue failed (exit status %d)", st);
+	}
+	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+		char job[64], state[64];
+		if (sscanf(line, "%63s %63s", job, state) == 2 && job_in(job, jobs))
+			cb(ctx, job, state);
 	}
 	free(out);
 	return 0;

@@ -34,7 +34,9 @@ int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet);
 
 /*
  * States of the jobs still in Slurm's queue: calls cb once per job or array
- * task as squeue -r lists it ("123_4" RUNNING). 0, or -1 when squeue failed.
+ * task as squeue -r lists it ("123_4" RUNNING), among this user's jobs; jobs
+ * is a comma-separated list of job ids. 0, or -1 (after error()) when squeue
+ * failed: then nothing can be said.
  */
 typedef void (*slurm_job_cb)(void *ctx, const char *job, const char *state);
 int slurm_queue(const char *jobs, slurm_job_cb cb, void *ctx);

@@ -101,9 +101,10 @@ done
 [ "$(sinfo -h -o %t)" = idle ] || { tail -5 "$T/slurmctld.log" "$T/slurmd.log"; fail "slurm node not idle"; }
 
 wait_queue_empty() { # up to 90 s
-	local i
+	local i out
 	for i in $(seq 1 450); do
-		[ -z "$(squeue -h -o %i)" ] && return 0
+		# an squeue that fails prints nothing too: only a successful empty answer counts
+		if out=$(squeue -h -o %i 2>/dev/null) && [ -z "$out" ]; then return 0; fi
 		sleep 0.2
 	done
 	squeue; fail "slurm jobs still queued after 90 s"
