@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "cellrun.h"
@@ -219,6 +220,32 @@ static char *self_exe(void)
 		return NULL;
 	buf[n] = '\0';
 	return xstrdup(buf);
+}
+
+/*
+ * The binary the jobs run: a copy of this one under <dir>/bin/, named by the
+ * SHA-256 of its bytes, so rebuilding bin/harness while jobs are queued
+ * changes nothing they do (they run the code that planned them). Copied
+ * unless dry_run or already there. NULL after error().
+ */
+static char *frozen_binary(const char *exe, const char *dir, int dry_run)
+{
+	size_t len;
+	char *data = read_file(exe, &len), hex[65];
+	if (!data)
+		return NULL;
+	sha256_hex(data, len, hex);
+	char *bindir = xstrfmt("%s/bin", dir);
+	char *path = xstrfmt("%s/harness-%.16s", bindir, hex);
+	if (!dry_run && access(path, X_OK) &&
+	    (mkdir_p(bindir, 0755) || write_file_atomic(path, data, len) || chmod(path, 0755))) {
+		error("cannot copy the harness binary to '%s': %s", path, strerror(errno));
+		free(path);
+		path = NULL;
+	}
+	free(bindir);
+	free(data);
+	return path;
 }
 
 static char *absolute(const char *p)
@@ -437,6 +464,11 @@ int slurm_submit(int argc, char **argv)
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y%m%dT%H%M%SZ", &tm);
 	snprintf(stamp, sizeof(stamp), "%s-%d", now, (int)getpid());
+	char *frozen = frozen_binary(exe, dir, o.dry_run);
+	if (!frozen)
+		goto out;
+	free(exe);
+	exe = frozen;
 	apath = xstrfmt("%s/array-%s.sh", dir, stamp);
 	cpath = xstrfmt("%s/collect-%s.sh", dir, stamp);
 	if (ntodo) {

@@ -15,6 +15,9 @@
  *   submission                             key=value: the last submission (slurmctl.h)
  *   records/<run file name>.rec            one per cell run (cellrun.h)
  *   logs/                                  the jobs' output
+ *   bin/harness-<sha256 of its bytes>      the binary the jobs run: a copy of the
+ *                                          submitting one, so rebuilding bin/harness
+ *                                          while jobs are queued changes nothing
  * A record is deleted when its cell is submitted again, so a record present
  * is the outcome of the latest run of its cell at that code version.
  */

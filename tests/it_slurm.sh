@@ -8,7 +8,8 @@
 #   records its cells as error, the others complete, status counts them;
 #   re-submitting runs only those cells; a third submission has nothing to do;
 #   the results hashes in SQLite equal those of a local -j 2 run, cell by cell;
-#   no submission while one is queued; failed cells re-run only with --retry-failed.
+#   no submission while one is queued; failed cells re-run only with --retry-failed;
+#   the jobs run a frozen copy of the binary.
 # Stops every daemon it started by its pid file, also on failure.
 # Needs root (to install the packages if missing and run the daemons): skipped otherwise.
 set -euo pipefail
@@ -111,6 +112,9 @@ wait_queue_empty() { # up to 90 s
 }
 q_hashes="SELECT cell_id, status, content_hash FROM runs WHERE experiment='itrun' ORDER BY cell_id"
 
+# our own copy: another build of bin/harness during the test would be another code version
+cp "$H" "$T/harness"
+H=$T/harness
 cp "$D/itrun.cfg" "$T/spec/"
 S=$T/spec/itrun.cfg
 "$H" run "$S" --results "$T/local" -j 2 --quiet --no-plot
@@ -159,6 +163,7 @@ wait_queue_empty
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs WHERE status='complete'")" = 12 ] ||
 	{ cat "$T/s/itrun/slurm/logs/"*collect*; fail "after resume: expected 12 complete runs"; }
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs")" = 12 ] || fail "resume added rows"
+[ "$(ls "$T/s/itrun/slurm/bin/")" = "harness-$(sha256sum "$H" | cut -c1-16)" ] || fail "jobs did not run a frozen copy of the binary"
 out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
 printf '%s\n' "$out" | grep -q "nothing to submit" || fail "third submission: $out"
 st=$("$H" status itrun --results "$T/s")
