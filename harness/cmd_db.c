@@ -358,36 +358,127 @@ int cmd_export(int argc, char **argv)
 	return rc;
 }
 
+/* Parses one `harness plot` option with a value; 1 if consumed, 0 if not ours, -1 on error. */
+static int plot_option(const char *opt, const char *val, struct plot_opts *o)
+{
+	long long n;
+	double w;
+	if (!strcmp(opt, "--metric")) {
+		if (stats_metric_parse(val, &o->metric) || o->metric == STATS_OPTIMALITY_GAP)
+			return error("plot: --metric must be iqm, mean or median, got '%s'", val);
+	} else if (!strcmp(opt, "--format")) {
+		o->png = o->pdf = 0;
+		char *list = xstrdup(val), *save = NULL;
+		for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (!strcmp(t, "png"))
+				o->png = 1;
+			else if (!strcmp(t, "pdf"))
+				o->pdf = 1;
+			else {
+				free(list);
+				return error("plot: --format takes png, pdf or png,pdf, got '%s'", val);
+			}
+		}
+		free(list);
+		if (!o->png && !o->pdf)
+			return error("plot: --format takes png, pdf or png,pdf, got '%s'", val);
+	} else if (!strcmp(opt, "--width")) {
+		if (parse_double(val, &w) || !(w >= 2 && w <= 20))
+			return error("plot: --width must be inches between 2 and 20 (3.5 one column, 7 two), got '%s'", val);
+		o->width = w;
+	} else if (!strcmp(opt, "--smooth")) {
+		if (parse_ll(val, &n) || n < 0 || n > 100000)
+			return error("plot: --smooth must be a number of points between 0 and 100000, got '%s'", val);
+		o->smooth = (int)n;
+	} else if (!strcmp(opt, "--resamples")) {
+		if (parse_ll(val, &n) || n < 10 || n > 1000000)
+			return error("plot: --resamples must be between 10 and 1000000, got '%s'", val);
+		o->resamples = (int)n;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness plot NAME [--commit REV] [--results DIR]\n\n"
-		       "Draws the learning-curve figures of an experiment from its newest complete runs\n"
-		       "(or those made at the git commit REV, a prefix of the hash) into\n"
-		       "<results>/NAME/figures/ as PNG and PDF, with the gnuplot scripts and data beside.\n\n"
-		       "example:\n  harness plot quickstart\n");
+		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
+		       "                         [--smooth K] [--resamples N] [--commit REV] [--results DIR]\n\n"
+		       "Draws the figures and tables of an experiment from its newest complete runs (or\n"
+		       "those made at the git commit REV, a prefix of the hash), after Agarwal et al.,\n"
+		       "\"Deep RL at the Edge of the Statistical Precipice\" (2021):\n\n"
+		       "  figures/<env>.png|pdf   learning curves: metric across seeds, 95%% bootstrap band\n"
+		       "  figures/curves.png|pdf  every environment as a panel, one legend\n"
+		       "  figures/aggregate.*     IQM, median, mean, optimality gap of normalised scores\n"
+		       "  figures/profile.*       performance profiles (fraction of runs above tau)\n"
+		       "  figures/poi.*           probability of improvement for each pair of algorithms\n"
+		       "  tables/final.md|tex     final score per environment and algorithm, best in bold\n\n"
+		       "Normalised score = (score - random) / (reference - random): random is a seeded\n"
+		       "uniform-random policy measured once and cached in the database, reference the\n"
+		       "optimal return (tabular environments) or the reward threshold. Intervals are\n"
+		       "stratified percentile bootstrap ones, seeded: the same runs give the same output.\n\n"
+		       "options:\n"
+		       "  --metric M      curves and tables: iqm (default), mean or median\n"
+		       "  --format F      png, pdf or png,pdf (default)\n"
+		       "  --width IN      figure width in inches: 3.5 one column, 7 two columns (default)\n"
+		       "  --smooth K      moving average over K curve points (default: none; training-\n"
+		       "                  return curves of runs without evaluations: 10 episodes)\n"
+		       "  --resamples N   bootstrap resamples (default 2000)\n"
+		       "  --commit REV    only runs made at this git commit\n"
+		       "  --results DIR   results root (default: $HARNESS_RESULTS or ./results)\n\n"
+		       "examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf\n");
 		return 0;
 	}
-	struct db_args a;
-	if (parse_db_args(argc, argv, &a, "plot"))
-		return 2;
-	if (a.npos != 1) {
+	struct plot_opts o;
+	plot_opts_init(&o);
+	const char *name = NULL, *results = NULL, *commit = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *s = argv[i];
+		if (s[0] != '-') {
+			if (name) {
+				error("plot: unexpected argument '%s'", s);
+				return 2;
+			}
+			name = s;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			error("plot: option '%s' needs a value (see 'harness plot --help')", s);
+			return 2;
+		}
+		const char *v = argv[++i];
+		if (!strcmp(s, "--results"))
+			results = v;
+		else if (!strcmp(s, "--commit"))
+			commit = v;
+		else {
+			int r = plot_option(s, v, &o);
+			if (r < 0)
+				return 2;
+			if (!r) {
+				error("plot: unknown option '%s' (see 'harness plot --help')", s);
+				return 2;
+			}
+		}
+	}
+	if (!name) {
 		error("plot: give one experiment NAME");
 		return 2;
 	}
-	if (check_name(a.pos[0]))
+	if (check_name(name))
 		return 2;
-	struct rundb *db = open_db(a.results);
+	struct rundb *db = open_db(results);
 	if (!db)
 		return 2;
-	if (experiment_exists(rundb_handle(db), a.pos[0])) {
+	if (experiment_exists(rundb_handle(db), name)) {
 		rundb_close(db);
 		return 2;
 	}
 	char *figdir = NULL;
-	int rc = plot_experiment(rundb_handle(db), results_root(a.results), a.pos[0], a.commit, &figdir) ? 2 : 0;
+	int rc = plot_experiment_opts(rundb_handle(db), results_root(results), name, commit, &o, &figdir) ? 2 : 0;
 	if (!rc)
-		printf("figures in %s/\n", figdir);
+		printf("figures in %s/, tables in %s/%s/tables/\n", figdir, results_root(results), name);
 	free(figdir);
 	rundb_close(db);
 	return rc;

@@ -1,330 +1,249 @@
 /*
- * plot.c - see plot.h.
+ * plot.c - see plot.h. Learning-curve figures here; aggregate figures in
+ * aggfig.c, tables in tables.c.
  */
 #include "plot.h"
 
-#include <errno.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include "h5store.h"
-#include "stats.h"
+#include "aggfig.h"
+#include "expdata.h"
+#include "provenance.h"
+#include "tables.h"
 #include "util.h"
 
-static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73", "#CC79A7",
-				       "#E69F00", "#56B4E9", "#F0E442", "#000000" };
+void plot_opts_init(struct plot_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->metric = STATS_IQM;
+	o->png = o->pdf = 1;
+	o->width = 7;
+	o->resamples = 2000;
+	o->level = 0.95;
+}
+
+/* x axis scale of an env's curves: steps in thousands or millions when large. */
+static double x_scale(const struct expdata *d, int e, const char **unit)
+{
+	double xmax = 0;
+	for (int a = 0; a < d->nalgos; a++) {
+		const struct exp_group *g = exp_group(d, e, a);
+		for (int r = 0; r < g->nruns; r++)
+			if (g->runs[r].n && g->runs[r].x[g->runs[r].n - 1] > xmax)
+				xmax = g->runs[r].x[g->runs[r].n - 1];
+	}
+	*unit = "";
+	if (xmax >= 1e6) {
+		*unit = " (millions)";
+		return 1e6;
+	}
+	if (xmax >= 1e4) {
+		*unit = " (thousands)";
+		return 1e3;
+	}
+	return 1;
+}
 
 /*
- * A double-quoted gnuplot string in which every byte but letters, digits,
- * space and a few safe punctuation marks is an octal escape: no backtick (run
- * as a shell command even inside double quotes), quote or backslash appears
- * raw. (Single quotes with '' doubling are not enough: gnuplot 5.4 ends the
- * string at the second of two consecutive doubled quotes.)
+ * Writes <slug>.dat of env e: one index block per algorithm with runs:
+ * "x metric lo hi seeds". block[a] gets the block of algorithm a (-1: no runs).
  */
-char *gnuplot_quote(const char *s)
+static int write_curve_data(const struct expdata *d, int e, const char *dat, const struct plot_opts *o,
+			    double scale, int *block)
 {
 	struct strbuf sb = {0};
-	strbuf_addstr(&sb, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\n' || *p == '\r' || *p == '\t')
-			strbuf_addstr(&sb, " ");
-		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-			 strchr(" _.,:;=+-/()[]#%", *p))
-			strbuf_add(&sb, p, 1);
-		else
-			strbuf_addf(&sb, "\\%03o", *p);
-	}
-	strbuf_addstr(&sb, "\"");
-	return strbuf_detach(&sb);
-}
-
-/* One run's curve. */
-struct curve {
-	double *x, *y;
-	long long n;
-};
-
-struct series {
-	char *config;
-	struct curve *runs;
-	int nruns;
-};
-
-struct panel {
-	char *env;
-	struct series *series;
-	int nseries;
-};
-
-static int read_curve(const char *path, int use_eval, int smooth, struct curve *c)
-{
-	memset(c, 0, sizeof(*c));
-	double *a = NULL, *b = NULL;
-	long long da[2], db[2];
-	if (use_eval) {
-		if (h5_read_doubles(path, "/eval/step", &a, da) ||
-		    h5_read_doubles(path, "/eval/returns", &b, db)) {
-			free(a);
-			return -1;
-		}
-		c->n = da[0];
-		c->x = a;
-		c->y = xcalloc((size_t)(c->n ? c->n : 1), sizeof(double));
-		for (long long k = 0; k < c->n; k++)
-			c->y[k] = stats_mean(b + k * db[1], (int)db[1]);
-		free(b);
-		return 0;
-	}
-	if (h5_read_doubles(path, "/episodes/return", &b, db))
-		return -1;
-	c->n = db[0];
-	c->x = xcalloc((size_t)(c->n ? c->n : 1), sizeof(double));
-	c->y = xcalloc((size_t)(c->n ? c->n : 1), sizeof(double));
-	double s = 0;
-	for (long long k = 0; k < c->n; k++) {
-		s += b[k];
-		if (k >= smooth)
-			s -= b[k - smooth];
-		long long w = k + 1 < smooth ? k + 1 : smooth;
-		c->x[k] = (double)(k + 1);
-		c->y[k] = s / (double)w;
-	}
-	free(b);
-	return 0;
-}
-
-static char *slug(const char *s)
-{
-	struct strbuf sb = {0};
-	for (const char *p = s; *p; p++) {
-		char ch = *p;
-		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-			 ch == '.' || ch == '-' || ch == '_';
-		strbuf_add(&sb, ok ? &ch : "_", 1);
-	}
-	return strbuf_detach(&sb);
-}
-
-static int run_gnuplot(const char *script)
-{
-	pid_t pid = fork();
-	if (pid < 0)
-		return error("cannot fork gnuplot: %s", strerror(errno));
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		fprintf(stderr, "harness: error: cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')\n",
-			strerror(errno));
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return error("gnuplot failed on '%s'", script);
-	return 0;
-}
-
-/* Writes the data and script of one panel and runs gnuplot. */
-static int draw_panel(const char *figdir, const char *experiment, const struct panel *p, int use_eval)
-{
-	char *base = slug(p->env);
-	char *dat = xstrfmt("%s/%s.dat", figdir, base);
-	char *gp = xstrfmt("%s/%s.gp", figdir, base);
-	char *png = xstrfmt("%s/%s.png", figdir, base);
-	char *pdf = xstrfmt("%s/%s.pdf", figdir, base);
-	struct strbuf data = {0}, script = {0};
-	struct rng rng;
-	rng_seed(&rng, 20211112); /* fixed: the same runs give the same bands */
-	int rc = -1;
-	for (int s = 0; s < p->nseries; s++) {
-		const struct series *se = &p->series[s];
+	int nb = 0;
+	strbuf_addf(&sb, "# learning curves of ");
+	gnuplot_comment(&sb, d->envs[e].label);
+	strbuf_addf(&sb, "\n# %s across seeds, %g%% percentile bootstrap interval (%d resamples)\n",
+		    stats_metric_title(o->metric), 100 * o->level, o->resamples);
+	for (int a = 0; a < d->nalgos; a++) {
+		const struct exp_group *g = exp_group(d, e, a);
+		block[a] = -1;
+		if (!g->nruns)
+			continue;
 		long long n = -1;
-		for (int r = 0; r < se->nruns; r++)
-			if (n < 0 || se->runs[r].n < n)
-				n = se->runs[r].n;
-		strbuf_addf(&data, "# %s\n# x mean ci_lo ci_hi seeds\n", se->config);
-		double *vals = xcalloc((size_t)se->nruns, sizeof(double));
+		for (int r = 0; r < g->nruns; r++)
+			if (n < 0 || g->runs[r].n < n)
+				n = g->runs[r].n;
+		if (n <= 0)
+			continue;
+		block[a] = nb++;
+		struct rng rng;
+		rng_seed(&rng, 20211112u + 7919u * (unsigned)e + (unsigned)a);
+		strbuf_addstr(&sb, "# ");
+		gnuplot_comment(&sb, d->algos[a]);
+		strbuf_addstr(&sb, "\n# x metric lo hi seeds\n");
+		double *vals = xcalloc((size_t)g->nruns, sizeof(double));
 		for (long long k = 0; k < n; k++) {
-			for (int r = 0; r < se->nruns; r++)
-				vals[r] = se->runs[r].y[k];
-			double lo, hi, m = stats_mean(vals, se->nruns);
-			stats_bootstrap_mean_ci(vals, se->nruns, 1000, 0.95, &rng, &lo, &hi);
-			strbuf_addf(&data, "%.17g %.17g %.17g %.17g %d\n", se->runs[0].x[k], m, lo, hi, se->nruns);
+			for (int r = 0; r < g->nruns; r++)
+				vals[r] = g->runs[r].y[k];
+			struct stats_interval iv;
+			stats_runs_ci(o->metric, vals, g->nruns, o->resamples, o->level, &rng, &iv);
+			strbuf_addf(&sb, "%.17g %.17g %.17g %.17g %d\n", g->runs[0].x[k] / scale, iv.point, iv.lo,
+				    iv.hi, g->nruns);
 		}
 		free(vals);
-		strbuf_addstr(&data, "\n\n");
+		strbuf_addstr(&sb, "\n\n");
 	}
-	if (write_file_atomic(dat, data.buf, data.len))
-		goto out;
-	char *title = gnuplot_quote(p->env);
-	char *qexp = gnuplot_quote(experiment);
-	char *qdat = gnuplot_quote(dat);
-	strbuf_addf(&script,
-		"# learning curves of %s: mean across seeds, 95%% bootstrap CI band\n"
-		"set encoding utf8\n"
-		"set title %s noenhanced\n"
-		"set xlabel '%s' noenhanced\n"
-		"set ylabel '%s' noenhanced\n"
-		"set key outside right top noenhanced box opaque\n"
-		"set grid back lc rgb '#dddddd'\n"
-		"set border 3\nset tics nomirror\n"
-		"set style fill transparent solid 0.2 noborder\n",
-		title, title, use_eval ? "environment steps" : "episode",
-		use_eval ? "evaluation return (greedy)" : "training return (moving average)");
-	for (int fmt = 0; fmt < 2; fmt++) {
-		char *out = gnuplot_quote(fmt ? pdf : png);
-		if (fmt)
-			strbuf_addf(&script, "set terminal pdfcairo size 7in,3.2in font 'Sans,9'\n");
-		else
-			strbuf_addf(&script, "set terminal pngcairo size 1400,640 font 'Sans,12'\n");
-		strbuf_addf(&script, "set output %s\nplot ", out);
-		free(out);
-		for (int s = 0; s < p->nseries; s++) {
-			const char *col = palette[s % ARRAY_SIZE(palette)];
-			char *label = gnuplot_quote(p->series[s].config);
-			strbuf_addf(&script, "%s%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle, \\\n"
-				     "  %s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' title %s",
-				     s ? ", \\\n  " : "", qdat, s, col, qdat, s, 1 + (s / (int)ARRAY_SIZE(palette)) % 5,
-				     col, label);
-			free(label);
-		}
-		strbuf_addstr(&script, "\nunset output\n");
-	}
-	free(title);
-	free(qexp);
-	free(qdat);
-	if (write_file_atomic(gp, script.buf, script.len))
-		goto out;
-	rc = run_gnuplot(gp);
-out:
-	strbuf_release(&data);
-	strbuf_release(&script);
-	free(base);
-	free(dat);
-	free(gp);
-	free(png);
-	free(pdf);
+	int rc = write_file_atomic(dat, sb.buf, sb.len);
+	strbuf_release(&sb);
 	return rc;
 }
 
-static struct panel *find_panel(struct panel **ps, int *n, const char *env)
+/* The plot command of one env's curves: bands first, lines over them. */
+static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qdat, const int *block, int titles)
 {
-	for (int i = 0; i < *n; i++)
-		if (!strcmp((*ps)[i].env, env))
-			return &(*ps)[i];
-	*ps = xrealloc(*ps, (size_t)(*n + 1) * sizeof(**ps));
-	struct panel *p = &(*ps)[(*n)++];
-	memset(p, 0, sizeof(*p));
-	p->env = xstrdup(env);
-	return p;
-}
-
-static struct series *find_series(struct panel *p, const char *config)
-{
-	for (int i = 0; i < p->nseries; i++)
-		if (!strcmp(p->series[i].config, config))
-			return &p->series[i];
-	p->series = xrealloc(p->series, (size_t)(p->nseries + 1) * sizeof(*p->series));
-	struct series *s = &p->series[p->nseries++];
-	memset(s, 0, sizeof(*s));
-	s->config = xstrdup(config);
-	return s;
-}
-
-int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
-		    const char *only_commit, char **figdir_out)
-{
-	/* the newest complete run of every cell */
-	const char *sql =
-		"SELECT env_label, config_name, h5_path FROM runs r WHERE experiment = ?1"
-		" AND status = 'complete' AND (?2 IS NULL OR git_commit LIKE ?2 || '%')"
-		" AND id = (SELECT id FROM runs r2 WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id"
-		"   AND r2.status = 'complete' AND (?2 IS NULL OR r2.git_commit LIKE ?2 || '%')"
-		"   ORDER BY r2.finished_at DESC, r2.id DESC LIMIT 1)"
-		" ORDER BY cell_index";
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return error("cannot query runs: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
-	if (only_commit)
-		sqlite3_bind_text(st, 2, only_commit, -1, SQLITE_TRANSIENT);
-	struct panel *panels = NULL;
-	int npanels = 0, rc = -1, nruns = 0;
-	char **paths = NULL;
-	/* first pass: do all runs have evaluations? */
-	int use_eval = 1;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *env = (const char *)sqlite3_column_text(st, 0);
-		const char *cfg = (const char *)sqlite3_column_text(st, 1);
-		const char *path = (const char *)sqlite3_column_text(st, 2);
-		struct panel *p = find_panel(&panels, &npanels, env);
-		struct series *s = find_series(p, cfg);
-		s->runs = xrealloc(s->runs, (size_t)(s->nruns + 1) * sizeof(*s->runs));
-		memset(&s->runs[s->nruns], 0, sizeof(s->runs[0]));
-		s->runs[s->nruns].x = (double *)(void *)xstrdup(path); /* path until loaded */
-		s->nruns++;
-		nruns++;
-		double *d;
-		long long dims[2];
-		if (use_eval && (h5_read_doubles(path, "/eval/step", &d, dims) == 0)) {
-			if (dims[0] == 0)
-				use_eval = 0;
-			free(d);
-		} else if (use_eval) {
-			goto out;
-		}
-	}
-	if (step != SQLITE_DONE) {
-		error("cannot query runs: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (!nruns) {
-		error("experiment '%s' has no complete runs%s%s in the database", experiment,
-		      only_commit ? " at commit " : "", only_commit ? only_commit : "");
-		goto out;
-	}
-	for (int i = 0; i < npanels; i++)
-		for (int s = 0; s < panels[i].nseries; s++)
-			for (int r = 0; r < panels[i].series[s].nruns; r++) {
-				struct curve *c = &panels[i].series[s].runs[r];
-				char *path = (char *)(void *)c->x;
-				int bad = read_curve(path, use_eval, 10, c);
-				free(path);
-				if (bad)
-					goto out;
+	int first = 1;
+	strbuf_addstr(b, "plot ");
+	for (int pass = 0; pass < 2; pass++)
+		for (int a = 0; a < d->nalgos; a++) {
+			if (block[a] < 0)
+				continue;
+			strbuf_addstr(b, first ? "" : ", \\\n  ");
+			first = 0;
+			if (!pass) {
+				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat,
+					    block[a], algo_colour(a));
+			} else {
+				char *t = gnuplot_quote(d->algos[a]);
+				strbuf_addf(b, "%s index %d using 1:2 with lines lw 1.5 dt %d lc rgb '%s' %s%s", qdat,
+					    block[a], algo_dash(a), algo_colour(a), titles ? "title " : "notitle",
+					    titles ? t : "");
+				free(t);
 			}
-	char *figdir = xstrfmt("%s/%s/figures", root, experiment);
-	if (mkdir_p(figdir, 0755)) {
-		free(figdir);
-		goto out;
+		}
+	strbuf_addstr(b, "\n");
+}
+
+static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const struct plot_opts *o,
+			 const char *unit)
+{
+	char *title = gnuplot_quote(d->envs[e].label);
+	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset ylabel '%s %s return'\n", title,
+		    d->use_eval ? "Environment steps" : "Episode", unit, stats_metric_title(o->metric),
+		    d->use_eval ? "evaluation" : "training");
+	free(title);
+}
+
+static int draw_env(const struct expdata *d, int e, const char *figdir, const struct plot_opts *o)
+{
+	char *base = slug(d->envs[e].label);
+	char *dat = xstrfmt("%s/%s.dat", figdir, base);
+	int *block = xcalloc((size_t)d->nalgos, sizeof(int));
+	const char *unit;
+	double scale = x_scale(d, e, &unit);
+	int rc = write_curve_data(d, e, dat, o, scale, block);
+	if (!rc) {
+		struct strbuf b = {0};
+		char *qdat = gnuplot_quote(dat);
+		curve_labels(&b, d, e, o, unit);
+		strbuf_addstr(&b, "set key below horizontal reverse Left\n");
+		curve_plot(&b, d, qdat, block, 1);
+		struct fig_style st;
+		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
+		rc = gnuplot_figure(figdir, base, &st, b.buf);
+		free(qdat);
+		strbuf_release(&b);
 	}
+	free(block);
+	free(dat);
+	free(base);
+	return rc;
+}
+
+/* curves.png|pdf: every env a panel (data from draw_env's .dat files), one legend below. */
+static int draw_all_curves(const struct expdata *d, const char *figdir, const struct plot_opts *o)
+{
+	int cols = d->nenvs < (o->width < 5 ? 2 : 3) ? d->nenvs : (o->width < 5 ? 2 : 3);
+	int rows = (d->nenvs + cols - 1) / cols;
+	double panel_h = o->width / cols * 0.72, key_h = 0.3 + 0.18 * ((d->nalgos + 1) / (o->width < 5 ? 2 : 3));
+	struct fig_style st;
+	fig_style_init(&st, o->width, 1, o->png, o->pdf);
+	st.height = rows * panel_h + key_h;
+	double kf = key_h / st.height, ph = (1 - kf) / rows, pw = 1.0 / cols;
+	struct strbuf b = {0};
+	strbuf_addstr(&b, "set multiplot\n");
+	int *block = xcalloc((size_t)d->nalgos, sizeof(int));
+	for (int e = 0; e < d->nenvs; e++) {
+		char *base = slug(d->envs[e].label);
+		char *dat = xstrfmt("%s/%s.dat", figdir, base);
+		char *qdat = gnuplot_quote(dat);
+		const char *unit;
+		x_scale(d, e, &unit);
+		for (int a = 0, nb = 0; a < d->nalgos; a++) {
+			const struct exp_group *g = exp_group(d, e, a);
+			long long n = g->nruns ? g->runs[0].n : 0;
+			for (int r = 0; r < g->nruns; r++)
+				n = g->runs[r].n < n ? g->runs[r].n : n;
+			block[a] = n > 0 ? nb++ : -1;
+		}
+		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
+			    1 - (e / cols + 1) * ph, pw, ph);
+		curve_labels(&b, d, e, o, unit);
+		curve_plot(&b, d, qdat, block, 0);
+		free(qdat);
+		free(dat);
+		free(base);
+	}
+	/* the legend: an empty plot of NaN lines in a strip at the bottom */
+	strbuf_addf(&b, "set origin 0,0\nset size 1,%.4f\nunset title\nunset xlabel\nunset ylabel\nunset border\n"
+		    "unset tics\nunset grid\nset xrange [0:1]\nset yrange [0:1]\n"
+		    "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
+		    "set key at screen 0.5,%.4f center center horizontal reverse Left\nplot ", kf, kf / 2);
+	for (int a = 0; a < d->nalgos; a++) {
+		char *t = gnuplot_quote(d->algos[a]);
+		strbuf_addf(&b, "%sNaN with lines lw 1.5 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
+			    algo_dash(a), algo_colour(a), t);
+		free(t);
+	}
+	strbuf_addstr(&b, "\nunset multiplot\n");
+	int rc = gnuplot_figure(figdir, "curves", &st, b.buf);
+	strbuf_release(&b);
+	free(block);
+	return rc;
+}
+
+int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *experiment,
+			 const char *only_commit, const struct plot_opts *o, char **figdir_out)
+{
+	struct expdata d;
+	if (expdata_load(&d, db, experiment, only_commit, o->smooth))
+		return -1;
+	struct provenance prov;
+	const char *hash = o->source_hash;
+	if (!hash) {
+		provenance_get(&prov);
+		hash = prov.source_hash;
+	}
+	int rc = -1;
+	char *figdir = xstrfmt("%s/%s/figures", root, experiment);
+	char *tabdir = xstrfmt("%s/%s/tables", root, experiment);
+	if (expdata_normalize(&d, db, hash) || mkdir_p(figdir, 0755) || mkdir_p(tabdir, 0755))
+		goto out;
+	for (int e = 0; e < d.nenvs; e++)
+		if (draw_env(&d, e, figdir, o))
+			goto out;
+	if (draw_all_curves(&d, figdir, o) || aggfig_draw(&d, figdir, o) < 0 || tables_write(&d, tabdir, o))
+		goto out;
 	rc = 0;
-	for (int i = 0; i < npanels && !rc; i++)
-		rc = draw_panel(figdir, experiment, &panels[i], use_eval);
-	if (figdir_out)
+out:
+	expdata_release(&d);
+	free(tabdir);
+	if (!rc && figdir_out)
 		*figdir_out = figdir;
 	else
 		free(figdir);
-out:
-	sqlite3_finalize(st);
-	for (int i = 0; i < npanels; i++) {
-		for (int s = 0; s < panels[i].nseries; s++) {
-			for (int r = 0; r < panels[i].series[s].nruns; r++) {
-				free(panels[i].series[s].runs[r].x);
-				free(panels[i].series[s].runs[r].y);
-			}
-			free(panels[i].series[s].runs);
-			free(panels[i].series[s].config);
-		}
-		free(panels[i].series);
-		free(panels[i].env);
-	}
-	free(panels);
-	free(paths);
 	return rc;
+}
+
+int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
+		    const char *only_commit, char **figdir)
+{
+	struct plot_opts o;
+	plot_opts_init(&o);
+	return plot_experiment_opts(db, root, experiment, only_commit, &o, figdir);
 }

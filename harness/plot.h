@@ -1,23 +1,54 @@
 /*
- * plot.h - figures with gnuplot. For each environment of an experiment, one
- * learning-curve figure: mean return across seeds with a 95% percentile
- * bootstrap confidence band (1000 resamples, fixed seed: reproducible), one
- * colour per algorithm configuration (Okabe-Ito, colour-blind safe), as PNG
- * and PDF in <root>/<NAME>/figures/. x is env steps and y the greedy
- * evaluation return when the runs have evaluations; otherwise x is the
- * episode and y the training return (moving average over `smooth` episodes).
- * Labels are escaped: no name can break or inject gnuplot commands.
+ * plot.h - an experiment's figures and tables (after Agarwal et al. 2021 and
+ * rliable), drawn with gnuplot into <root>/<NAME>/figures/ (PNG and PDF, the
+ * gnuplot scripts and data beside) and <root>/<NAME>/tables/:
+ *
+ *   <env>.png|pdf        learning curves of one environment: per algorithm the
+ *                        metric (IQM by default, or mean or median) across seeds
+ *                        with a 95% bootstrap band
+ *   curves.png|pdf       the same, every environment as a panel, one legend
+ *   aggregate.png|pdf    IQM, median, mean and optimality gap of normalised final
+ *                        scores per algorithm, 95% stratified bootstrap intervals
+ *   profile.png|pdf      performance profiles: fraction of runs with normalised
+ *                        score > tau, with 95% bands
+ *   poi.png|pdf          probability of improvement P(X > Y) for each pair of
+ *                        algorithms, with 95% intervals (two algorithms or more)
+ *   tables/final.md|tex  final score per environment and algorithm (see tables.h)
+ *
+ * Each algorithm keeps one colour and dash in every figure (Okabe-Ito). The
+ * figures of normalised scores use the environments that can be normalised
+ * (normalize.h) and where every algorithm has runs; without any, they are
+ * skipped with a warning. Bootstrap resampling is seeded: the same runs give
+ * the same figures. Labels are escaped (gnuplot.h).
  */
 #ifndef PLOT_H
 #define PLOT_H
 
+#include "gnuplot.h"
+#include "stats.h"
+
 struct sqlite3;
 
-/* figdir (optional) receives the figures directory. 0 ok, -1 after error(). */
+struct plot_opts {
+	enum stats_metric metric; /* curves and tables: STATS_IQM (default), _MEAN or _MEDIAN */
+	int png, pdf;             /* formats (default both) */
+	double width;             /* inches: 3.5 one column, 7 two columns (default) */
+	int smooth;               /* moving average over this many curve points (0: none; 10 episodes
+				   * for training-return curves) */
+	int resamples;            /* bootstrap resamples (default 2000) */
+	double level;             /* interval level (0.95) */
+	const char *source_hash;  /* code version keying cached random scores (default: this binary's) */
+};
+void plot_opts_init(struct plot_opts *o);
+
+/*
+ * Draws everything with default options (run.c calls this at the end of a
+ * run). only_commit: a git commit prefix, or NULL for the newest runs.
+ * figdir (optional) receives the figures directory. 0 ok, -1 after error().
+ */
 int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
 		    const char *only_commit, char **figdir);
-
-/* Quotes s as a gnuplot double-quoted string, all but safe bytes octal-escaped (newlines as spaces). */
-char *gnuplot_quote(const char *s);
+int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *experiment,
+			 const char *only_commit, const struct plot_opts *o, char **figdir);
 
 #endif

@@ -211,6 +211,29 @@ void stats_aggregate_ci(enum stats_metric m, const struct stats_tasks *t, int re
 	stats_bootstrap_vec(aggregate_fn, &m, 1, t, resamples, level, rng, iv);
 }
 
+double stats_runs_metric(enum stats_metric m, const double *x, int n)
+{
+	switch (m) {
+	case STATS_IQM: return stats_iqm(x, n);
+	case STATS_MEDIAN: return stats_median(x, n);
+	case STATS_MEAN: return stats_mean(x, n);
+	default: return stats_optimality_gap(x, n, 1.0);
+	}
+}
+
+static void runs_fn(const struct stats_tasks *t, void *ctx, double *out)
+{
+	*out = stats_runs_metric(*(enum stats_metric *)ctx, t->x[0], t->n[0]);
+}
+
+void stats_runs_ci(enum stats_metric m, const double *x, int n, int resamples, double level, struct rng *rng,
+		   struct stats_interval *iv)
+{
+	const double *xs[] = { x };
+	struct stats_tasks t = { 1, xs, &n };
+	stats_bootstrap_vec(runs_fn, &m, 1, &t, resamples, level, rng, iv);
+}
+
 void stats_profile(const struct stats_tasks *t, const double *tau, int ntau, double *out)
 {
 	for (int j = 0; j < ntau; j++) {

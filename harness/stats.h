@@ -59,6 +59,12 @@ struct stats_interval {
 	double point, lo, hi;
 };
 
+/* The metric of the runs of one task: IQM, median, mean or optimality gap of x itself. */
+double stats_runs_metric(enum stats_metric m, const double *x, int n);
+/* stats_runs_metric with its bootstrap interval (runs resampled with replacement). */
+void stats_runs_ci(enum stats_metric m, const double *x, int n, int resamples, double level, struct rng *rng,
+		   struct stats_interval *iv);
+
 /*
  * A statistic of stratified scores with k outputs (e.g. one per tau of a
  * performance profile), written to out[0..k-1].

@@ -68,6 +68,15 @@ static void test_stats__aggregates_over_tasks(void **state)
 	assert_true(fabs(stats_aggregate(STATS_IQM, &t) - 1.75) < TOL);
 	/* gap pooled: max(0, 1 - x) = 0,0,0,1,1,0 -> 2/6 */
 	assert_true(fabs(stats_aggregate(STATS_OPTIMALITY_GAP, &t) - 1.0 / 3) < TOL);
+	/* within one task the median is that of the runs, not of the task means: task C 0,0,3 -> 0 */
+	assert_true(stats_runs_metric(STATS_MEDIAN, tc, 3) == 0);
+	assert_true(fabs(stats_runs_metric(STATS_MEAN, tc, 3) - 1) < TOL);
+	struct rng rng;
+	rng_seed(&rng, 11);
+	struct stats_interval iv;
+	stats_runs_ci(STATS_MEDIAN, tc, 3, 1000, 0.95, &rng, &iv);
+	/* resampled medians of {0,0,3} are 0 (two or three zeros drawn, p = 20/27) or 3: [0, 3] */
+	assert_true(iv.point == 0 && iv.lo == 0 && iv.hi == 3);
 }
 
 static void test_stats__bootstrap_is_stratified(void **state)

@@ -1,0 +1,136 @@
+/*
+ * gnuplot.c - see gnuplot.h.
+ */
+#include "gnuplot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Okabe & Ito (2008), black last; yellow (#F0E442) left out: unreadable as a line on white. */
+static const char *const palette[] = { "#0072B2", "#D55E00", "#009E73", "#CC79A7",
+				       "#E69F00", "#56B4E9", "#000000" };
+
+const char *algo_colour(int i)
+{
+	return palette[i % (int)ARRAY_SIZE(palette)];
+}
+
+int algo_dash(int i)
+{
+	/* 1 solid, 2 dashed, 3 short dashes, 4 dot-dash, 5 dot-dot-dash; offset from the colour cycle
+	 * so that colour and dash repeat together only after 35 algorithms */
+	return 1 + (i + i / (int)ARRAY_SIZE(palette)) % 5;
+}
+
+char *gnuplot_quote(const char *s)
+{
+	struct strbuf sb = {0};
+	strbuf_addstr(&sb, "'");
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\'')
+			strbuf_addstr(&sb, "''");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addstr(&sb, " ");
+		else
+			strbuf_add(&sb, p, 1);
+	}
+	strbuf_addstr(&sb, "'");
+	return strbuf_detach(&sb);
+}
+
+void gnuplot_comment(struct strbuf *sb, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		strbuf_add(sb, *p < 0x20 || *p == 0x7f ? (const unsigned char *)" " : p, 1);
+}
+
+void fig_style_init(struct fig_style *st, double width, double aspect, int png, int pdf)
+{
+	st->width = width;
+	st->height = width * aspect;
+	st->font_pt = width < 5 ? 8 : 9;
+	st->png = png;
+	st->pdf = pdf;
+}
+
+double nice_step(double range)
+{
+	if (!(range > 0) || !isfinite(range))
+		return 1;
+	double raw = range / 3, mag = pow(10, floor(log10(raw))), n = raw / mag;
+	return (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * mag;
+}
+
+char *slug(const char *s)
+{
+	struct strbuf sb = {0};
+	for (const char *p = s; *p; p++) {
+		char ch = *p;
+		int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+			 ch == '.' || ch == '-' || ch == '_';
+		strbuf_add(&sb, ok ? &ch : "_", 1);
+	}
+	if (!sb.len || sb.buf[0] == '.')
+		strbuf_addstr(&sb, "_");
+	return strbuf_detach(&sb);
+}
+
+static int run_gnuplot(const char *script)
+{
+	pid_t pid = fork();
+	if (pid < 0)
+		return error("cannot fork gnuplot: %s", strerror(errno));
+	if (pid == 0) {
+		execlp("gnuplot", "gnuplot", script, (char *)NULL);
+		fprintf(stderr, "harness: error: cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')\n",
+			strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		return error("gnuplot failed on '%s'", script);
+	return 0;
+}
+
+/* PNG at 200 pixels per inch; cairo draws fonts and lines at 72 per inch, hence the scale. */
+#define PNG_DPI 200.0
+
+int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st, const char *body)
+{
+	struct strbuf sb = {0};
+	char *gp = xstrfmt("%s/%s.gp", dir, base);
+	strbuf_addf(&sb, "# %s: drawn by harness plot; run `gnuplot %s.gp` in this directory's parent to redraw\n"
+		    "reset\nset encoding utf8\nset termoption noenhanced\n", base, base);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		if (fmt == 0 ? !st->png : !st->pdf)
+			continue;
+		char *path = xstrfmt("%s/%s.%s", dir, base, fmt ? "pdf" : "png");
+		char *out = gnuplot_quote(path);
+		if (fmt)
+			strbuf_addf(&sb, "set terminal pdfcairo noenhanced color size %.3fin,%.3fin font 'Sans,%g' linewidth 1\n",
+				    st->width, st->height, st->font_pt);
+		else
+			strbuf_addf(&sb, "set terminal pngcairo noenhanced color size %d,%d font 'Sans,%g' linewidth %g\n",
+				    (int)lround(st->width * PNG_DPI), (int)lround(st->height * PNG_DPI),
+				    st->font_pt * PNG_DPI / 72, PNG_DPI / 72);
+		/* reset keeps terminal and output: each format starts from the same state */
+		strbuf_addf(&sb, "set output %s\nreset\nset encoding utf8\nset border 3 lw 0.8\n"
+			    "set tics nomirror out scale 0.6\nset grid back lc rgb '#e4e4e4' lw 0.6 dt solid\n"
+			    "set style fill transparent solid 0.22 noborder\n%s\nunset output\n", out, body);
+		free(out);
+		free(path);
+	}
+	int rc = write_file_atomic(gp, sb.buf, sb.len);
+	if (!rc)
+		rc = run_gnuplot(gp);
+	strbuf_release(&sb);
+	free(gp);
+	return rc;
+}

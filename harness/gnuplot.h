@@ -1,0 +1,50 @@
+/*
+ * gnuplot.h - writing and running gnuplot scripts safely, and the one look of
+ * every figure: cairo terminals (PNG and PDF drawn by the same script, so
+ * they look the same), sizes in inches for one-column (3.5 in) and
+ * two-column (7 in) papers, fonts in points, and a stable colour and dash
+ * per algorithm from the colour-blind-safe Okabe-Ito palette.
+ *
+ * Safety: user text (environment and configuration names) only ever reaches
+ * a script through gnuplot_quote(), as a single-quoted string, and every
+ * text is drawn `noenhanced`; data files get it only through
+ * gnuplot_comment(). No name can end a string, start a command, expand a
+ * macro (@) or run a shell command (`...` or system()).
+ */
+#ifndef GNUPLOT_H
+#define GNUPLOT_H
+
+#include "util.h"
+
+/* Quotes s for a gnuplot single-quoted string (quotes doubled, control characters as spaces). */
+char *gnuplot_quote(const char *s);
+/* Appends s to a data file as the rest of a '#' comment line (control characters as spaces). */
+void gnuplot_comment(struct strbuf *sb, const char *s);
+
+struct fig_style {
+	double width, height; /* inches */
+	double font_pt;       /* in the PDF; the PNG is scaled to look the same */
+	int png, pdf;         /* formats to draw */
+};
+/* Width w inches: height from aspect (height / width), font 8 pt below 5 in, else 9 pt. */
+void fig_style_init(struct fig_style *st, double width, double aspect, int png, int pdf);
+
+/* Okabe-Ito colour and dash type of algorithm i (stable across an experiment's figures). */
+const char *algo_colour(int i);
+int algo_dash(int i);
+
+/*
+ * Writes <dir>/<base>.gp: a common preamble, then for each format its
+ * terminal, `set output '<dir>/<base>.<fmt>'`, body, `unset output`; runs
+ * gnuplot on it. body must reset what it changes (it is run once per format).
+ * 0, or -1 after error().
+ */
+int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st, const char *body);
+
+/* A "nice" tic step for a range: 1, 2 or 5 times a power of ten, about range/3. */
+double nice_step(double range);
+
+/* File-name form of a label: [A-Za-z0-9._-] kept, anything else '_' (caller frees). */
+char *slug(const char *s);
+
+#endif

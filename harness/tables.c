@@ -1,0 +1,194 @@
+/*
+ * tables.c - see tables.h.
+ */
+#include "tables.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "aggfig.h"
+#include "util.h"
+
+char *md_escape(const char *s)
+{
+	struct strbuf sb = {0};
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			strbuf_addstr(&sb, " ");
+		else if (strchr("\\`*_[]<>|~", *p))
+			strbuf_addf(&sb, "\\%c", *p);
+		else
+			strbuf_add(&sb, p, 1);
+	}
+	return strbuf_detach(&sb);
+}
+
+char *tex_escape(const char *s)
+{
+	struct strbuf sb = {0};
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\\': strbuf_addstr(&sb, "\\textbackslash{}"); break;
+		case '{': case '}': case '$': case '&': case '#': case '_': case '%':
+			strbuf_addf(&sb, "\\%c", *p);
+			break;
+		case '^': strbuf_addstr(&sb, "\\textasciicircum{}"); break;
+		case '~': strbuf_addstr(&sb, "\\textasciitilde{}"); break;
+		case '<': strbuf_addstr(&sb, "\\textless{}"); break;
+		case '>': strbuf_addstr(&sb, "\\textgreater{}"); break;
+		case '|': strbuf_addstr(&sb, "\\textbar{}"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_addstr(&sb, " ");
+			else
+				strbuf_add(&sb, p, 1);
+		}
+	}
+	return strbuf_detach(&sb);
+}
+
+/* One table entry; valid = 0 when the cell has no runs. */
+struct entry {
+	struct stats_interval iv;
+	int valid, best, overlaps;
+};
+
+static void mark_row(struct entry *row, int n)
+{
+	int b = -1;
+	for (int a = 0; a < n; a++)
+		if (row[a].valid && (b < 0 || row[a].iv.point > row[b].iv.point))
+			b = a;
+	if (b < 0)
+		return;
+	row[b].best = 1;
+	for (int a = 0; a < n; a++)
+		if (a != b && row[a].valid && row[a].iv.hi >= row[b].iv.lo && row[a].iv.lo <= row[b].iv.hi)
+			row[a].overlaps = 1;
+}
+
+static void md_entry(struct strbuf *sb, const struct entry *e)
+{
+	if (!e->valid) {
+		strbuf_addstr(sb, " | n/a");
+		return;
+	}
+	strbuf_addf(sb, e->best ? " | **%.3g**" : " | %.3g", e->iv.point);
+	strbuf_addf(sb, " \\[%.3g, %.3g\\]%s", e->iv.lo, e->iv.hi, e->overlaps ? " †" : "");
+}
+
+static void tex_entry(struct strbuf *sb, const struct entry *e)
+{
+	if (!e->valid) {
+		strbuf_addstr(sb, " & n/a");
+		return;
+	}
+	strbuf_addf(sb, e->best ? " & \\textbf{%.3g}" : " & %.3g", e->iv.point);
+	strbuf_addf(sb, "%s {\\scriptsize [%.3g, %.3g]}", e->overlaps ? "$^\\dagger$" : "", e->iv.lo, e->iv.hi);
+}
+
+int tables_write(const struct expdata *d, const char *tabdir, const struct plot_opts *o)
+{
+	int na = d->nalgos;
+	struct entry *ent = xcalloc((size_t)(d->nenvs + 1) * (size_t)na, sizeof(*ent)); /* (nenvs + 1, na) */
+	for (int e = 0; e < d->nenvs; e++)
+		for (int a = 0; a < na; a++) {
+			const struct exp_group *g = exp_group(d, e, a);
+			struct entry *en = &ent[e * na + a];
+			if (!g->nruns)
+				continue;
+			double *x = xcalloc((size_t)g->nruns, sizeof(double));
+			for (int r = 0; r < g->nruns; r++)
+				x[r] = g->runs[r].final;
+			struct rng rng;
+			rng_seed(&rng, 20211112u + 17u + 7919u * (unsigned)e + 1009u * (unsigned)a);
+			stats_runs_ci(o->metric, x, g->nruns, o->resamples, o->level, &rng, &en->iv);
+			en->valid = !isnan(en->iv.point);
+			free(x);
+		}
+	/* aggregate row over normalisable envs */
+	int *envs = xcalloc((size_t)d->nenvs, sizeof(int));
+	int ne = aggfig_envs(d, envs);
+	for (int a = 0; ne && a < na; a++) {
+		const double **x = xcalloc((size_t)ne, sizeof(*x));
+		int *n = xcalloc((size_t)ne, sizeof(int));
+		for (int i = 0; i < ne; i++) {
+			const struct exp_group *g = exp_group(d, envs[i], a);
+			double *v = xcalloc((size_t)g->nruns, sizeof(double));
+			for (int r = 0; r < g->nruns; r++)
+				v[r] = g->runs[r].norm_final;
+			x[i] = v;
+			n[i] = g->nruns;
+		}
+		struct stats_tasks t = { ne, x, n };
+		struct rng rng;
+		rng_seed(&rng, 20211112u + 19u + 1009u * (unsigned)a);
+		struct entry *en = &ent[d->nenvs * na + a];
+		stats_aggregate_ci(o->metric, &t, o->resamples, o->level, &rng, &en->iv);
+		en->valid = 1;
+		for (int i = 0; i < ne; i++)
+			free((void *)x[i]);
+		free(x);
+		free(n);
+	}
+	int nrows = d->nenvs + (ne > 0);
+	for (int e = 0; e < nrows; e++)
+		mark_row(&ent[e * na], na);
+
+	const char *metric = stats_metric_title(o->metric);
+	struct strbuf md = {0}, tex = {0};
+	strbuf_addf(&md, "%s of the final return across seeds, [%g%% bootstrap interval] (%d resamples).\n\n"
+		    "| Environment", metric, 100 * o->level, o->resamples);
+	strbuf_addf(&tex, "%% %s of the final return across seeds with %g%% bootstrap intervals; needs \\usepackage{booktabs}\n"
+		    "\\begin{tabular}{l", metric, 100 * o->level);
+	for (int a = 0; a < na; a++)
+		strbuf_addstr(&tex, "r");
+	strbuf_addstr(&tex, "}\n\\toprule\nEnvironment");
+	for (int a = 0; a < na; a++) {
+		char *m = md_escape(d->algos[a]), *t = tex_escape(d->algos[a]);
+		strbuf_addf(&md, " | %s", m);
+		strbuf_addf(&tex, " & %s", t);
+		free(m);
+		free(t);
+	}
+	strbuf_addstr(&md, " |\n|---");
+	for (int a = 0; a < na; a++)
+		strbuf_addstr(&md, "|---:");
+	strbuf_addstr(&md, "|\n");
+	strbuf_addstr(&tex, " \\\\\n\\midrule\n");
+	for (int e = 0; e < nrows; e++) {
+		if (e == d->nenvs) {
+			strbuf_addf(&md, "| Normalised score (%d of %d environments)", ne, d->nenvs);
+			strbuf_addf(&tex, "\\midrule\nNormalised score (%d of %d environments)", ne, d->nenvs);
+		} else {
+			char *m = md_escape(d->envs[e].label), *t = tex_escape(d->envs[e].label);
+			strbuf_addf(&md, "| %s", m);
+			strbuf_addf(&tex, "%s", t);
+			free(m);
+			free(t);
+		}
+		for (int a = 0; a < na; a++) {
+			md_entry(&md, &ent[e * na + a]);
+			tex_entry(&tex, &ent[e * na + a]);
+		}
+		strbuf_addstr(&md, " |\n");
+		strbuf_addstr(&tex, " \\\\\n");
+	}
+	strbuf_addf(&md, "\n**Bold**: best in its row. †: interval overlaps the best's (not clearly worse).\n");
+	if (ne)
+		strbuf_addf(&md, "Normalised score: (score - random) / (reference - random), reference the optimal "
+			    "return (tabular environments) or the reward threshold; %s over runs of all environments.\n",
+			    metric);
+	strbuf_addf(&tex, "\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize \\textbf{Bold}: best in its row; "
+		    "$^\\dagger$: %g\\%% interval overlaps the best's.}\\\\\n\\end{tabular}\n", na + 1, 100 * o->level);
+	char *pmd = xstrfmt("%s/final.md", tabdir), *ptex = xstrfmt("%s/final.tex", tabdir);
+	int rc = write_file_atomic(pmd, md.buf, md.len) || write_file_atomic(ptex, tex.buf, tex.len) ? -1 : 0;
+	free(pmd);
+	free(ptex);
+	strbuf_release(&md);
+	strbuf_release(&tex);
+	free(envs);
+	free(ent);
+	return rc;
+}
