@@ -62,10 +62,20 @@ static void mark_row(struct entry *row, int n)
 			b = a;
 	if (b < 0)
 		return;
-	row[b].best = 1;
 	for (int a = 0; a < n; a++)
-		if (a != b && row[a].valid && row[a].iv.hi >= row[b].iv.lo && row[a].iv.lo <= row[b].iv.hi)
+		row[a].best = row[a].valid && row[a].iv.point == row[b].iv.point; /* ties: all bold */
+	for (int a = 0; a < n; a++)
+		if (!row[a].best && row[a].valid && row[a].iv.hi >= row[b].iv.lo && row[a].iv.lo <= row[b].iv.hi)
 			row[a].overlaps = 1;
+}
+
+/* Three significant digits, without exponents for returns up to 1e6. */
+static void add_num(struct strbuf *sb, double v)
+{
+	if (fabs(v) >= 1000 && fabs(v) < 1e6)
+		strbuf_addf(sb, "%.0f", v);
+	else
+		strbuf_addf(sb, "%.3g", v);
 }
 
 static void md_entry(struct strbuf *sb, const struct entry *e)
@@ -74,8 +84,13 @@ static void md_entry(struct strbuf *sb, const struct entry *e)
 		strbuf_addstr(sb, " | n/a");
 		return;
 	}
-	strbuf_addf(sb, e->best ? " | **%.3g**" : " | %.3g", e->iv.point);
-	strbuf_addf(sb, " \\[%.3g, %.3g\\]%s", e->iv.lo, e->iv.hi, e->overlaps ? " †" : "");
+	strbuf_addstr(sb, e->best ? " | **" : " | ");
+	add_num(sb, e->iv.point);
+	strbuf_addstr(sb, e->best ? "** \\[" : " \\[");
+	add_num(sb, e->iv.lo);
+	strbuf_addstr(sb, ", ");
+	add_num(sb, e->iv.hi);
+	strbuf_addf(sb, "\\]%s", e->overlaps ? " †" : "");
 }
 
 static void tex_entry(struct strbuf *sb, const struct entry *e)
@@ -84,8 +99,13 @@ static void tex_entry(struct strbuf *sb, const struct entry *e)
 		strbuf_addstr(sb, " & n/a");
 		return;
 	}
-	strbuf_addf(sb, e->best ? " & \\textbf{%.3g}" : " & %.3g", e->iv.point);
-	strbuf_addf(sb, "%s {\\scriptsize [%.3g, %.3g]}", e->overlaps ? "$^\\dagger$" : "", e->iv.lo, e->iv.hi);
+	strbuf_addstr(sb, e->best ? " & \\textbf{" : " & ");
+	add_num(sb, e->iv.point);
+	strbuf_addf(sb, "%s%s {\\scriptsize [", e->best ? "}" : "", e->overlaps ? "$^\\dagger$" : "");
+	add_num(sb, e->iv.lo);
+	strbuf_addstr(sb, ", ");
+	add_num(sb, e->iv.hi);
+	strbuf_addstr(sb, "]}");
 }
 
 int tables_write(const struct expdata *d, const char *tabdir, const struct plot_opts *o)
