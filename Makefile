@@ -8,6 +8,7 @@
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
+#   make fuzz                 libFuzzer on the spec parser and the HDF5 reader (FUZZ_SECONDS=60 each)
 #   make deps                 install missing Debian packages (as root, via apt-get)
 
 CC ?= cc
@@ -17,7 +18,7 @@ NAME ?=
 
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy git libjansson-dev \
+	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev \
 	slurmctld slurmd slurm-client munge
 
 ifeq ($(SAN),1)
@@ -130,7 +131,46 @@ soak: $(BIN)
 	HARNESS=$(abspath $(BIN)) TEST_DATA=$(CURDIR)/tests/data SOAK_KILLS=$(or $(SOAK_KILLS),60) \
 	  SOAK_WORKER_KILLS=$(or $(SOAK_WORKER_KILLS),10) bash tests/it_soak.sh
 
+# Fuzzing: tests/fuzz/<target>.c are libFuzzer targets with a seed corpus in
+# tests/fuzz/<target>/. `make fuzz` builds them with clang (fuzzer, ASan,
+# UBSan) into build-fuzz/ and runs each for FUZZ_SECONDS; findings go to
+# build-fuzz/<target>-crash-*. `make test` replays the corpus through
+# tests/fuzz/replay_main.c built with $(CC) (sanitized under SAN=1).
+FUZZ_TARGETS := fuzz_spec fuzz_h5
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer -Wall -Wextra -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
+	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD)
+FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
+.PHONY: fuzz
+test: $(FUZZ_REPLAY)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/libharness.a $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< tests/fuzz/replay_main.c $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
+build-fuzz/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+build-fuzz/libharness.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRCS))
+	@rm -f $@
+	ar rcs $@ $^
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libharness.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< build-fuzz/libharness.a -o $@ $(LDLIBS_ALL)
+fuzz: $(patsubst %,build-fuzz/%,$(FUZZ_TARGETS))
+	@rc=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; rm -f build-fuzz/$$t-crash-* build-fuzz/$$t-leak-*; \
+	  echo "fuzz: $$t for $(FUZZ_SECONDS)s (log: build-fuzz/$$t.log)"; \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp build-fuzz/$$t -fork=1 -ignore_crashes=1 \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=60 -rss_limit_mb=4096 -malloc_limit_mb=4096 \
+	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus/$$t tests/fuzz/$$t > build-fuzz/$$t.log 2>&1; \
+	  grep -E "^#[0-9]+: cov" build-fuzz/$$t.log | tail -n 1 | sed "s/^/fuzz: $$t: executions /"; \
+	  n=$$(ls build-fuzz/$$t-crash-* build-fuzz/$$t-leak-* 2>/dev/null | wc -l); \
+	  echo "fuzz: $$t: $$n crashing inputs in build-fuzz/ (replay: build-fuzz/$$t FILE)"; \
+	  grep -E "^SUMMARY: " build-fuzz/$$t.log | sort | uniq -c; \
+	  [ "$$n" -eq 0 ] || rc=1; \
+	done; exit $$rc
+
 clean:
-	rm -rf build build-san bin
+	rm -rf build build-san build-fuzz bin
 
 FORCE:

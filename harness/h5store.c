@@ -12,6 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* Largest dataset read into memory (bytes): bounds what a corrupt shape can ask for. */
+#define H5_MAX_READ ((hsize_t)1 << 31)
+
 static void h5_quiet(void)
 {
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -326,12 +329,14 @@ static herr_t hash_link(hid_t root, const char *name, const H5L_info_t *info, vo
 			size_t sz = H5Tget_size(nt);
 			hsize_t n = 1;
 			for (int i = 0; i < rank; i++)
-				n *= dims[i];
+				n = dims[i] && n > H5_MAX_READ / dims[i] ? H5_MAX_READ + 1 : n * dims[i];
+			if (sz == 0 || n > H5_MAX_READ / sz) /* a corrupt or hostile shape */
+				w->failed = 1;
 			sha256_update(w->sha, &cls, sizeof(cls));
 			sha256_update(w->sha, &sz, sizeof(sz));
 			sha256_update(w->sha, &rank, sizeof(rank));
 			sha256_update(w->sha, dims, sizeof(hsize_t) * (size_t)rank);
-			if (n > 0) {
+			if (n > 0 && !w->failed) {
 				void *buf = xmalloc((size_t)n * sz);
 				if (H5Dread(obj, nt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
 					w->failed = 1;
@@ -388,6 +393,10 @@ int h5_read_doubles(const char *path, const char *dataset, double **data, long l
 	hsize_t d[2] = { 0, 1 };
 	if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(sp, d, NULL) < 0) {
 		error("'%s': dataset '%s' has an unexpected shape", path, dataset);
+		goto out;
+	}
+	if ((d[1] && d[0] > H5_MAX_READ / sizeof(double) / d[1]) || d[0] > H5_MAX_READ) {
+		error("'%s': dataset '%s' is too large to read (corrupt?)", path, dataset);
 		goto out;
 	}
 	dims[0] = (long long)d[0];
