@@ -44,7 +44,11 @@ int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out
 	if (trainable)
 		m->grads = xcalloc(off, sizeof(float));
 
-	size_t rows = (size_t)max_batch, need = 2 * rows * m->max_width;
+	size_t rows = (size_t)max_batch, need = 2 * rows * m->max_width, wt = 0;
+	for (int l = 1; l < m->n_layers; l++)
+		if ((size_t)m->layer[l].in * m->layer[l].out > wt)
+			wt = (size_t)m->layer[l].in * m->layer[l].out;
+	need += wt;
 	for (int l = 0; l < m->n_layers; l++)
 		need += rows * m->layer[l].out;
 	if (m->dueling)
@@ -63,6 +67,7 @@ int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out
 	}
 	m->dz[0] = p;
 	m->dz[1] = p + rows * m->max_width;
+	m->wt = p + 2 * rows * m->max_width;
 	return 0;
 }
 
@@ -158,17 +163,32 @@ void linear_forward(const float *x, const float *w, const float *b, float *z, in
 	add_bias_rows(z, b, B, out, relu);
 }
 
-void linear_forward_naive(const float *x, const float *w, const float *b, float *z, int B, int in,
-			  int out, int relu)
+/*
+ * The plain-C kernels sum every output in a fixed order (k = 0, 1, ... from
+ * 0.0f, then the bias), the order of the textbook triple loop, and never
+ * reassociate: their bits do not depend on the CPU (portable mode). The loops
+ * run with the summed index outside, so that the inner loop is elementwise
+ * over outputs and vectorises (simd.h) without changing any sum.
+ */
+HOT_LOOP void linear_forward_naive(const float *restrict x, const float *restrict w,
+				   const float *restrict b, float *restrict z, int B, int in, int out,
+				   int relu)
 {
-	for (int r = 0; r < B; r++)
-		for (int j = 0; j < out; j++) {
-			float s = 0.0f;
-			for (int k = 0; k < in; k++)
-				s += x[(size_t)r * in + k] * w[(size_t)k * out + j];
-			s += b[j];
-			z[(size_t)r * out + j] = relu && !(s > 0.0f) ? 0.0f : s;
+	for (int r = 0; r < B; r++) {
+		float *restrict zr = z + (size_t)r * out;
+		for (int j = 0; j < out; j++)
+			zr[j] = 0.0f;
+		for (int k = 0; k < in; k++) {
+			float xv = x[(size_t)r * in + k];
+			const float *restrict wk = w + (size_t)k * out;
+			for (int j = 0; j < out; j++)
+				zr[j] = zr[j] + xv * wk[j];
 		}
+		for (int j = 0; j < out; j++) {
+			float v = zr[j] + b[j];
+			zr[j] = relu && !(v > 0.0f) ? 0.0f : v;
+		}
+	}
 }
 
 void linear_backward(const float *x, const float *dz, const float *w, float *dw, float *db,
@@ -184,31 +204,46 @@ void linear_backward(const float *x, const float *dz, const float *w, float *dw,
 	}
 }
 
-void linear_backward_naive(const float *x, const float *dz, const float *w, float *dw, float *db,
-			   float *dx, int B, int in, int out)
+HOT_LOOP void linear_backward_naive(const float *restrict x, const float *restrict dz,
+				    const float *restrict w, float *restrict dw, float *restrict db,
+				    float *restrict dx, float *restrict wt, int B, int in, int out)
 {
-	for (int k = 0; k < in; k++)
-		for (int j = 0; j < out; j++) {
-			float s = 0.0f;
-			for (int r = 0; r < B; r++)
-				s += x[(size_t)r * in + k] * dz[(size_t)r * out + j];
-			dw[(size_t)k * out + j] = s;
+	for (int k = 0; k < in; k++) {
+		float *restrict dwk = dw + (size_t)k * out;
+		for (int j = 0; j < out; j++)
+			dwk[j] = 0.0f;
+		for (int r = 0; r < B; r++) {
+			float xv = x[(size_t)r * in + k];
+			const float *restrict d = dz + (size_t)r * out;
+			for (int j = 0; j < out; j++)
+				dwk[j] = dwk[j] + xv * d[j];
 		}
-	for (int j = 0; j < out; j++) {
-		float s = 0.0f;
-		for (int r = 0; r < B; r++)
-			s += dz[(size_t)r * out + j];
-		db[j] = s;
 	}
+	for (int j = 0; j < out; j++)
+		db[j] = 0.0f;
+	for (int r = 0; r < B; r++)
+		for (int j = 0; j < out; j++)
+			db[j] = db[j] + dz[(size_t)r * out + j];
 	if (!dx)
 		return;
-	for (int r = 0; r < B; r++)
-		for (int k = 0; k < in; k++) {
-			float s = 0.0f;
-			for (int j = 0; j < out; j++)
-				s += dz[(size_t)r * out + j] * w[(size_t)k * out + j];
-			dx[(size_t)r * in + k] = x[(size_t)r * in + k] > 0.0f ? s : 0.0f;
+	/* dx[r][k] = sum_j dz[r][j] w[k][j], j in order: over w transposed (out, in) */
+	for (int k = 0; k < in; k++)
+		for (int j = 0; j < out; j++)
+			wt[(size_t)j * in + k] = w[(size_t)k * out + j];
+	for (int r = 0; r < B; r++) {
+		float *restrict dxr = dx + (size_t)r * in;
+		const float *restrict xr = x + (size_t)r * in;
+		for (int k = 0; k < in; k++)
+			dxr[k] = 0.0f;
+		for (int j = 0; j < out; j++) {
+			float d = dz[(size_t)r * out + j];
+			const float *restrict wj = wt + (size_t)j * in;
+			for (int k = 0; k < in; k++)
+				dxr[k] = dxr[k] + d * wj[k];
 		}
+		for (int k = 0; k < in; k++)
+			dxr[k] = xr[k] > 0.0f ? dxr[k] : 0.0f;
+	}
 }
 
 void dueling_forward(const float *raw, float *q, int B, int n)
@@ -281,7 +316,7 @@ void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
 		float *dx = l > 0 ? m->dz[cur] : NULL;
 		if (m->naive)
 			linear_backward_naive(in, dz, m->params + L->w, m->grads + L->w,
-					      m->grads + L->b, dx, B, L->in, L->out);
+					      m->grads + L->b, dx, m->wt, B, L->in, L->out);
 		else
 			linear_backward(in, dz, m->params + L->w, m->grads + L->w, m->grads + L->b, dx,
 					B, L->in, L->out);

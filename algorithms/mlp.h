@@ -19,7 +19,8 @@
  * forward on [obs; next_obs] followed by a backward on obs is valid).
  * Backward overwrites `grads` (it never accumulates). Every BLAS kernel has a
  * plain-C reference (linear_*_naive); `naive = 1` routes the whole network
- * through them (the tests compare both).
+ * through them (the tests compare both; DQN's portable mode uses them: they
+ * sum in a fixed order without FMA, so their bits do not depend on the CPU).
  */
 #ifndef MLP_H
 #define MLP_H
@@ -47,6 +48,7 @@ struct mlp {
 	float *act[MLP_MAX_LAYERS]; /* (max_batch, layer[l].out): ReLU outputs; last: raw head */
 	float *q;         /* (max_batch, n_out): act[last] unless dueling */
 	float *dz[2];     /* (max_batch, max_width) backward ping-pong */
+	float *wt;        /* (in, out) of the largest layer but the first: naive backward scratch */
 	int naive;        /* 1: plain-C kernels instead of BLAS (reference) */
 	float *work;      /* the one workspace allocation */
 };
@@ -86,8 +88,9 @@ void linear_forward_naive(const float *x, const float *w, const float *b, float 
 			  int out, int relu);
 void linear_backward(const float *x, const float *dz, const float *w, float *dw, float *db,
 		     float *dx, int B, int in, int out);
+/* wt: scratch of in * out floats (w transposed) when dx is not NULL. */
 void linear_backward_naive(const float *x, const float *dz, const float *w, float *dw, float *db,
-			   float *dx, int B, int in, int out);
+			   float *dx, float *wt, int B, int in, int out);
 /* raw (B, n+1) = [V, A] -> q (B, n); and dq (B, n) -> draw (B, n+1). */
 void dueling_forward(const float *raw, float *q, int B, int n);
 void dueling_backward(const float *dq, float *draw, int B, int n);

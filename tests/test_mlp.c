@@ -59,7 +59,9 @@ static void test_mlp__kernels_match_naive(void **state)
 			assert_close_f("forward", z1, z2, nz, 1e-5);
 		}
 		linear_backward(x, dz, w, dw1, db1, dx1, B, in, out);
-		linear_backward_naive(x, dz, w, dw2, db2, dx2, B, in, out);
+		float *wt = malloc(nw * 4);
+		linear_backward_naive(x, dz, w, dw2, db2, dx2, wt, B, in, out);
+		free(wt);
 		assert_close_f("dw", dw1, dw2, nw, 1e-5);
 		assert_close_f("db", db1, db2, out, 1e-5);
 		assert_close_f("dx", dx1, dx2, nx, 1e-5);
@@ -67,6 +69,78 @@ static void test_mlp__kernels_match_naive(void **state)
 			assert_true(dx1[i] == 0.0f);
 		free(x), free(w), free(b), free(z1), free(z2), free(dz);
 		free(dw1), free(dw2), free(db1), free(db2), free(dx1), free(dx2);
+	}
+}
+
+/*
+ * The plain-C kernels (portable mode) give exactly the bits of the textbook
+ * triple loops below, summing in index order from 0.0f without FMA, whatever
+ * vector unit the CPU has.
+ */
+static void textbook(const float *x, const float *w, const float *b, const float *dz, float *z,
+		     float *dw, float *db, float *dx, int B, int in, int out)
+{
+	for (int r = 0; r < B; r++)
+		for (int j = 0; j < out; j++) {
+			float s = 0.0f;
+			for (int k = 0; k < in; k++)
+				s += x[r * in + k] * w[k * out + j];
+			s += b[j];
+			z[r * out + j] = s > 0.0f ? s : 0.0f;
+		}
+	for (int k = 0; k < in; k++)
+		for (int j = 0; j < out; j++) {
+			float s = 0.0f;
+			for (int r = 0; r < B; r++)
+				s += x[r * in + k] * dz[r * out + j];
+			dw[k * out + j] = s;
+		}
+	for (int j = 0; j < out; j++) {
+		float s = 0.0f;
+		for (int r = 0; r < B; r++)
+			s += dz[r * out + j];
+		db[j] = s;
+	}
+	for (int r = 0; r < B; r++)
+		for (int k = 0; k < in; k++) {
+			float s = 0.0f;
+			for (int j = 0; j < out; j++)
+				s += dz[r * out + j] * w[k * out + j];
+			dx[r * in + k] = x[r * in + k] > 0.0f ? s : 0.0f;
+		}
+}
+
+static void test_mlp__naive_bits_are_textbook(void **state)
+{
+	(void)state;
+	static const int shapes[][3] = { { 1, 4, 64 }, { 64, 64, 64 }, { 33, 17, 3 }, { 64, 256, 256 } };
+	struct rng r;
+	rng_seed(&r, 6);
+	for (size_t s = 0; s < ARRAY_SIZE(shapes); s++) {
+		int B = shapes[s][0], in = shapes[s][1], out = shapes[s][2];
+		size_t nx = (size_t)B * in, nw = (size_t)in * out, nz = (size_t)B * out;
+		float *x = malloc(nx * 4), *w = malloc(nw * 4), *b = malloc(out * 4), *dz = malloc(nz * 4);
+		float *z[2], *dw[2], *db[2], *dx[2], *wt = malloc(nw * 4);
+		for (int i = 0; i < 2; i++) {
+			z[i] = malloc(nz * 4), dw[i] = malloc(nw * 4), db[i] = malloc(out * 4);
+			dx[i] = malloc(nx * 4);
+		}
+		fill(x, nx, &r, -1, 1);
+		for (size_t i = 0; i < nx; i += 4)
+			x[i] = 0.0f;
+		fill(w, nw, &r, -1, 1);
+		fill(b, out, &r, -1, 1);
+		fill(dz, nz, &r, -1, 1);
+		textbook(x, w, b, dz, z[0], dw[0], db[0], dx[0], B, in, out);
+		linear_forward_naive(x, w, b, z[1], B, in, out, 1);
+		linear_backward_naive(x, dz, w, dw[1], db[1], dx[1], wt, B, in, out);
+		assert_memory_equal(z[0], z[1], nz * 4);
+		assert_memory_equal(dw[0], dw[1], nw * 4);
+		assert_memory_equal(db[0], db[1], out * 4);
+		assert_memory_equal(dx[0], dx[1], nx * 4);
+		for (int i = 0; i < 2; i++)
+			free(z[i]), free(dw[i]), free(db[i]), free(dx[i]);
+		free(x), free(w), free(b), free(dz), free(wt);
 	}
 }
 
@@ -318,6 +392,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mlp__kernels_match_naive),
+		cmocka_unit_test(test_mlp__naive_bits_are_textbook),
 		cmocka_unit_test(test_mlp__network_matches_naive),
 		cmocka_unit_test(test_mlp__gradcheck_linear_relu),
 		cmocka_unit_test(test_mlp__gradcheck_dueling),
