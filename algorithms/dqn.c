@@ -48,6 +48,7 @@
 
 #define DQN_MAX_ONEHOT 4096
 #define DQN_MAX_PARAMS (1 << 26) /* 256 MiB of float32 per copy of the weights */
+#define DQN_MAX_REPLAY_BYTES 17179869184.0 /* 16 GiB */
 
 static const struct param_def dqn_params[] = {
 	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
@@ -162,6 +163,14 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	if (params_int(hp, "batch_size") > params_int(hp, "buffer_size")) {
 		snprintf(why, n, "'batch_size' %lld is larger than 'buffer_size' %lld",
 			 params_int(hp, "batch_size"), params_int(hp, "buffer_size"));
+		return -1;
+	}
+	/* the replay buffer: obs and next_obs as float32, 13 bytes of the rest, PER trees */
+	double dim = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
+	double bytes = (double)params_int(hp, "buffer_size") * (8 * dim + 13 + 32);
+	if (bytes > DQN_MAX_REPLAY_BYTES) {
+		snprintf(why, n, "'buffer_size' %lld needs %.1f GiB of replay memory, at most %.0f",
+			 params_int(hp, "buffer_size"), bytes / (1 << 30), DQN_MAX_REPLAY_BYTES / (1 << 30));
 		return -1;
 	}
 	return 0;

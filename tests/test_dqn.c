@@ -431,6 +431,13 @@ static void test_dqn__check_refuses(void **state)
 	assert_int_equal(params_set_text(&hp, "loss", "l1", why, sizeof(why)), -1);
 	struct env_info big = { .obs_kind = SPACE_DISCRETE, .obs_n = 5000, .obs_dim = 1, .n_actions = 4 };
 	assert_int_equal(spec->vt->check(&hp, &big, why, sizeof(why)), -1);
+	/* one-hot inputs of 4096 states: a million transitions would need 30 GiB */
+	big.obs_n = 4096;
+	assert_int_equal(params_set_text(&hp, "buffer_size", "1000000", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &big, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "replay memory"));
+	assert_int_equal(params_set_text(&hp, "buffer_size", "100000", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &big, why, sizeof(why)), 0);
 	params_release(&hp);
 	/* presets compose: dqn_all has every extension on */
 	learner_params_init(learner_lookup("dqn_all"), &hp);
