@@ -88,9 +88,7 @@ static void xrange_nice(struct strbuf *b, double lo, double hi, double ntics)
 		lo -= 0.5;
 		hi += 0.5;
 	}
-	/* the smallest 1, 2 or 5 times a power of ten giving at most ntics + 1 tics */
-	double raw = (hi - lo) / ntics, mag = pow(10, floor(log10(raw))), n = raw / mag;
-	double step = (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+	double step = nice_step_ceil(hi - lo, ntics);
 	double a = floor(lo / step) * step, z = ceil(hi / step) * step;
 	if (a == lo)
 		a -= step / 2;
@@ -151,7 +149,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 		xrange_nice(&b, lo[m], hi[m], pw * st.width < 1.6 ? 1.5 : 3);
 		strbuf_addf(&b, "plot %s index %d using 2:1:3:4:($1-0.32):($1+0.32):5 with boxxyerror lc rgb variable "
 			    "fs transparent solid 0.7 noborder, \\\n  %s index %d using 2:($1-0.32):(0):(0.64) with vectors "
-			    "nohead lc rgb 'black' lw 1.5\nunset label 1\n", qdat, m, qdat, m);
+			    "nohead lc rgb 'black' lw 2.5\nunset label 1\n", qdat, m, qdat, m);
 	}
 	strbuf_addstr(&b, "unset multiplot\n");
 	if (!rc)
@@ -207,8 +205,8 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 				strbuf_addf(&b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat, a,
 					    algo_colour(a));
 			} else {
-				char *t = gnuplot_quote(d->algos[a]);
-				strbuf_addf(&b, "%s index %d using 1:2 with lines lw 1.5 dt %d lc rgb '%s' title %s", qdat,
+				char *t = gnuplot_quote_fit(d->algos[a], o->width - 0.6, o->width < 5 ? 8 : 9);
+				strbuf_addf(&b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' title %s", qdat,
 					    a, algo_dash(a), algo_colour(a), t);
 				free(t);
 			}
@@ -266,7 +264,7 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 	strbuf_addf(&b, "set y2range [%d.5:-0.5]\n", np - 1);
 	strbuf_addf(&b, "plot %s using 2:1:3:4:($1-0.3):($1+0.3):5 with boxxyerror lc rgb variable "
 		    "fs transparent solid 0.7 noborder, \\\n  %s using 2:($1-0.3):(0):(0.6) with vectors nohead "
-		    "lc rgb 'black' lw 1.5\n", qdat, qdat);
+		    "lc rgb 'black' lw 2.5\n", qdat, qdat);
 	if (!rc)
 		rc = gnuplot_figure(figdir, "poi", &st, b.buf);
 	free(qdat);

@@ -66,6 +66,42 @@ double nice_step(double range)
 	return (n < 1.5 ? 1 : n < 3 ? 2 : n < 7 ? 5 : 10) * mag;
 }
 
+double nice_step_ceil(double range, double ntics)
+{
+	if (!(range > 0) || !isfinite(range))
+		return 1;
+	double raw = range / ntics, mag = pow(10, floor(log10(raw))), n = raw / mag;
+	return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * mag;
+}
+
+char *fit_label(const char *s, int max)
+{
+	int chars = 0;
+	const char *p = s, *cut = NULL;
+	for (; *p; p++) {
+		if (((unsigned char)*p & 0xc0) == 0x80)
+			continue; /* continuation byte */
+		if (chars == max - 1)
+			cut = p;
+		chars++;
+	}
+	if (chars <= max || !cut || max < 2)
+		return xstrdup(s);
+	struct strbuf sb = {0};
+	strbuf_add(&sb, s, (size_t)(cut - s));
+	strbuf_addstr(&sb, "…");
+	return strbuf_detach(&sb);
+}
+
+char *gnuplot_quote_fit(const char *s, double width, double font_pt)
+{
+	/* DejaVu Sans averages ~0.62 em per character on these labels; keep a margin */
+	char *fit = fit_label(s, (int)(width * 72 / (font_pt * 0.7)));
+	char *q = gnuplot_quote(fit);
+	free(fit);
+	return q;
+}
+
 char *slug(const char *s)
 {
 	struct strbuf sb = {0};
@@ -99,7 +135,11 @@ static int run_gnuplot(const char *script)
 	return 0;
 }
 
-/* PNG at 200 pixels per inch; cairo draws fonts and lines at 72 per inch, hence the scale. */
+/*
+ * PNG at 200 pixels per inch. Measured on gnuplot 5.4's cairo terminals: pngcairo sets
+ * fonts at 96 dpi and draws linewidth 1 one pixel wide; pdfcairo draws linewidth 1 as
+ * 0.5 pt. Scaling both makes the PNG the PDF rasterised at PNG_DPI.
+ */
 #define PNG_DPI 200.0
 
 int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st, const char *body)
@@ -119,10 +159,10 @@ int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st
 		else
 			strbuf_addf(&sb, "set terminal pngcairo noenhanced color size %d,%d font 'Sans,%g' linewidth %g\n",
 				    (int)lround(st->width * PNG_DPI), (int)lround(st->height * PNG_DPI),
-				    st->font_pt * PNG_DPI / 72, PNG_DPI / 72);
+				    st->font_pt * PNG_DPI / 96, 0.5 * PNG_DPI / 72);
 		/* reset keeps terminal and output: each format starts from the same state */
 		strbuf_addf(&sb, "set output %s\nreset\nset encoding utf8\nset border 3 lw 0.8\n"
-			    "set tics nomirror out scale 0.6\nset grid back lc rgb '#e4e4e4' lw 0.6 dt solid\n"
+			    "set tics nomirror out scale 0.6\nset grid back lc rgb '#dddddd' lw 1 dt solid\n"
 			    "set style fill transparent solid 0.22 noborder\n%s\nunset output\n", out, body);
 		free(out);
 		free(path);

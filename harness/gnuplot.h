@@ -44,6 +44,13 @@ int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st
 /* A "nice" tic step for a range: 1, 2 or 5 times a power of ten, about range/3. */
 double nice_step(double range);
 
+/* s cut to at most max characters (UTF-8 aware), ending with an ellipsis when cut (caller frees). */
+char *fit_label(const char *s, int max);
+/* gnuplot_quote of s cut to fit width inches at font_pt (fit_label), for titles and key entries. */
+char *gnuplot_quote_fit(const char *s, double width, double font_pt);
+/* The smallest 1, 2 or 5 times a power of ten that is >= range / ntics. */
+double nice_step_ceil(double range, double ntics);
+
 /* File-name form of a label: [A-Za-z0-9._-] kept, anything else '_' (caller frees). */
 char *slug(const char *s);
 

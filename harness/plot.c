@@ -95,7 +95,8 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 }
 
 /* The plot command of one env's curves: bands first, lines over them. */
-static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qdat, const int *block, int titles)
+static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qdat, const int *block, int titles,
+		       const struct fig_style *st)
 {
 	int first = 1;
 	strbuf_addstr(b, "plot ");
@@ -109,8 +110,8 @@ static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qd
 				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat,
 					    block[a], algo_colour(a));
 			} else {
-				char *t = gnuplot_quote(d->algos[a]);
-				strbuf_addf(b, "%s index %d using 1:2 with lines lw 1.5 dt %d lc rgb '%s' %s%s", qdat,
+				char *t = gnuplot_quote_fit(d->algos[a], st->width - 0.6, st->font_pt);
+				strbuf_addf(b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' %s%s", qdat,
 					    block[a], algo_dash(a), algo_colour(a), titles ? "title " : "notitle",
 					    titles ? t : "");
 				free(t);
@@ -119,13 +120,29 @@ static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qd
 	strbuf_addstr(b, "\n");
 }
 
+/*
+ * Title, axis labels and x tics of env e's curves in a plot panel_in inches wide:
+ * the title cut to fit, about ntics x tics, the y label only if ylabel.
+ */
 static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const struct plot_opts *o,
-			 const char *unit)
+			 double panel_in, double font_pt, double ntics, int ylabel)
 {
-	char *title = gnuplot_quote(d->envs[e].label);
-	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset ylabel '%s %s return'\n", title,
-		    d->use_eval ? "Environment steps" : "Episode", unit, stats_metric_title(o->metric),
-		    d->use_eval ? "evaluation" : "training");
+	const char *unit;
+	double scale = x_scale(d, e, &unit), xmax = 0;
+	for (int a = 0; a < d->nalgos; a++) {
+		const struct exp_group *g = exp_group(d, e, a);
+		for (int r = 0; r < g->nruns; r++)
+			if (g->runs[r].n)
+				xmax = fmax(xmax, g->runs[r].x[g->runs[r].n - 1] / scale);
+	}
+	char *title = gnuplot_quote_fit(d->envs[e].label, panel_in * 0.95, font_pt);
+	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset xtics %.17g\nset format y '%%g'\n", title,
+		    d->use_eval ? "Environment steps" : "Episode", unit, nice_step_ceil(xmax, ntics));
+	if (ylabel)
+		strbuf_addf(b, "set ylabel '%s %s'\n", stats_metric_title(o->metric),
+			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return");
+	else
+		strbuf_addstr(b, "unset ylabel\n");
 	free(title);
 }
 
@@ -140,11 +157,11 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 	if (!rc) {
 		struct strbuf b = {0};
 		char *qdat = gnuplot_quote(dat);
-		curve_labels(&b, d, e, o, unit);
-		strbuf_addstr(&b, "set key below horizontal reverse Left\n");
-		curve_plot(&b, d, qdat, block, 1);
 		struct fig_style st;
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
+		curve_labels(&b, d, e, o, o->width, st.font_pt, o->width < 5 ? 4 : 8, 1);
+		strbuf_addstr(&b, "set key below horizontal reverse Left\n");
+		curve_plot(&b, d, qdat, block, 1, &st);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
 		free(qdat);
 		strbuf_release(&b);
@@ -172,8 +189,6 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		char *base = slug(d->envs[e].label);
 		char *dat = xstrfmt("%s/%s.dat", figdir, base);
 		char *qdat = gnuplot_quote(dat);
-		const char *unit;
-		x_scale(d, e, &unit);
 		for (int a = 0, nb = 0; a < d->nalgos; a++) {
 			const struct exp_group *g = exp_group(d, e, a);
 			long long n = g->nruns ? g->runs[0].n : 0;
@@ -183,8 +198,8 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		}
 		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
 			    1 - (e / cols + 1) * ph, pw, ph);
-		curve_labels(&b, d, e, o, unit);
-		curve_plot(&b, d, qdat, block, 0);
+		curve_labels(&b, d, e, o, pw * st.width, st.font_pt, 3, e % cols == 0);
+		curve_plot(&b, d, qdat, block, 0, &st);
 		free(qdat);
 		free(dat);
 		free(base);
@@ -195,8 +210,8 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		    "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
 		    "set key at screen 0.5,%.4f center center horizontal reverse Left\nplot ", kf, kf / 2);
 	for (int a = 0; a < d->nalgos; a++) {
-		char *t = gnuplot_quote(d->algos[a]);
-		strbuf_addf(&b, "%sNaN with lines lw 1.5 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
+		char *t = gnuplot_quote_fit(d->algos[a], st.width - 0.6, st.font_pt);
+		strbuf_addf(&b, "%sNaN with lines lw 2 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
 			    algo_dash(a), algo_colour(a), t);
 		free(t);
 	}
