@@ -67,7 +67,7 @@ static double label_inches(const char *const *labels, int n, double font_pt)
 	for (int i = 0; i < n; i++)
 		if (strlen(labels[i]) > m)
 			m = strlen(labels[i]);
-	return 0.2 + (double)m * font_pt * 0.72 / 72;
+	return 0.2 + (double)m * font_pt * 0.64 / 72;
 }
 
 /* ytics listing labels at 0..n-1 (or the y2 axis). */
@@ -135,7 +135,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	double top_pad = 0.45 / st.height, tic_pad = 0.28 / st.height;
 	strbuf_addf(&b, "set multiplot\nunset key\nset grid noytics xtics\nset yrange [%d.5:-0.5]\n"
 		    "set border 1\nset xtics format '%%g'\nset label 1 'Normalised score' at screen %.4f,%.4f center\n",
-		    na - 1, L + (1 - L) / 2, bf / 2.2);
+		    na - 1, L + (1 - L) / 2, bf / 3);
 	for (int m = 0; m < STATS_NMETRICS; m++) {
 		int c = m % cols, r = m / cols;
 		strbuf_addf(&b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
@@ -196,7 +196,7 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 	int rc = write_file_atomic(dat, data.buf, data.len);
 	char *qdat = gnuplot_quote(dat);
 	strbuf_addf(&b, "set xlabel 'Normalised score (τ)'\nset ylabel 'Fraction of runs > τ'\n"
-		    "set yrange [0:1.02]\nset ytics 0.25\nset xrange [%.17g:%.17g]\nset key below horizontal reverse Left\nplot ",
+		    "set yrange [0:1.02]\nset ytics 0.25\nset xrange [%.17g:%.17g]\nset key below horizontal reverse Left samplen 2.5 height 0.8\nplot ",
 		    lo, hi);
 	for (int pass = 0; pass < 2; pass++)
 		for (int a = 0; a < d->nalgos; a++) {
@@ -250,6 +250,12 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 	fig_style_init(&st, o->width, 1, o->png, o->pdf);
 	st.height = 0.75 + 0.28 * np;
 	double L = label_inches(left, np, st.font_pt) / st.width, R = label_inches(right, np, st.font_pt) / st.width;
+	/* narrow figures: X and Y written above each bar instead of beside it */
+	int narrow = (1 - L - R) * st.width < 2.5;
+	if (narrow) {
+		st.height = 0.75 + 0.45 * np;
+		L = R = 0.06;
+	}
 	if (L > 0.4)
 		L = 0.4;
 	if (R > 0.4)
@@ -259,12 +265,26 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 		    "set xlabel 'P(X > Y): X left, Y right'\n"
 		    "set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lc rgb '#777777' back\n",
 		    np - 1, L, 1 - R);
-	ytics_labels(&b, "ytics scale 0", left, np);
-	ytics_labels(&b, "y2tics scale 0", right, np);
-	strbuf_addf(&b, "set y2range [%d.5:-0.5]\n", np - 1);
-	strbuf_addf(&b, "plot %s using 2:1:3:4:($1-0.3):($1+0.3):5 with boxxyerror lc rgb variable "
-		    "fs transparent solid 0.7 noborder, \\\n  %s using 2:($1-0.3):(0):(0.6) with vectors nohead "
-		    "lc rgb 'black' lw 2.5\n", qdat, qdat);
+	double bar = narrow ? 0.22 : 0.3, shift = narrow ? 0.12 : 0;
+	if (narrow) {
+		strbuf_addstr(&b, "unset ytics\n");
+		for (int i = 0; i < np; i++) {
+			char *x = gnuplot_quote_fit(left[i], st.width * 0.5, st.font_pt);
+			char *y = gnuplot_quote_fit(right[i], st.width * 0.5, st.font_pt);
+			strbuf_addf(&b, "set label %d %s at graph 0, first %.2f left front\n"
+				    "set label %d %s at graph 1, first %.2f right front\n",
+				    10 + 2 * i, x, i - 0.22, 11 + 2 * i, y, i - 0.22);
+			free(x);
+			free(y);
+		}
+	} else {
+		ytics_labels(&b, "ytics scale 0", left, np);
+		ytics_labels(&b, "y2tics scale 0", right, np);
+		strbuf_addf(&b, "set y2range [%d.5:-0.5]\n", np - 1);
+	}
+	strbuf_addf(&b, "plot %s using 2:($1+%g):3:4:($1+%g):($1+%g):5 with boxxyerror lc rgb variable "
+		    "fs transparent solid 0.7 noborder, \\\n  %s using 2:($1+%g):(0):(%g) with vectors nohead "
+		    "lc rgb 'black' lw 2.5\n", qdat, shift, shift - bar, shift + bar, qdat, shift - bar, 2 * bar);
 	if (!rc)
 		rc = gnuplot_figure(figdir, "poi", &st, b.buf);
 	free(qdat);

@@ -160,7 +160,7 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 		struct fig_style st;
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
 		curve_labels(&b, d, e, o, o->width, st.font_pt, o->width < 5 ? 4 : 8, 1);
-		strbuf_addstr(&b, "set key below horizontal reverse Left\n");
+		strbuf_addstr(&b, "set key below horizontal reverse Left samplen 2.5 height 0.8\n");
 		curve_plot(&b, d, qdat, block, 1, &st);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
 		free(qdat);
@@ -177,7 +177,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 {
 	int cols = d->nenvs < (o->width < 5 ? 2 : 3) ? d->nenvs : (o->width < 5 ? 2 : 3);
 	int rows = (d->nenvs + cols - 1) / cols;
-	double panel_h = o->width / cols * 0.72, key_h = 0.3 + 0.18 * ((d->nalgos + 1) / (o->width < 5 ? 2 : 3));
+	double panel_h = o->width / cols * (cols == 1 ? 0.5 : 0.72), key_h = 0.3 + 0.18 * ((d->nalgos + 1) / (o->width < 5 ? 2 : 3));
 	struct fig_style st;
 	fig_style_init(&st, o->width, 1, o->png, o->pdf);
 	st.height = rows * panel_h + key_h;
