@@ -15,6 +15,8 @@
 #include "tables.h"
 #include "util.h"
 
+#define PLOT_MAX_POINTS 1000
+
 void plot_opts_init(struct plot_opts *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -78,7 +80,9 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 		gnuplot_comment(&sb, d->algos[a]);
 		strbuf_addstr(&sb, "\n# x metric lo hi seeds\n");
 		double *vals = xcalloc((size_t)g->nruns, sizeof(double));
-		for (long long k = 0; k < n; k++) {
+		/* at most ~PLOT_MAX_POINTS points per curve (every stride-th, and the last) */
+		long long stride = (n + PLOT_MAX_POINTS - 1) / PLOT_MAX_POINTS;
+		for (long long k = 0; k < n; k = k + stride < n || k == n - 1 ? k + stride : n - 1) {
 			for (int r = 0; r < g->nruns; r++)
 				vals[r] = g->runs[r].y[k];
 			struct stats_interval iv;
