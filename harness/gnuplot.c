@@ -111,8 +111,16 @@ char *slug(const char *s)
 			 ch == '.' || ch == '-' || ch == '_';
 		strbuf_add(&sb, ok ? &ch : "_", 1);
 	}
-	if (!sb.len || sb.buf[0] == '.')
-		strbuf_addstr(&sb, "_");
+	if (!sb.len || sb.buf[0] == '.') { /* never hidden, never "." or ".." */
+		char *t = strbuf_detach(&sb);
+		strbuf_addf(&sb, "_%s", t);
+		free(t);
+	}
+	/* an environment named like a figure of the experiment keeps its own file */
+	static const char *const reserved[] = { "curves", "aggregate", "profile", "poi" };
+	for (size_t i = 0; i < ARRAY_SIZE(reserved); i++)
+		if (!strcmp(sb.buf, reserved[i]))
+			strbuf_addstr(&sb, "_env");
 	return strbuf_detach(&sb);
 }
 

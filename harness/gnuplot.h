@@ -51,7 +51,11 @@ char *gnuplot_quote_fit(const char *s, double width, double font_pt);
 /* The smallest 1, 2 or 5 times a power of ten that is >= range / ntics. */
 double nice_step_ceil(double range, double ntics);
 
-/* File-name form of a label: [A-Za-z0-9._-] kept, anything else '_' (caller frees). */
+/*
+ * File-name form of a label: [A-Za-z0-9._-] kept, anything else '_', '_' put
+ * before a leading '.', "_env" after the name of an experiment-wide figure
+ * (curves, aggregate, profile, poi). Caller frees.
+ */
 char *slug(const char *s);
 
 #endif
