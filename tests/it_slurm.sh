@@ -46,7 +46,8 @@ cleanup() {
 	stop_pid "$T/slurmctld.pid"
 	# job steps of this cluster that outlived slurmd (found by their SLURM_CONF)
 	for p in $(pgrep -x slurmstepd || true); do
-		tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "SLURM_CONF=$T/slurm.conf" && kill -KILL "$p" 2>/dev/null
+		{ tr '\0' '\n' < "/proc/$p/environ"; } 2>/dev/null | grep -qx "SLURM_CONF=$T/slurm.conf" &&
+			kill -KILL "$p" 2>/dev/null
 	done
 	stop_pid "$T/munge/munged.pid"
 	rm -rf "$T"
@@ -168,7 +169,7 @@ out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
 printf '%s\n' "$out" | grep -q "nothing to submit" || fail "third submission: $out"
 st=$("$H" status itrun --results "$T/s")
 printf '%s\n' "$st" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 12 done, 0 failed" ||
-	fail "final status"
+	fail "final status: $st"
 
 # --- the same results as a local run, bit for bit ---
 diff <(sqlite3 "$T/local/harness.db" "$q_hashes") <(sqlite3 "$T/s/harness.db" "$q_hashes") ||
