@@ -151,9 +151,13 @@ int expdata_normalize(struct expdata *d, struct sqlite3 *db, const char *source_
 {
 	for (int e = 0; e < d->nenvs; e++) {
 		struct exp_env *env = &d->envs[e];
-		if (norm_env(db, env->config_json, source_hash, &env->norm))
-			return -1;
-		env->norm_ok = !isnan(norm_score(&env->norm, 0));
+		if (norm_env(db, env->config_json, source_hash, &env->norm)) {
+			warning("environment '%s' left out of normalised scores", env->label);
+			env->norm_ok = 0;
+			env->norm.reference = NAN;
+		} else {
+			env->norm_ok = !isnan(norm_score(&env->norm, 0));
+		}
 		for (int a = 0; a < d->nalgos; a++) {
 			struct exp_group *g = exp_group(d, e, a);
 			for (int r = 0; r < g->nruns; r++)

@@ -49,7 +49,11 @@ struct expdata {
 
 int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, const char *only_commit,
 		 int smooth);
-/* Fills every env's normalisation (random scores cached in db) and each run's norm_final. */
+/*
+ * Fills every env's normalisation (random scores cached in db) and each run's
+ * norm_final. An env whose normalisation fails is warned about and left out
+ * (norm_ok 0); -1 is reserved for errors that stop everything (none yet).
+ */
 int expdata_normalize(struct expdata *d, struct sqlite3 *db, const char *source_hash);
 void expdata_release(struct expdata *d);
 

@@ -200,6 +200,16 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		strbuf_addf(&md, "Normalised score: (score - random) / (reference - random), reference the optimal "
 			    "return (tabular environments) or the reward threshold; %s over runs of all environments.\n",
 			    metric);
+	for (int e = 0; ne && e < d->nenvs; e++) {
+		char *m = md_escape(d->envs[e].label);
+		const struct env_norm *n = &d->envs[e].norm;
+		if (d->envs[e].norm_ok)
+			strbuf_addf(&md, "%s %s: random %.6g, reference %.6g (%s).\n", e ? "" : "\nNormalisation:", m,
+				    n->random, n->reference, n->reference_kind);
+		else
+			strbuf_addf(&md, "%s %s: not normalised (no reference).\n", e ? "" : "\nNormalisation:", m);
+		free(m);
+	}
 	strbuf_addf(&tex, "\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize \\textbf{Bold}: best in its row; "
 		    "$^\\dagger$: %g\\%% interval overlaps the best's.}\\\\\n\\end{tabular}\n", na + 1, 100 * o->level);
 	char *pmd = xstrfmt("%s/final.md", tabdir), *ptex = xstrfmt("%s/final.tex", tabdir);
