@@ -42,6 +42,12 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 
 /* Opens path read-only and hashes its results; -1 if it cannot be read. */
 int h5_content_hash(const char *path, char out[65]);
+/*
+ * The same in a child process: a corrupt file that crashes the HDF5 library
+ * (libhdf5 1.10 does, on some; see make fuzz) is reported as corrupt instead
+ * of taking the caller down. For files this process did not just write.
+ */
+int h5_content_hash_isolated(const char *path, char out[65]);
 
 /* Reads a float64 or int64 dataset (1-D or 2-D) as doubles; dims[1] = 1 for 1-D. */
 int h5_read_doubles(const char *path, const char *dataset, double **data, long long dims[2]);

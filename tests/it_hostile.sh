@@ -8,6 +8,8 @@
 #   - free text (description) and paths (--results) reach SQLite verbatim
 #     (bound parameters), the database intact, `harness verify` happy;
 #   - every file a run writes lies under the results directory;
+#   - a run file that crashes libhdf5 makes verify report it and run refuse
+#     it in one line, neither crashes;
 #   - oversized: 10^6 seeds, a 10^6-variant sweep, a huge DQN network are
 #     refused at spec time; a 10^9-step budget runs without allocating upfront;
 #     an allocation that fails is recorded as error with the message.
@@ -93,6 +95,18 @@ out=$("$H" verify host --results "$R") || fail "verify: $out"
 [ -z "$(find "$T" -name PWNED)" ] || fail "a command in a name ran"
 [ "$(ls "$R/host/runs")" = "FrozenLake-v1_desc=SFF_FHG___q_1.x_y-z__seed0-$(ls "$R/host/runs" | sed 's/.*seed0-//')" ] || fail "unexpected run file name: $(ls "$R/host/runs")"
 ls "$R/host/figures/"*.png > /dev/null || fail "no figure"
+
+# --- a run file that crashes libhdf5 (found by make fuzz): one bad run, not a crash ---
+# (handle_segv=0: under ASan the reader's child still dies of the signal)
+spec crash.cfg '' '"q"' ''
+"$H" run "$T/spec/crash.cfg" --results "$T/crash" --quiet --no-plot
+cp "$TEST_DATA/libhdf5_crash.h5" "$(ls "$T/crash/crash/runs/"*.h5)"
+st=0; out=$(ASAN_OPTIONS=handle_segv=0 "$H" verify crash --results "$T/crash" 2>/dev/null) || st=$?
+[ "$st" -eq 1 ] || fail "verify on a file crashing libhdf5: exit $st, expected 1"
+printf '%s\n' "$out" | grep -q "^unreadable" || fail "verify did not report the file: $out"
+export ASAN_OPTIONS=handle_segv=0
+bad "reading it crashed the HDF5 library" "$H" run "$T/spec/crash.cfg" --results "$T/crash" --quiet --no-plot
+unset ASAN_OPTIONS
 
 # --- oversized values ---
 printf 'seeds = 1000000;\nbudget = { steps = 100; };\nenvs = ( { id = "FrozenLake-v1"; } );\nalgorithms = ( { name = "q"; learner = "q_learning"; } );\n' > "$T/spec/seeds.cfg"
