@@ -39,15 +39,15 @@ stop_pid() { # pidfile: TERM, wait up to 10 s, then KILL
 cleanup() {
 	set +e
 	export SLURM_CONF=$T/slurm.conf
-	local i p
+	local i p e
 	timeout 10 scancel -u root 2>/dev/null || true
 	for i in $(seq 1 50); do [ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ] && break; sleep 0.2; done
 	stop_pid "$T/slurmd.pid"
 	stop_pid "$T/slurmctld.pid"
 	# job steps of this cluster that outlived slurmd (found by their SLURM_CONF)
 	for p in $(pgrep -x slurmstepd || true); do
-		{ tr '\0' '\n' < "/proc/$p/environ"; } 2>/dev/null | grep -qx "SLURM_CONF=$T/slurm.conf" &&
-			kill -KILL "$p" 2>/dev/null
+		e=$( { tr '\0' '\n' < "/proc/$p/environ"; } 2>/dev/null)
+		grep -qx "SLURM_CONF=$T/slurm.conf" <<<"$e" && kill -KILL "$p" 2>/dev/null
 	done
 	stop_pid "$T/munge/munged.pid"
 	rm -rf "$T"
@@ -122,12 +122,12 @@ S=$T/spec/itrun.cfg
 
 # --- dry run: scripts and commands printed, nothing submitted or written ---
 out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run --partition test --time 5 2>&1)
-printf '%s\n' "$out" | grep -q '^#SBATCH --array=0-3$' || fail "dry run: no 4-task array (12 cells, MaxArraySize 5): $out"
-printf '%s\n' "$out" | grep -q '^#SBATCH --partition=test$' || fail "dry run: no partition"
-printf '%s\n' "$out" | grep -q '^#SBATCH --time=5$' || fail "dry run: no time limit"
-printf '%s\n' "$out" | grep -q '^PER=3$' || fail "dry run: not 3 cells per task"
-printf '%s\n' "$out" | grep -q '^sbatch --parsable .*/array-.*\.sh$' || fail "dry run: no sbatch command"
-printf '%s\n' "$out" | grep -q 'dependency=afterany:' || fail "dry run: no dependent collect job"
+grep -q '^#SBATCH --array=0-3$' <<<"$out" || fail "dry run: no 4-task array (12 cells, MaxArraySize 5): $out"
+grep -q '^#SBATCH --partition=test$' <<<"$out" || fail "dry run: no partition"
+grep -q '^#SBATCH --time=5$' <<<"$out" || fail "dry run: no time limit"
+grep -q '^PER=3$' <<<"$out" || fail "dry run: not 3 cells per task"
+grep -q '^sbatch --parsable .*/array-.*\.sh$' <<<"$out" || fail "dry run: no sbatch command"
+grep -q 'dependency=afterany:' <<<"$out" || fail "dry run: no dependent collect job"
 [ -z "$(squeue -h -o %i)" ] || fail "dry run submitted a job"
 [ ! -e "$T/s/itrun/slurm" ] || fail "dry run wrote files"
 
@@ -137,8 +137,8 @@ job=$(printf '%s\n' "$out" | sed -n 's/^submitted array job \([0-9]*\) (12 cells
 [ -n "$job" ] || fail "first submission: $out"
 scancel "${job}_3"
 st=$("$H" status itrun --results "$T/s")
-printf '%s\n' "$st" | grep -q "^itrun: 12 cells: " || fail "status: $st"
-printf '%s\n' "$st" | grep -q "array job $job (4 tasks" || fail "status does not name the array job: $st"
+grep -q "^itrun: 12 cells: " <<<"$st" || fail "status: $st"
+grep -q "array job $job (4 tasks" <<<"$st" || fail "status does not name the array job: $st"
 [ ! -e "$T/s/harness.db" ] || [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs")" = 0 ] ||
 	fail "the submission or a task wrote the database before the collect job"
 wait_queue_empty
@@ -150,25 +150,25 @@ ls "$T/s/itrun/slurm/logs/"*collect* >/dev/null || fail "no collect job log"
 	{ sqlite3 "$T/s/harness.db" "SELECT cell_id, status, error FROM runs"; fail "cancelled task's cells not recorded as error"; }
 [ "$(ls "$T/s/itrun/slurm/records" | grep -c '\.rec$')" = 9 ] || fail "expected 9 record files"
 st=$("$H" status itrun --results "$T/s")
-printf '%s\n' "$st" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 9 done, 3 failed" || fail "status after cancel: $st"
+grep -q "^itrun: 12 cells: 0 pending, 0 running, 9 done, 3 failed" <<<"$st" || fail "status after cancel: $st"
 st=$("$H" status itrun --results "$T/s" --cells)
 [ "$(printf '%s\n' "$st" | grep -c "^failed	.*left no record")" = 3 ] || fail "status --cells: $st"
 
 # --- re-submission runs only what is missing; then nothing is left ---
 out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
-printf '%s\n' "$out" | grep -q "3 to run, 9 already done" || fail "resume: $out"
-printf '%s\n' "$out" | grep -q "^submitted array job [0-9]* (3 cells in 3 tasks)" || fail "resume: $out"
+grep -q "3 to run, 9 already done" <<<"$out" || fail "resume: $out"
+grep -q "^submitted array job [0-9]* (3 cells in 3 tasks)" <<<"$out" || fail "resume: $out"
 set +e; out=$("$H" run "$S" --backend slurm --results "$T/s" --force 2>&1); rc=$?; set -e
-[ "$rc" = 2 ] && printf '%s\n' "$out" | grep -q "has Slurm jobs still queued" || fail "submitted while jobs are queued: $out"
+[ "$rc" = 2 ] && grep -q "has Slurm jobs still queued" <<<"$out" || fail "submitted while jobs are queued: $out"
 wait_queue_empty
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs WHERE status='complete'")" = 12 ] ||
 	{ cat "$T/s/itrun/slurm/logs/"*collect*; fail "after resume: expected 12 complete runs"; }
 [ "$(sqlite3 "$T/s/harness.db" "SELECT count(*) FROM runs")" = 12 ] || fail "resume added rows"
 [ "$(ls "$T/s/itrun/slurm/bin/")" = "harness-$(sha256sum "$H" | cut -c1-16)" ] || fail "jobs did not run a frozen copy of the binary"
 out=$("$H" run "$S" --backend slurm --results "$T/s" 2>&1)
-printf '%s\n' "$out" | grep -q "nothing to submit" || fail "third submission: $out"
+grep -q "nothing to submit" <<<"$out" || fail "third submission: $out"
 st=$("$H" status itrun --results "$T/s")
-printf '%s\n' "$st" | grep -q "^itrun: 12 cells: 0 pending, 0 running, 12 done, 0 failed" ||
+grep -q "^itrun: 12 cells: 0 pending, 0 running, 12 done, 0 failed" <<<"$st" ||
 	fail "final status: $st"
 
 # --- the same results as a local run, bit for bit ---
@@ -181,20 +181,20 @@ done
 # a collect run again by hand changes nothing
 before=$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")
 out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1)
-printf '%s\n' "$out" | grep -q "collected 0 runs" || fail "second collect applied records: $out"
+grep -q "collected 0 runs" <<<"$out" || fail "second collect applied records: $out"
 [ "$before" = "$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")" ] ||
 	fail "second collect changed rows"
 # a failed cell is kept on re-submission, and re-run with --retry-failed
 rec=$(ls "$T/s/itrun/slurm/records/"*.rec | head -n1)
 sed -i 's/^status=complete$/status=failed/' "$rec"
 out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1 || true)
-printf "%s\n" "$out" | grep -q "collected 1 runs: 0 complete, 1 failed" ||
+grep -q "collected 1 runs: 0 complete, 1 failed" <<<"$out" ||
 	{ printf "%s\n" "$out"; fail "collect did not record the changed record"; }
 st=$("$H" status itrun --results "$T/s")
-printf '%s\n' "$st" | grep -q "11 done, 1 failed" || fail "status after a failed cell: $st"
+grep -q "11 done, 1 failed" <<<"$st" || fail "status after a failed cell: $st"
 out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run 2>&1)
-printf '%s\n' "$out" | grep -q "0 to run, 12 already done" ||
+grep -q "0 to run, 12 already done" <<<"$out" ||
 	fail "a failed cell was submitted again without --retry-failed: $out"
 out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run --retry-failed 2>&1)
-printf '%s\n' "$out" | grep -q "1 to run, 11 already done" || fail "--retry-failed does not submit the failed cell: $out"
+grep -q "1 to run, 11 already done" <<<"$out" || fail "--retry-failed does not submit the failed cell: $out"
 echo "it_slurm: all checks passed"
