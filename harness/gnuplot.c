@@ -27,19 +27,27 @@ int algo_dash(int i)
 	return 1 + (i + i / (int)ARRAY_SIZE(palette)) % 5;
 }
 
+/*
+ * A double-quoted string in which every byte but letters, digits, space and a
+ * few safe punctuation marks is an octal escape: no backtick (run as a shell
+ * command even inside double quotes), quote, backslash or @ appears raw.
+ * (Single quotes with '' doubling are not enough: gnuplot 5.4 ends the string
+ * at the second of two consecutive doubled quotes; tests/test_plot.c.)
+ */
 char *gnuplot_quote(const char *s)
 {
 	struct strbuf sb = {0};
-	strbuf_addstr(&sb, "'");
+	strbuf_addstr(&sb, "\"");
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\'')
-			strbuf_addstr(&sb, "''");
-		else if (*p < 0x20 || *p == 0x7f)
+		if (*p < 0x20 || *p == 0x7f)
 			strbuf_addstr(&sb, " ");
-		else
+		else if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			 strchr(" _.,:;=+-/()[]#%", *p))
 			strbuf_add(&sb, p, 1);
+		else
+			strbuf_addf(&sb, "\\%03o", *p);
 	}
-	strbuf_addstr(&sb, "'");
+	strbuf_addstr(&sb, "\"");
 	return strbuf_detach(&sb);
 }
 
@@ -95,8 +103,8 @@ char *fit_label(const char *s, int max)
 
 char *gnuplot_quote_fit(const char *s, double width, double font_pt)
 {
-	/* DejaVu Sans averages ~0.62 em per character on these labels; keep a margin */
-	char *fit = fit_label(s, (int)(width * 72 / (font_pt * 0.7)));
+	/* DejaVu Sans averages ~0.6 em per character on such labels (measured on the PNGs) */
+	char *fit = fit_label(s, (int)(width * 72 / (font_pt * 0.64)));
 	char *q = gnuplot_quote(fit);
 	free(fit);
 	return q;

@@ -6,7 +6,7 @@
  * per algorithm from the colour-blind-safe Okabe-Ito palette.
  *
  * Safety: user text (environment and configuration names) only ever reaches
- * a script through gnuplot_quote(), as a single-quoted string, and every
+ * a script through gnuplot_quote(), as an octal-escaped string, and every
  * text is drawn `noenhanced`; data files get it only through
  * gnuplot_comment(). No name can end a string, start a command, expand a
  * macro (@) or run a shell command (`...` or system()).
@@ -16,7 +16,7 @@
 
 #include "util.h"
 
-/* Quotes s for a gnuplot single-quoted string (quotes doubled, control characters as spaces). */
+/* Quotes s as a gnuplot double-quoted string, all but safe bytes octal-escaped (control characters as spaces). */
 char *gnuplot_quote(const char *s);
 /* Appends s to a data file as the rest of a '#' comment line (control characters as spaces). */
 void gnuplot_comment(struct strbuf *sb, const char *s);
