@@ -71,11 +71,12 @@ static double label_inches(const char *const *labels, int n, double font_pt)
 }
 
 /* ytics listing labels at 0..n-1 (or the y2 axis). */
-static void ytics_labels(struct strbuf *b, const char *axis, const char *const *labels, int n)
+static void ytics_labels(struct strbuf *b, const char *axis, const char *const *labels, int n, double width,
+			 double font_pt)
 {
 	strbuf_addf(b, "set %s (", axis);
 	for (int i = 0; i < n; i++) {
-		char *q = gnuplot_quote(labels[i]);
+		char *q = gnuplot_quote_fit(labels[i], width, font_pt);
 		strbuf_addf(b, "%s%s %d", i ? ", " : "", q, i);
 		free(q);
 	}
@@ -143,7 +144,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 			    L + c * pw + 0.035, L + (c + 1) * pw - 0.035, 1 - r * rh - top_pad, 1 - (r + 1) * rh + tic_pad);
 		strbuf_addf(&b, "set title '%s'\n", stats_metric_title((enum stats_metric)m));
 		if (c == 0)
-			ytics_labels(&b, "ytics scale 0", (const char *const *)d->algos, na);
+			ytics_labels(&b, "ytics scale 0", (const char *const *)d->algos, na, L * st.width - 0.1, st.font_pt);
 		else
 			strbuf_addstr(&b, "unset ytics\n");
 		xrange_nice(&b, lo[m], hi[m], pw * st.width < 1.6 ? 1.5 : 3);
@@ -278,8 +279,8 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 			free(y);
 		}
 	} else {
-		ytics_labels(&b, "ytics scale 0", left, np);
-		ytics_labels(&b, "y2tics scale 0", right, np);
+		ytics_labels(&b, "ytics scale 0", left, np, L * st.width - 0.1, st.font_pt);
+		ytics_labels(&b, "y2tics scale 0", right, np, R * st.width - 0.1, st.font_pt);
 		strbuf_addf(&b, "set y2range [%d.5:-0.5]\n", np - 1);
 	}
 	strbuf_addf(&b, "plot %s using 2:($1+%g):3:4:($1+%g):($1+%g):5 with boxxyerror lc rgb variable "

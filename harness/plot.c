@@ -129,19 +129,27 @@ static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qd
  * the title cut to fit, about ntics x tics, the y label only if ylabel.
  */
 static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const struct plot_opts *o,
-			 double panel_in, double font_pt, double ntics, int ylabel)
+			 double panel_in, double panel_h_in, double font_pt, double ntics, int ylabel)
 {
 	const char *unit;
-	double scale = x_scale(d, e, &unit), xmax = 0;
+	double scale = x_scale(d, e, &unit), xmax = 0, ymin = INFINITY, ymax = -INFINITY;
 	for (int a = 0; a < d->nalgos; a++) {
 		const struct exp_group *g = exp_group(d, e, a);
-		for (int r = 0; r < g->nruns; r++)
+		for (int r = 0; r < g->nruns; r++) {
 			if (g->runs[r].n)
 				xmax = fmax(xmax, g->runs[r].x[g->runs[r].n - 1] / scale);
+			for (long long k = 0; k < g->runs[r].n; k++) {
+				ymin = fmin(ymin, g->runs[r].y[k]);
+				ymax = fmax(ymax, g->runs[r].y[k]);
+			}
+		}
 	}
-	char *title = gnuplot_quote_fit(d->envs[e].label, panel_in * 0.95, font_pt);
+	char *title = gnuplot_quote_fit(d->envs[e].label, panel_in * 0.85, font_pt);
 	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset xtics %.17g\nset format y '%%g'\n", title,
 		    d->use_eval ? "Environment steps" : "Episode", unit, nice_step_ceil(xmax, ntics));
+	/* every statistic of the runs lies within their range: about one y tic per 0.4 in */
+	if (ymax > ymin)
+		strbuf_addf(b, "set ytics %.17g\n", nice_step_ceil(ymax - ymin, fmax(2, panel_h_in / 0.4)));
 	if (ylabel)
 		strbuf_addf(b, "set ylabel '%s %s'\n", stats_metric_title(o->metric),
 			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return");
@@ -163,7 +171,7 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 		char *qdat = gnuplot_quote(dat);
 		struct fig_style st;
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
-		curve_labels(&b, d, e, o, o->width, st.font_pt, o->width < 5 ? 4 : 8, 1);
+		curve_labels(&b, d, e, o, o->width, st.height, st.font_pt, o->width < 5 ? 4 : 8, 1);
 		strbuf_addstr(&b, "set key below horizontal reverse Left samplen 2.5 height 0.8\n");
 		curve_plot(&b, d, qdat, block, 1, &st);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
@@ -179,7 +187,8 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 /* curves.png|pdf: every env a panel (data from draw_env's .dat files), one legend below. */
 static int draw_all_curves(const struct expdata *d, const char *figdir, const struct plot_opts *o)
 {
-	int cols = d->nenvs < (o->width < 5 ? 2 : 3) ? d->nenvs : (o->width < 5 ? 2 : 3);
+	int maxc = o->width / 2.2 < 1 ? 1 : (int)(o->width / 2.2); /* panels at least ~2.2 in wide */
+	int cols = d->nenvs < maxc ? d->nenvs : maxc;
 	int rows = (d->nenvs + cols - 1) / cols;
 	double panel_h = o->width / cols * (cols == 1 ? 0.5 : 0.72), key_h = 0.3 + 0.18 * ((d->nalgos + 1) / (o->width < 5 ? 2 : 3));
 	struct fig_style st;
@@ -202,7 +211,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		}
 		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
 			    1 - (e / cols + 1) * ph, pw, ph);
-		curve_labels(&b, d, e, o, pw * st.width, st.font_pt, 3, e % cols == 0);
+		curve_labels(&b, d, e, o, pw * st.width, panel_h, st.font_pt, 3, e % cols == 0);
 		curve_plot(&b, d, qdat, block, 0, &st);
 		free(qdat);
 		free(dat);
