@@ -103,8 +103,8 @@ char *fit_label(const char *s, int max)
 
 char *gnuplot_quote_fit(const char *s, double width, double font_pt)
 {
-	/* DejaVu Sans averages ~0.62 em per character on these labels; keep a margin */
-	char *fit = fit_label(s, (int)(width * 72 / (font_pt * 0.7)));
+	/* DejaVu Sans averages ~0.6 em per character on such labels (measured on the PNGs) */
+	char *fit = fit_label(s, (int)(width * 72 / (font_pt * 0.64)));
 	char *q = gnuplot_quote(fit);
 	free(fit);
 	return q;
