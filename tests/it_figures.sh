@@ -56,6 +56,7 @@ rm -f "$F"/*.png "$F"/*.pdf
 [ ! -e "$F/curves.png" ] || fail "--format pdf drew a PNG"
 is_pdf "$F/curves.pdf"
 grep -q "size 3.500in" "$F/curves.gp" || fail "--width 3.5 not used"
+grep -aq "MediaBox \[ *0 0 252 " "$F/curves.pdf" || fail "curves.pdf is not 3.5 in (252 pt) wide"
 grep -q "Mean" "$T/r/itfig/tables/final.md" || fail "--metric mean not in the table"
 set +e
 err=$("$H" plot itfig --results "$T/r" --metric bogus 2>&1); st=$?
