@@ -18,7 +18,7 @@ NAME ?=
 
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev \
+	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev valgrind \
 	slurmctld slurmd slurm-client munge
 
 ifeq ($(SAN),1)

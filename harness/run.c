@@ -128,6 +128,10 @@ static void __attribute__((noreturn)) child_main(struct runner_state *rs, const 
 		strbuf_addf(&out, "E %s\n", o.error);
 	write_all(fd, out.buf, out.len);
 	child_fd = -1;
+	/* the slot's strings, copied at fork: freed so leak checkers see a clean worker */
+	strbuf_release(&out);
+	free((char *)path);
+	free((char *)tmp);
 	_exit(0);
 }
 
