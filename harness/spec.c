@@ -11,6 +11,8 @@
 
 #define MAX_CELLS 100000
 #define MAX_SEEDS 100000
+/* A list of MAX_SEEDS seeds fits; libconfig grows lists one element at a time (quadratic). */
+#define MAX_SPEC_BYTES (1 << 20)
 
 /* Parse context: the file name for messages. */
 struct ctx {
@@ -642,6 +644,10 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	char *bytes = read_file(path, &len);
 	if (!bytes)
 		return -1;
+	if (len > MAX_SPEC_BYTES) {
+		free(bytes);
+		return error("%s: %zu bytes, more than a spec may have (%d)", path, len, MAX_SPEC_BYTES);
+	}
 	sha256_hex(bytes, len, s->spec_sha256);
 	/*
 	 * A spec is one self-contained file, parsed from the very bytes hashed:

@@ -113,7 +113,10 @@ printf 'seeds = 1000000;\nbudget = { steps = 100; };\nenvs = ( { id = "FrozenLak
 bad "key 'seeds': must be between 1 and 100000, got 1000000" "$H" run "$T/spec/seeds.cfg" --list
 /usr/bin/python3 -c "print('seeds = [' + ','.join(map(str, range(1000000))) + '];')" > "$T/spec/seedlist.cfg"
 tail -n +2 "$T/spec/seeds.cfg" >> "$T/spec/seedlist.cfg"
-bad "key 'seeds': must list between 1 and 100000 seeds, got 1000000" "$H" run "$T/spec/seedlist.cfg" --list
+bad "seedlist.cfg: 6889024 bytes, more than a spec may have (1048576)" "$H" run "$T/spec/seedlist.cfg" --list
+/usr/bin/python3 -c "print('seeds = [' + ','.join(map(str, range(100001))) + '];')" > "$T/spec/seedlist.cfg"
+tail -n +2 "$T/spec/seeds.cfg" >> "$T/spec/seedlist.cfg"
+bad "key 'seeds': must list between 1 and 100000 seeds, got 100001" "$H" run "$T/spec/seedlist.cfg" --list
 v=$(/usr/bin/python3 -c "print(','.join('0.%03d' % i for i in range(1, 1001)))")
 spec sweep.cfg '' '"q"' "learning_rate = [$v]; epsilon = [$v];"
 bad "key 'epsilon': the sweep has more than 100000 variants" "$H" run "$T/spec/sweep.cfg" --list
