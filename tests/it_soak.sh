@@ -82,7 +82,14 @@ for k in $(seq 1 "$WKILLS"); do
 	"$H" run "$T/soak.cfg" --results "$R" -j 2 --quiet --no-plot &
 	pid=$!
 	victim=""
-	for i in $(seq 1 200); do victim=$(pgrep -P "$pid" | head -n1 || true); [ -n "$victim" ] && break; sleep 0.01; done
+	# a worker: once this run has claimed a cell (before that, children of
+	# harness run are the readers that re-hash complete runs' files)
+	for i in $(seq 1 500); do
+		claimed=$(sqlite3 "$R/harness.db" "SELECT count(*) FROM runs WHERE status='running' AND pid=$pid" 2>/dev/null || echo 0)
+		if [ "${claimed:-0}" -ge 1 ]; then victim=$(pgrep -P "$pid" | head -n1 || true); [ -n "$victim" ] && break; fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.01
+	done
 	[ -n "$victim" ] && sleep "0.0$((RANDOM % 10))" && kill -KILL "$victim" 2>/dev/null
 	wait "$pid"; st=$?
 	set -e
