@@ -136,15 +136,26 @@ int rundb_open(struct rundb **out, const char *path)
 		return -1;
 	}
 	sqlite3_busy_timeout(db->db, 120000);
-	sqlite3_stmt *st = prepare(db, "PRAGMA journal_mode=WAL");
-	if (!st || sqlite3_step(st) != SQLITE_ROW) {
+	/*
+	 * Switching a new database to WAL needs an exclusive lock, and SQLite
+	 * answers SQLITE_BUSY at once (no busy handler) while another process
+	 * is creating the same database: retry for as long as the busy timeout.
+	 */
+	for (int attempt = 0;; attempt++) {
+		sqlite3_stmt *st = prepare(db, "PRAGMA journal_mode=WAL");
+		int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			break;
+		if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && attempt < 2400) {
+			usleep(50000);
+			continue;
+		}
 		if (st)
 			db_error(db, "cannot switch to WAL mode");
-		sqlite3_finalize(st);
 		rundb_close(db);
 		return -1;
 	}
-	sqlite3_finalize(st);
 	if (exec(db, "PRAGMA synchronous=FULL") || exec(db, "PRAGMA foreign_keys=ON") || migrate(db)) {
 		rundb_close(db);
 		return -1;
