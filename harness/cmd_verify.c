@@ -12,7 +12,6 @@
  * database error. Temporary files (.tmp-*) of harness processes that are gone
  * are reported too (they are harmless, and the next run removes them).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -36,28 +35,6 @@ static void verify_help(void)
 	       "example:\n  harness verify quickstart\n");
 }
 
-/* Counts .tmp-* files of processes that are gone under ROOT/NAME/runs. */
-static int stale_tmp(const char *root, const char *experiment)
-{
-	char *dir = xstrfmt("%s/%s/runs", root, experiment);
-	int n = 0;
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			int pid;
-			if (sscanf(de->d_name, ".tmp-%d-", &pid) != 1)
-				continue;
-			if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-				continue;
-			printf("stale temporary file\t%s/%s\n", dir, de->d_name);
-			n++;
-		}
-		closedir(d);
-	}
-	free(dir);
-	return n;
-}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -135,7 +112,7 @@ int cmd_verify(int argc, char **argv)
 		while (sqlite3_step(st) == SQLITE_ROW) {
 			const char *e = (const char *)sqlite3_column_text(st, 0);
 			if (e && valid_experiment_name(e))
-				stale += stale_tmp(root, e);
+				stale += results_stale_tmp(root, e, 0);
 		}
 	}
 	printf("verify: %lld complete runs checked, %lld ok, %lld do not verify, %lld stale temporary files\n",

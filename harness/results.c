@@ -3,7 +3,10 @@
  */
 #include "results.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,4 +60,31 @@ int results_prepare(const char *root, const char *experiment)
 		rc = error("results directory '%s' is not writable: %s", root, strerror(errno));
 	free(runs);
 	return rc;
+}
+
+int results_stale_tmp(const char *root, const char *experiment, int remove)
+{
+	char *dir = xstrfmt("%s/%s/runs", root, experiment);
+	int n = 0;
+	DIR *d = opendir(dir);
+	if (d) {
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			int pid;
+			if (sscanf(de->d_name, ".tmp-%d-", &pid) != 1)
+				continue;
+			if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+				continue;
+			char *path = xstrfmt("%s/%s", dir, de->d_name);
+			if (remove)
+				unlink(path);
+			else
+				printf("stale temporary file\t%s\n", path);
+			free(path);
+			n++;
+		}
+		closedir(d);
+	}
+	free(dir);
+	return n;
 }

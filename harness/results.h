@@ -18,4 +18,10 @@ char *results_db_path(const char *root);
 /* Creates <root>/<NAME>/runs and checks it is writable; 0 or -1 after error(). */
 int results_prepare(const char *root, const char *experiment);
 
+/*
+ * Temporary run files (runs/.tmp-<pid>-*) left by processes that are gone:
+ * removes them (remove = 1) or prints one line each; returns how many.
+ */
+int results_stale_tmp(const char *root, const char *experiment, int remove);
+
 #endif

@@ -12,7 +12,6 @@
  * or SIGTERM reach the parent, which stops the children, records their cells
  * as error (interrupted) and removes their temporary files.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -368,28 +367,6 @@ static void stop_children(struct runner_state *rs)
 	}
 }
 
-/* Removes temporary files left by harness processes that are gone. */
-static void remove_stale_tmp(const char *root, const char *experiment)
-{
-	char *dir = xstrfmt("%s/%s/runs", root, experiment);
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			int pid;
-			if (sscanf(de->d_name, ".tmp-%d-", &pid) != 1)
-				continue;
-			if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
-				continue;
-			char *p = xstrfmt("%s/%s", dir, de->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(dir);
-}
-
 static int usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "harness: error: ");
@@ -565,7 +542,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (rundb_put_experiment(rs.db, &spec))
 		goto out;
-	remove_stale_tmp(rs.root, spec.name);
+	results_stale_tmp(rs.root, spec.name, 1);
 	rs.total_to_run = nq;
 	if (!quiet)
 		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done, -j %d\n",
