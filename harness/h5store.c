@@ -21,30 +21,6 @@ static void h5_quiet(void)
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-static int attr_str(hid_t loc, const char *name, const char *value)
-{
-	int rc = -1;
-	hid_t type = -1, space = -1, attr = -1;
-	if ((type = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(type, H5T_VARIABLE) < 0 ||
-	    H5Tset_cset(type, H5T_CSET_UTF8) < 0)
-		goto out;
-	if ((space = H5Screate(H5S_SCALAR)) < 0)
-		goto out;
-	if ((attr = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-		goto out;
-	if (H5Awrite(attr, type, &value) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (attr >= 0)
-		H5Aclose(attr);
-	if (space >= 0)
-		H5Sclose(space);
-	if (type >= 0)
-		H5Tclose(type);
-	return rc ? error("cannot write attribute '%s'", name) : 0;
-}
-
 static int attr_num(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *value)
 {
 	int rc = -1;
@@ -62,6 +38,20 @@ out:
 	if (space >= 0)
 		H5Sclose(space);
 	return rc ? error("cannot write attribute '%s'", name) : 0;
+}
+
+/* A scalar string attribute: variable-length UTF-8. */
+static int attr_str(hid_t loc, const char *name, const char *value)
+{
+	hid_t type = H5Tcopy(H5T_C_S1);
+	if (type < 0 || H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0) {
+		if (type >= 0)
+			H5Tclose(type);
+		return error("cannot write attribute '%s'", name);
+	}
+	int rc = attr_num(loc, name, type, type, &value);
+	H5Tclose(type);
+	return rc;
 }
 
 static int attr_i64(hid_t loc, const char *name, long long v)

@@ -120,6 +120,18 @@ static int options_from_json(const struct env_spec *spec, json_t *obj, struct pa
 	return 0;
 }
 
+/* Binds ?1..?6, the key of a cached random score. */
+static void bind_cache_key(sqlite3_stmt *st, const char *id, const char *opts, int episodes, int cap,
+			   const char *source_hash)
+{
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, opts, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 3, episodes);
+	sqlite3_bind_int64(st, 4, (long long)NORM_RANDOM_SEED);
+	sqlite3_bind_int(st, 5, cap);
+	sqlite3_bind_text(st, 6, source_hash, -1, SQLITE_TRANSIENT);
+}
+
 static int cache_get(sqlite3 *db, const char *id, const char *opts, int episodes, int cap,
 		     const char *source_hash, double *mean)
 {
@@ -128,12 +140,7 @@ static int cache_get(sqlite3 *db, const char *id, const char *opts, int episodes
 				   " AND episodes = ?3 AND seed = ?4 AND max_steps = ?5 AND source_hash = ?6",
 			       -1, &st, NULL) != SQLITE_OK)
 		return error("cannot read random scores: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, opts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, episodes);
-	sqlite3_bind_int64(st, 4, (long long)NORM_RANDOM_SEED);
-	sqlite3_bind_int(st, 5, cap);
-	sqlite3_bind_text(st, 6, source_hash, -1, SQLITE_TRANSIENT);
+	bind_cache_key(st, id, opts, episodes, cap, source_hash);
 	int rc = sqlite3_step(st);
 	int found = rc == SQLITE_ROW;
 	if (found)
@@ -154,12 +161,7 @@ static int cache_put(sqlite3 *db, const char *id, const char *opts, int episodes
 				   " max_steps, source_hash, mean_return, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 			       -1, &st, NULL) != SQLITE_OK)
 		return error("cannot record a random score: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, opts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, episodes);
-	sqlite3_bind_int64(st, 4, (long long)NORM_RANDOM_SEED);
-	sqlite3_bind_int(st, 5, cap);
-	sqlite3_bind_text(st, 6, source_hash, -1, SQLITE_TRANSIENT);
+	bind_cache_key(st, id, opts, episodes, cap, source_hash);
 	sqlite3_bind_double(st, 7, mean);
 	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : error("cannot record a random score: %s", sqlite3_errmsg(db));
