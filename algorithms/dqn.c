@@ -31,6 +31,9 @@
  *
  * A non-finite loss, gradient norm, target or Q-value makes observe() return
  * -1 with "diverged at step N: ...".
+ *
+ * checkpoint = true: at the end of the run the online network's weights go
+ * to /checkpoint of the run file (dqn_checkpoint, learner.h).
  */
 #include "dqn.h"
 
@@ -94,6 +97,8 @@ static const struct param_def dqn_params[] = {
 	  "linear: env steps from epsilon to epsilon_min (SB3: exploration_fraction x budget)" },
 	{ "epsilon_decay_rate", PARAM_FLOAT, "0.999", 0, 1, NULL,
 	  "exponential: factor applied per step" },
+	{ "checkpoint", PARAM_BOOL, "false", 0, 1, NULL,
+	  "store the online network's weights at the end of the run under /checkpoint of its file" },
 	PARAM_END
 };
 
@@ -120,6 +125,7 @@ struct dqn {
 	float *dqsa;  /* (batch) dLoss/dQ(s, a) */
 	long long steps, updates;
 	double last_loss;
+	int checkpoint; /* store the online network at the end of the run */
 };
 
 static int dqn_check(const struct params *hp, const struct env_info *env, char *why, size_t n)
@@ -198,6 +204,7 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	d->tau = params_float(hp, "tau");
 	d->max_grad_norm = params_float(hp, "max_grad_norm");
 	d->loss = !strcmp(params_str(hp, "loss"), "mse") ? LOSS_MSE : LOSS_HUBER;
+	d->checkpoint = params_bool(hp, "checkpoint");
 	epsilon_schedule_init(&d->eps, hp);
 
 	int nh;
@@ -432,6 +439,46 @@ const struct mlp *dqn_network(const void *self)
 	return &((const struct dqn *)self)->q;
 }
 
+/*
+ * The online network: layer<l>/W (in, out) and layer<l>/b (out) for every
+ * linear layer, with the attributes that say how to use them (h5store.h).
+ */
+static void dqn_checkpoint(void *self, struct checkpoint *ck)
+{
+	const struct dqn *d = self;
+	if (!d->checkpoint)
+		return;
+	const struct mlp *m = &d->q;
+	long long sizes[MLP_MAX_LAYERS + 1];
+	sizes[0] = m->n_in;
+	for (int l = 0; l < m->n_layers; l++) {
+		const struct mlp_layer *L = &m->layer[l];
+		char name[32];
+		snprintf(name, sizeof(name), "layer%d/W", l);
+		checkpoint_add_array(ck, name, m->params + L->w, L->in, L->out);
+		snprintf(name, sizeof(name), "layer%d/b", l);
+		checkpoint_add_array(ck, name, m->params + L->b, L->out, 0);
+		sizes[l + 1] = L->out;
+	}
+	long long v;
+	checkpoint_add_str(ck, "network", "online");
+	checkpoint_add_str(ck, "layout",
+			   "layer l: z = x W + b, W (in, out) is the transpose of torch.nn.Linear.weight; "
+			   "ReLU after every layer but the last; dueling: the last layer gives [V, A_0..A_n-1] "
+			   "and Q = V + A - mean(A)");
+	checkpoint_add_str(ck, "input", d->onehot ? "one-hot of the discrete observation" :
+				       "the observation (float32)");
+	checkpoint_add_ints(ck, "layer_sizes", sizes, m->n_layers + 1);
+	v = m->n_layers;
+	checkpoint_add_ints(ck, "n_layers", &v, 1);
+	v = d->n_actions;
+	checkpoint_add_ints(ck, "n_actions", &v, 1);
+	v = m->dueling;
+	checkpoint_add_ints(ck, "dueling", &v, 1);
+	checkpoint_add_ints(ck, "steps", &d->steps, 1);
+	checkpoint_add_ints(ck, "updates", &d->updates, 1);
+}
+
 const struct learner_vtable dqn_vtable = {
 	.name = "dqn",
 	.params = dqn_params,
@@ -441,5 +488,6 @@ const struct learner_vtable dqn_vtable = {
 	.act_greedy = dqn_act_greedy,
 	.observe = dqn_observe,
 	.free = dqn_free,
+	.checkpoint = dqn_checkpoint,
 	.uses_blas = 1,
 };

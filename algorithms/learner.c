@@ -1,5 +1,6 @@
 /*
- * learner.c - lookup and defaults of registered learners, epsilon schedules.
+ * learner.c - lookup and defaults of registered learners, epsilon schedules,
+ * checkpoints.
  */
 #include "learner.h"
 
@@ -45,4 +46,67 @@ double epsilon_at(const struct epsilon_schedule *e, long long step)
 	default:
 		return e->start;
 	}
+}
+
+void checkpoint_add_array(struct checkpoint *ck, const char *name, const float *data,
+			  long long rows, long long cols)
+{
+	if (rows < 0 || cols < 0)
+		BUG("checkpoint: array '%s' of negative size", name);
+	ck->arrays = xrealloc(ck->arrays, (size_t)(ck->n_arrays + 1) * sizeof(*ck->arrays));
+	struct checkpoint_array *a = &ck->arrays[ck->n_arrays++];
+	a->name = xstrdup(name);
+	a->rank = cols > 0 ? 2 : 1;
+	a->dims[0] = rows;
+	a->dims[1] = cols > 0 ? cols : 1;
+	size_t n = (size_t)(a->dims[0] * a->dims[1]);
+	a->data = xmalloc(n ? n * sizeof(float) : 1);
+	if (n)
+		memcpy(a->data, data, n * sizeof(float));
+}
+
+static struct checkpoint_attr *new_attr(struct checkpoint *ck, const char *name)
+{
+	if (ck->n_attrs == CHECKPOINT_MAX_ATTRS)
+		BUG("checkpoint: more than %d attributes", CHECKPOINT_MAX_ATTRS);
+	struct checkpoint_attr *a = &ck->attrs[ck->n_attrs++];
+	memset(a, 0, sizeof(*a));
+	a->name = xstrdup(name);
+	return a;
+}
+
+void checkpoint_add_ints(struct checkpoint *ck, const char *name, const long long *v, int n)
+{
+	if (n < 1 || n > CHECKPOINT_MAX_INTS)
+		BUG("checkpoint: attribute '%s' of %d integers", name, n);
+	struct checkpoint_attr *a = new_attr(ck, name);
+	a->n = n;
+	memcpy(a->ints, v, (size_t)n * sizeof(*v));
+}
+
+void checkpoint_add_str(struct checkpoint *ck, const char *name, const char *s)
+{
+	new_attr(ck, name)->str = xstrdup(s);
+}
+
+const struct checkpoint_array *checkpoint_find(const struct checkpoint *ck, const char *name)
+{
+	for (int i = 0; i < ck->n_arrays; i++)
+		if (!strcmp(ck->arrays[i].name, name))
+			return &ck->arrays[i];
+	return NULL;
+}
+
+void checkpoint_release(struct checkpoint *ck)
+{
+	for (int i = 0; i < ck->n_arrays; i++) {
+		free(ck->arrays[i].name);
+		free(ck->arrays[i].data);
+	}
+	free(ck->arrays);
+	for (int i = 0; i < ck->n_attrs; i++) {
+		free(ck->attrs[i].name);
+		free(ck->attrs[i].str);
+	}
+	memset(ck, 0, sizeof(*ck));
 }

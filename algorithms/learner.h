@@ -18,6 +18,15 @@
  * observe() gets every transition with Gymnasium's two flags: no bootstrap
  * after `terminated`, bootstrap from next_obs after `truncated`. It returns
  * -1 with a reason (e.g. "diverged at step N") when training cannot go on.
+ *
+ * checkpoint() (optional) hands the harness the learner's parameters at the
+ * end of a run: the runner calls it once after the last step (also after a
+ * failed observe), before free, and the run file stores what it added under
+ * /checkpoint (h5store.h). A learner adds nothing unless its own boolean
+ * hyperparameter `checkpoint` is true; one without the hook stores nothing.
+ * The harness knows that name: params_to_json leaves `checkpoint` out while
+ * it is false and seed derivation always (params.h), so turning it on stores
+ * more but changes no result.
  */
 #ifndef LEARNER_H
 #define LEARNER_H
@@ -27,6 +36,43 @@
 #include "../envs/env.h"
 #include "../harness/params.h"
 #include "../harness/rng.h"
+
+/*
+ * A learner's parameters as named float32 arrays plus attributes, owning
+ * copies of everything. Names are paths below /checkpoint ("layer0/W");
+ * arrays are row-major, 1-D (dims[0]) or 2-D (dims[0], dims[1]). Integer
+ * attributes: n == 1 a scalar, n > 1 a 1-D array.
+ */
+#define CHECKPOINT_MAX_ATTRS 16
+#define CHECKPOINT_MAX_INTS 16
+
+struct checkpoint_array {
+	char *name;
+	int rank;          /* 1 or 2 */
+	long long dims[2]; /* dims[1] = 1 when rank is 1 */
+	float *data;       /* (dims[0], dims[1]) */
+};
+
+struct checkpoint_attr {
+	char *name;
+	char *str;         /* a string attribute, or NULL for integers */
+	int n;
+	long long ints[CHECKPOINT_MAX_INTS];
+};
+
+struct checkpoint {
+	int n_arrays, n_attrs;
+	struct checkpoint_array *arrays; /* (n_arrays) */
+	struct checkpoint_attr attrs[CHECKPOINT_MAX_ATTRS];
+};
+
+/* cols = 0: a 1-D array of rows values. */
+void checkpoint_add_array(struct checkpoint *ck, const char *name, const float *data,
+			  long long rows, long long cols);
+void checkpoint_add_ints(struct checkpoint *ck, const char *name, const long long *v, int n);
+void checkpoint_add_str(struct checkpoint *ck, const char *name, const char *s);
+const struct checkpoint_array *checkpoint_find(const struct checkpoint *ck, const char *name);
+void checkpoint_release(struct checkpoint *ck);
 
 struct learner_vtable {
 	const char *name;
@@ -38,6 +84,8 @@ struct learner_vtable {
 	int (*observe)(void *self, const float *obs, int action, double reward,
 		       const float *next_obs, int terminated, int truncated, char *why, size_t n);
 	void (*free)(void *self);
+	/* Optional (NULL: the learner stores no parameters). */
+	void (*checkpoint)(void *self, struct checkpoint *ck);
 	/* Results depend on the BLAS kernel (bit-identical only on the same CPU type). */
 	int uses_blas;
 };

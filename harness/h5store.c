@@ -70,6 +70,27 @@ static int attr_f64(hid_t loc, const char *name, double v)
 	return attr_num(loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v);
 }
 
+/* A 1-D int64 attribute of n values. */
+static int attr_i64_array(hid_t loc, const char *name, const long long *v, int n)
+{
+	int rc = -1;
+	hsize_t dims[1] = { (hsize_t)n };
+	hid_t space = -1, attr = -1;
+	if ((space = H5Screate_simple(1, dims, NULL)) < 0)
+		goto out;
+	if ((attr = H5Acreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+		goto out;
+	if (H5Awrite(attr, H5T_NATIVE_LLONG, v) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (attr >= 0)
+		H5Aclose(attr);
+	if (space >= 0)
+		H5Sclose(space);
+	return rc ? error("cannot write attribute '%s'", name) : 0;
+}
+
 /* A chunked, extendible, shuffled and deflated dataset of rank 1 or 2 (cols > 0). */
 static int write_dataset(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *data,
 			 long long rows, long long cols)
@@ -110,6 +131,80 @@ static hid_t make_group(hid_t file, const char *name)
 	if (g < 0)
 		error("cannot create group '%s'", name);
 	return g;
+}
+
+/*
+ * The group holding name's last component below g ("layer0/W": g/layer0),
+ * creating the groups on the way; *leaf points into name. Close it after.
+ */
+static hid_t parent_group(hid_t g, const char *name, const char **leaf)
+{
+	const char *slash = strrchr(name, '/');
+	*leaf = slash ? slash + 1 : name;
+	if (!slash)
+		return H5Gopen2(g, ".", H5P_DEFAULT);
+	char *path = xstrdup(name);
+	path[slash - name] = '\0';
+	hid_t parent = -1;
+	for (char *p = strchr(path, '/');; p = strchr(p + 1, '/')) {
+		if (p)
+			*p = '\0';
+		htri_t there = H5Lexists(g, path, H5P_DEFAULT);
+		if (there < 0)
+			goto out;
+		if (there == 0) {
+			hid_t made = make_group(g, path);
+			if (made < 0)
+				goto out;
+			H5Gclose(made);
+		}
+		if (!p)
+			break;
+		*p = '/';
+	}
+	parent = H5Gopen2(g, path, H5P_DEFAULT);
+out:
+	free(path);
+	return parent;
+}
+
+/*
+ * /checkpoint: the learner's attributes and float32 arrays, each array at its
+ * path below the group. Nothing at all when the learner added nothing.
+ */
+static int write_checkpoint(hid_t file, const struct checkpoint *ck)
+{
+	if (!ck->n_arrays && !ck->n_attrs)
+		return 0;
+	int rc = -1;
+	hid_t g = make_group(file, "checkpoint");
+	if (g < 0)
+		return -1;
+	for (int i = 0; i < ck->n_attrs; i++) {
+		const struct checkpoint_attr *a = &ck->attrs[i];
+		if (a->str ? attr_str(g, a->name, a->str) :
+		    a->n == 1 ? attr_i64(g, a->name, a->ints[0]) :
+		    attr_i64_array(g, a->name, a->ints, a->n))
+			goto out;
+	}
+	for (int i = 0; i < ck->n_arrays; i++) {
+		const struct checkpoint_array *a = &ck->arrays[i];
+		const char *leaf;
+		hid_t parent = parent_group(g, a->name, &leaf);
+		int bad = parent < 0 ||
+			  write_dataset(parent, leaf, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, a->data,
+					a->dims[0], a->rank == 2 ? a->dims[1] : 0);
+		if (parent >= 0)
+			H5Gclose(parent);
+		if (bad) {
+			error("cannot write checkpoint array '%s'", a->name);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	H5Gclose(g);
+	return rc;
 }
 
 static int fsync_path(const char *path)
@@ -175,6 +270,9 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    write_dataset(g, "lengths", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_lengths, nv, m ? m : 1))
 		goto out;
 	H5Gclose(g);
+	g = -1;
+	if (write_checkpoint(file, &r->ck))
+		goto out;
 	if ((g = make_group(file, "timing")) < 0)
 		goto out;
 	if (attr_str(g, "units", "seconds") ||

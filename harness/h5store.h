@@ -12,6 +12,14 @@
  *   /eval/step              int64   (n_evals)        env steps done at the evaluation
  *   /eval/returns           float64 (n_evals, eval_episodes)
  *   /eval/lengths           int64   (n_evals, eval_episodes)
+ *   /checkpoint             only when the learner's `checkpoint` hyperparameter is
+ *                           true (learner.h): its parameters at the end of the run,
+ *                           float32 arrays at the paths it names, and its attributes.
+ *                           DQN: layer<l>/W (in, out) -- the transpose of
+ *                           torch.nn.Linear.weight -- and layer<l>/b (out) of the
+ *                           online network; attributes network, layout, input,
+ *                           layer_sizes (n_layers + 1), n_layers, n_actions,
+ *                           dueling, steps, updates
  *   /timing/episode_wall_seconds, /timing/eval_wall_seconds   float64
  *   /provenance             attributes: git_commit, git_dirty, source_hash, compiler,
  *                           cflags, blas, blas_core, cpu_model, host, started_at,
@@ -24,7 +32,8 @@
  * The results hash (h5_content_hash) is SHA-256 over a canonical walk of
  * everything except /timing and /provenance: those are the run's results, and
  * are bit-for-bit reproducible from the spec; timings and build facts are not
- * part of a result.
+ * part of a result. /checkpoint is a result (deterministic like the rest) and
+ * is hashed; a file without it hashes as before it existed.
  */
 #ifndef H5STORE_H
 #define H5STORE_H

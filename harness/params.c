@@ -301,17 +301,36 @@ static void value_json(const struct param_def *d, const struct param_value *v, s
 	}
 }
 
-void params_to_json(const struct params *p, struct strbuf *sb)
+/* A learner's `checkpoint` switch (learner.h): what a run stores, not how it learns. */
+static int is_storage_switch(const struct param_def *d)
+{
+	return d->type == PARAM_BOOL && !strcmp(d->name, "checkpoint");
+}
+
+static void to_json(const struct params *p, struct strbuf *sb, int learning_only)
 {
 	strbuf_addstr(sb, "{");
-	for (int i = 0; i < p->n; i++) {
-		if (i)
+	for (int i = 0, first = 1; i < p->n; i++) {
+		if (is_storage_switch(&p->defs[i]) && (learning_only || !p->v[i].i))
+			continue;
+		if (!first)
 			strbuf_addstr(sb, ",");
+		first = 0;
 		strbuf_add_json_str(sb, p->defs[i].name);
 		strbuf_addstr(sb, ":");
 		value_json(&p->defs[i], &p->v[i], sb);
 	}
 	strbuf_addstr(sb, "}");
+}
+
+void params_to_json(const struct params *p, struct strbuf *sb)
+{
+	to_json(p, sb, 0);
+}
+
+void params_to_json_learning(const struct params *p, struct strbuf *sb)
+{
+	to_json(p, sb, 1);
 }
 
 void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb)

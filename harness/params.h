@@ -84,8 +84,15 @@ const long long *params_list(const struct params *p, const char *name, int *coun
  */
 void params_apply_defaults(struct params *p, const char *kvs, const char *owner);
 
-/* Canonical JSON object: keys in table order, numbers in shortest exact form. */
+/*
+ * Canonical JSON object: keys in table order, numbers in shortest exact form.
+ * A learner's boolean `checkpoint` (learner.h) chooses what a run stores, not
+ * how it learns: params_to_json leaves it out while it is false (so adding it
+ * changed no stored config, hash or file), params_to_json_learning always
+ * (seed derivation: turning it on changes no result).
+ */
 void params_to_json(const struct params *p, struct strbuf *sb);
+void params_to_json_learning(const struct params *p, struct strbuf *sb);
 /* One value as text, as params_set_text would read it. */
 void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb);
 /* Prints a help table (name, type, default, range, doc). */

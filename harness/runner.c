@@ -142,6 +142,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 		}
 	}
 	r->total_steps = steps;
+	if (vt->checkpoint)
+		vt->checkpoint(learner, &r->ck);
 	if (progress)
 		progress(ctx, steps);
 	rc = 0;
@@ -165,6 +167,7 @@ void run_result_release(struct run_result *r)
 	free(r->eval_returns);
 	free(r->eval_lengths);
 	free(r->eval_wall);
+	checkpoint_release(&r->ck);
 	memset(r, 0, sizeof(*r));
 }
 

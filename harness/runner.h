@@ -4,6 +4,9 @@
  * separate environment with its own seed stream, collecting per-episode
  * records and the evaluation curve in memory.
  *
+ * At the end (also of a failed run) the learner's checkpoint hook, if any,
+ * fills r->ck before the learner is freed.
+ *
  * Determinism: the result depends only on the cell (its config and derived
  * seeds), never on time, process or scheduling. Timings are recorded apart
  * (ep_wall, eval_wall) and never feed back into the run.
@@ -30,6 +33,7 @@ struct run_result {
 	double wall_seconds;
 	int failed;                 /* a learner error ended the run */
 	char error[512];
+	struct checkpoint ck;       /* the learner's parameters at the end (learner.h); often empty */
 	long long cap_ep, cap_ev;
 };
 

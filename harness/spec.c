@@ -578,7 +578,7 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	strbuf_addstr(&sb, "{\"learner\":");
 	strbuf_add_json_str(&sb, cfg->learner->name);
 	strbuf_addstr(&sb, ",\"hparams\":");
-	params_to_json(&cell->hp, &sb);
+	params_to_json_learning(&cell->hp, &sb); /* without `checkpoint`: the same seeds either way */
 	strbuf_addstr(&sb, "}");
 	sha256_hex(sb.buf, sb.len, cell->algo_hash);
 	strbuf_reset(&sb);

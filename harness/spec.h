@@ -44,7 +44,7 @@ struct cell {
 	struct eval_sched eval;
 	long long seed;        /* the seed value from the spec's seeds */
 	uint64_t env_seed, learner_seed, eval_seed;
-	char algo_hash[65];    /* SHA-256 of {"learner":..,"hparams":..} */
+	char algo_hash[65];    /* SHA-256 of {"learner":..,"hparams":..} (params_to_json_learning) */
 	char config_hash[65];  /* SHA-256 of config_json */
 	char *config_json;     /* everything that determines the run's results */
 };

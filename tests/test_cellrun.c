@@ -4,9 +4,14 @@
  * hash is the file's, two runs of a cell give the same hash, a failing setup
  * is an error outcome with its message; records read back exactly (doubles to
  * the bit, NaN, messages flattened to one line) and bad records are refused.
+ * DQN with checkpoint = true: the same seeds and results as without, plus
+ * /checkpoint, whose weights loaded into a fresh network replay the run's
+ * final greedy evaluation exactly; without it the file has no /checkpoint.
  */
 #include "testutil.h"
+#include <hdf5.h>
 #include <unistd.h>
+#include "../algorithms/mlp.h"
 #include "../harness/cellrun.h"
 #include "../harness/h5store.h"
 
@@ -209,6 +214,161 @@ static void test_cellrun__record_path(void **state)
 	free(p);
 }
 
+static double *read_ds(const char *path, const char *name, long long dims[2])
+{
+	double *d;
+	if (h5_read_doubles(path, name, &d, dims)) {
+		print_error("%s: %s\n", name, captured);
+		fail();
+	}
+	return d;
+}
+
+static void assert_same_dataset(const char *a, const char *b, const char *name)
+{
+	long long da[2], db[2];
+	double *x = read_ds(a, name, da), *y = read_ds(b, name, db);
+	assert_true(da[0] == db[0] && da[1] == db[1] && da[0] > 0);
+	if (memcmp(x, y, (size_t)(da[0] * da[1]) * sizeof(double))) {
+		print_error("%s differs with checkpoint on\n", name);
+		fail();
+	}
+	free(x);
+	free(y);
+}
+
+/* An int64 attribute of /checkpoint: n values into v. */
+static void ck_attr(const char *path, const char *name, long long *v, int n)
+{
+	hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	hid_t a = f >= 0 ? H5Aopen_by_name(f, "checkpoint", name, H5P_DEFAULT, H5P_DEFAULT) : -1;
+	hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+	assert_true(sp >= 0);
+	assert_int_equal(H5Sget_simple_extent_npoints(sp), n);
+	assert_true(H5Aread(a, H5T_NATIVE_LLONG, v) >= 0);
+	H5Sclose(sp);
+	H5Aclose(a);
+	H5Fclose(f);
+}
+
+static int has_checkpoint(const char *path)
+{
+	hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	assert_true(f >= 0);
+	htri_t there = H5Lexists(f, "checkpoint", H5P_DEFAULT);
+	H5Fclose(f);
+	assert_true(there >= 0);
+	return there > 0;
+}
+
+static void test_cellrun__dqn_checkpoint(void **state)
+{
+	(void)state;
+	struct spec s;
+	assert_int_equal(spec_load(&s, test_data_path("checkpoint.cfg")), 0);
+	assert_int_equal(s.ncells, 2);
+	const struct cell *off = &s.cells[0], *on = &s.cells[1];
+	assert_int_equal(params_bool(&off->hp, "checkpoint"), 0);
+	assert_int_equal(params_bool(&on->hp, "checkpoint"), 1);
+	/* the switch is in the config (and its hash) only when on, never in the seeds */
+	assert_null(strstr(off->config_json, "checkpoint"));
+	assert_non_null(strstr(on->config_json, "\"checkpoint\":true"));
+	assert_string_not_equal(off->config_hash, on->config_hash);
+	assert_true(off->env_seed == on->env_seed && off->learner_seed == on->learner_seed &&
+		    off->eval_seed == on->eval_seed);
+
+	struct provenance p;
+	provenance_get(&p);
+	char a[512], b[512], ta[512], tb[512];
+	snprintf(a, sizeof(a), "%s/off.h5", tmpdir);
+	snprintf(b, sizeof(b), "%s/on.h5", tmpdir);
+	snprintf(ta, sizeof(ta), "%s/.tmp-off.h5", tmpdir);
+	snprintf(tb, sizeof(tb), "%s/.tmp-on.h5", tmpdir);
+	struct cell_outcome oa, ob;
+	cell_run_to_file(s.name, off, &p, a, ta, NULL, NULL, &oa);
+	cell_run_to_file(s.name, on, &p, b, tb, NULL, NULL, &ob);
+	assert_string_equal(oa.status, "complete");
+	assert_string_equal(ob.status, "complete");
+	assert_false(has_checkpoint(a));
+	assert_true(has_checkpoint(b));
+	assert_same_dataset(a, b, "/episodes/return");
+	assert_same_dataset(a, b, "/eval/returns");
+	assert_same_dataset(a, b, "/eval/lengths");
+
+	/* attributes */
+	long long sizes[4], v;
+	ck_attr(b, "layer_sizes", sizes, 4);
+	assert_true(sizes[0] == 4 && sizes[1] == 32 && sizes[2] == 16 && sizes[3] == 3);
+	ck_attr(b, "dueling", &v, 1);
+	assert_int_equal(v, 1);
+	ck_attr(b, "steps", &v, 1);
+	assert_int_equal(v, 3000);
+
+	/* the stored weights in a fresh network */
+	struct mlp m;
+	int hidden[2] = { 32, 16 };
+	assert_int_equal(mlp_init(&m, 4, hidden, 2, 2, 1, 1, 0), 0);
+	for (int l = 0; l < m.n_layers; l++) {
+		char name[64];
+		long long dw[2], db[2];
+		snprintf(name, sizeof(name), "/checkpoint/layer%d/W", l);
+		double *w = read_ds(b, name, dw);
+		snprintf(name, sizeof(name), "/checkpoint/layer%d/b", l);
+		double *bias = read_ds(b, name, db);
+		assert_true(dw[0] == m.layer[l].in && dw[1] == m.layer[l].out);
+		assert_true(db[0] == m.layer[l].out && db[1] == 1);
+		for (long long k = 0; k < dw[0] * dw[1]; k++)
+			m.params[m.layer[l].w + (size_t)k] = (float)w[k]; /* float32 -> double -> float32: exact */
+		for (long long k = 0; k < db[0]; k++)
+			m.params[m.layer[l].b + (size_t)k] = (float)bias[k];
+		free(w);
+		free(bias);
+	}
+
+	/*
+	 * Replay the final evaluation: CartPole's resets draw from the evaluation
+	 * env's generator and its steps never do, so the last evaluation's episodes
+	 * start where they did in the run after skipping the earlier resets.
+	 */
+	long long dr[2], dl[2];
+	double *rets = read_ds(b, "/eval/returns", dr), *lens = read_ds(b, "/eval/lengths", dl);
+	long long last = dr[0] - 1, E = dr[1];
+	struct env *ev;
+	assert_int_equal(env_make(&ev, "CartPole-v1", NULL), 0);
+	float obs[ENV_MAX_OBS];
+	env_reset(ev, &on->eval_seed, obs);
+	for (long long k = 1; k < last * E; k++)
+		env_reset(ev, NULL, obs);
+	double sum = 0;
+	for (long long ep = 0; ep < E; ep++) {
+		if (last * E + ep > 0)
+			env_reset(ev, NULL, obs);
+		double ret = 0;
+		long long len = 0;
+		int te = 0, tr = 0;
+		while (!te && !tr && len < on->eval.max_episode_steps) {
+			const float *q = mlp_forward(&m, obs, 1);
+			double r;
+			assert_int_equal(env_step(ev, q[1] > q[0], obs, &r, &te, &tr), 0);
+			ret += r;
+			len++;
+		}
+		if (ret != rets[last * E + ep] || (double)len != lens[last * E + ep]) {
+			print_error("final evaluation, episode %lld: return %g in %lld steps, the run had %g in %g\n",
+				    ep, ret, len, rets[last * E + ep], lens[last * E + ep]);
+			fail();
+		}
+		sum += ret;
+	}
+	/* a learned policy (lengths that differ), so wrong weights would not pass by chance */
+	assert_true(sum / (double)E > 50);
+	free(rets);
+	free(lens);
+	env_free(ev);
+	mlp_release(&m);
+	spec_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cellrun__record_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cellrun__bad_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cellrun__record_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cellrun__dqn_checkpoint, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,10 @@
  *   - a run whose values overflow returns -1 with "diverged at step N";
  *   - discrete observations (FrozenLake) are one-hot encoded;
  *   - check() refuses impossible hyperparameters;
- *   - CartPole-v1 (when registered): a small network balances the pole.
+ *   - CartPole-v1 (when registered): a small network balances the pole;
+ *   - checkpoint = true: the hook's arrays, loaded into a fresh struct mlp,
+ *     give bit-identical Q-values (plain and dueling heads, BLAS and
+ *     portable kernels); checkpoint = false adds nothing.
  */
 #include "testutil.h"
 #include "../algorithms/dqn.h"
@@ -446,6 +449,112 @@ static void test_dqn__check_refuses(void **state)
 	params_release(&hp);
 }
 
+/*
+ * A fresh network from a checkpoint, as a reader of the run file builds it:
+ * shapes from layer_sizes, weights copied into the parameter block.
+ */
+static void mlp_from_checkpoint(struct mlp *m, const struct checkpoint *ck, int n_actions,
+				int dueling)
+{
+	const struct checkpoint_attr *sizes = NULL;
+	for (int i = 0; i < ck->n_attrs; i++)
+		if (!strcmp(ck->attrs[i].name, "layer_sizes"))
+			sizes = &ck->attrs[i];
+	assert_non_null(sizes);
+	int hidden[MLP_MAX_LAYERS];
+	for (int l = 1; l < sizes->n - 1; l++)
+		hidden[l - 1] = (int)sizes->ints[l];
+	assert_int_equal(sizes->ints[sizes->n - 1], n_actions + dueling);
+	assert_int_equal(mlp_init(m, (int)sizes->ints[0], hidden, sizes->n - 2, n_actions, dueling, 4, 0), 0);
+	assert_int_equal(ck->n_arrays, 2 * m->n_layers);
+	for (int l = 0; l < m->n_layers; l++) {
+		char name[32];
+		snprintf(name, sizeof(name), "layer%d/W", l);
+		const struct checkpoint_array *w = checkpoint_find(ck, name);
+		snprintf(name, sizeof(name), "layer%d/b", l);
+		const struct checkpoint_array *b = checkpoint_find(ck, name);
+		assert_non_null(w);
+		assert_non_null(b);
+		assert_true(w->rank == 2 && w->dims[0] == m->layer[l].in && w->dims[1] == m->layer[l].out);
+		assert_true(b->rank == 1 && b->dims[0] == m->layer[l].out);
+		memcpy(m->params + m->layer[l].w, w->data, (size_t)(w->dims[0] * w->dims[1]) * sizeof(float));
+		memcpy(m->params + m->layer[l].b, b->data, (size_t)b->dims[0] * sizeof(float));
+	}
+}
+
+static long long ck_int(const struct checkpoint *ck, const char *name)
+{
+	for (int i = 0; i < ck->n_attrs; i++)
+		if (!strcmp(ck->attrs[i].name, name) && !ck->attrs[i].str && ck->attrs[i].n == 1)
+			return ck->attrs[i].ints[0];
+	print_error("no integer attribute '%s'\n", name);
+	fail();
+	return -1;
+}
+
+/* The checkpoint is the trained online network, bit for bit; off, there is none. */
+static void test_dqn__checkpoint_reproduces_q_values(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "dqn", "false" }, { "dueling_dqn", "false" }, { "dqn_all", "true" },
+	};
+	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
+		const char *const kv[][2] = {
+			{ "hidden", "32,16" }, { "learning_starts", "300" }, { "train_freq", "1" },
+			{ "learning_rate", "1e-3" }, { "target_update_interval", "100" },
+			{ "buffer_size", "10000" }, { "checkpoint", "true" }, { "portable", cases[c][1] },
+		};
+		struct runner R;
+		char why[256];
+		make_learner(&R, cases[c][0], CORRIDOR, kv, ARRAY_SIZE(kv), 7);
+		assert_int_equal(run_steps(&R, 1500, why, sizeof(why)), 0);
+		struct checkpoint ck = {0};
+		R.vt->checkpoint(R.ln, &ck);
+		int dueling = dqn_network(R.ln)->dueling;
+		assert_int_equal(dueling, strstr(cases[c][0], "dqn_all") || strstr(cases[c][0], "dueling"));
+		assert_int_equal(ck_int(&ck, "steps"), 1500);
+		assert_int_equal(ck_int(&ck, "updates"), dqn_updates(R.ln));
+		assert_true(dqn_updates(R.ln) > 1000); /* trained: far from the initial weights */
+		assert_int_equal(ck_int(&ck, "dueling"), dueling);
+		struct mlp m;
+		mlp_from_checkpoint(&m, &ck, 2, dueling);
+		m.naive = !strcmp(cases[c][1], "true");
+		struct rng g;
+		rng_seed(&g, 99);
+		for (int s = 0; s < CORRIDOR_N + 20; s++) {
+			float obs[2], want[2];
+			if (s < CORRIDOR_N) {
+				struct toy t = { CORRIDOR, s };
+				toy_obs(&t, obs);
+			} else {
+				obs[0] = (float)rng_uniform_range(&g, -2, 2);
+				obs[1] = (float)rng_uniform_range(&g, -2, 2);
+			}
+			dqn_q_values(R.ln, obs, want);
+			const float *got = mlp_forward(&m, obs, 1);
+			if (memcmp(got, want, sizeof(want))) {
+				print_error("%s, obs %d: checkpoint Q (%.9g, %.9g), learner's (%.9g, %.9g)\n",
+					    cases[c][0], s, got[0], got[1], want[0], want[1]);
+				fail();
+			}
+			assert_int_equal(got[1] > got[0], R.vt->act_greedy(R.ln, obs, NULL));
+		}
+		mlp_release(&m);
+		checkpoint_release(&ck);
+		R.vt->free(R.ln);
+	}
+	/* off (the default): nothing */
+	struct runner R;
+	char why[256];
+	make_learner(&R, "dqn", CORRIDOR, corridor_hp, ARRAY_SIZE(corridor_hp), 7);
+	assert_int_equal(run_steps(&R, 400, why, sizeof(why)), 0);
+	struct checkpoint ck = {0};
+	R.vt->checkpoint(R.ln, &ck);
+	assert_true(ck.n_arrays == 0 && ck.n_attrs == 0 && !ck.arrays);
+	R.vt->free(R.ln);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +564,7 @@ int main(void)
 		cmocka_unit_test(test_dqn__divergence_reported),
 		cmocka_unit_test(test_dqn__one_hot_frozenlake),
 		cmocka_unit_test(test_dqn__check_refuses),
+		cmocka_unit_test(test_dqn__checkpoint_reproduces_q_values),
 		cmocka_unit_test(test_dqn__cartpole_learns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
