@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "blascore.h"
 #include "commands.h"
 #include "util.h"
 
@@ -47,6 +48,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	blas_pick_core(argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
