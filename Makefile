@@ -7,6 +7,7 @@
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
+#   make check-learning       the DQN learning bar on experiments/dqn_classic.cfg (long)
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
 #   make fuzz                 libFuzzer on the spec parser and the HDF5 reader (FUZZ_SECONDS=60 each)
 #   make deps                 install missing Debian packages (as root, via apt-get)
@@ -119,8 +120,11 @@ figures: $(BIN)
 	$(check-name)
 	$(BIN) plot $(NAME)
 
+# The DQN learning bar: runs experiments/dqn_classic.cfg (resuming what is
+# done; about an hour on 2 cores from nothing) and judges its evaluations.
 check-learning: $(BIN)
-	@HARNESS=$(abspath $(BIN)) bash tests/learning_dqn.sh
+	$(BIN) run experiments/dqn_classic.cfg -j $(JOBS)
+	@HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh dqn_classic results
 
 bench: $(BIN)
 	$(BIN) bench

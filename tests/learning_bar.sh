@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# tests/learning_bar.sh - the DQN learning bar of `make check-learning`.
+#
+#   tests/learning_bar.sh [EXPERIMENT [RESULTS]]     (default dqn_classic results)
+#
+# Reads an experiment's greedy evaluations (harness export --what eval) and
+# prints, for every algorithm configuration on every environment that has a
+# bar, whether it is met:
+#   CartPole-v1     >= 475 within 50k steps on at least 8 of the seeds (of 10)
+#   Acrobot-v1      median >= -90 within 100k steps
+#   MountainCar-v0  median >= -115 within 120k steps
+# "Within N steps" is read as: at some evaluation at step <= N, of each seed
+# (CartPole) or of the median curve over seeds (median at each evaluation
+# step). The final evaluation is printed beside it: a run that reaches the bar
+# and then forgets is visible. Exits 1 when a bar is missed, 2 when there is
+# nothing to judge.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HARNESS=${HARNESS:-$PWD/bin/harness}
+exp=${1:-dqn_classic}
+results=${2:-results}
+csv=$(mktemp)
+trap 'rm -f "$csv"' EXIT
+"$HARNESS" export "$exp" --csv --what eval --results "$results" -o "$csv"
+
+# cell_id,env,config,seed,step,mean_return -> one verdict per (env, config)
+sort -t, -k2,2 -k3,3 -k5,5n -k4,4n "$csv" | awk -F, '
+function bar(env) {
+	if (env == "CartPole-v1")    { kind = "seeds";  thr = 475;  upto = 50000;  need = 0.8; return 1 }
+	if (env == "Acrobot-v1")     { kind = "median"; thr = -90;  upto = 100000; return 1 }
+	if (env == "MountainCar-v0") { kind = "median"; thr = -115; upto = 120000; return 1 }
+	return 0
+}
+function median(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+$1 == "cell_id" { next }
+{
+	k = $2 SUBSEP $3
+	if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
+	if (!(k SUBSEP $4 in sk)) { sk[k SUBSEP $4] = 1; nseed[k]++ ; seedid[k, nseed[k]] = $4 }
+	if (!(k SUBSEP $5 in st)) { st[k SUBSEP $5] = 1; nstep[k]++; stepv[k, nstep[k]] = $5 }
+	ret[k, $4, $5] = $6
+	if (!((k, $4) in last) || $5 >= last[k, $4]) last[k, $4] = $5
+}
+END {
+	judged = 0; bad = 0
+	printf "%-15s %-10s %5s  %-44s %s\n", "env", "config", "seeds", "within the budget", "final evaluation"
+	for (i = 1; i <= nk; i++) {
+		split(keys[i], kv, SUBSEP); env = kv[1]; cfg = kv[2]
+		if (!bar(env)) continue
+		judged++; n = nseed[keys[i]]
+		if (kind == "seeds") {
+			hit = 0; fin = 0
+			for (s = 1; s <= n; s++) {
+				id = seedid[keys[i], s]; reached = 0
+				for (t = 1; t <= nstep[keys[i]]; t++) {
+					step = stepv[keys[i], t]
+					if (step <= upto && (keys[i], id, step) in ret && ret[keys[i], id, step] >= thr) reached = 1
+				}
+				hit += reached
+				fin += ret[keys[i], id, last[keys[i], id]] >= thr
+			}
+			want = int(need * n + 0.999999)
+			ok = hit >= want
+			within = sprintf("%d/%d seeds >= %g by %dk (need %d)", hit, n, thr, upto / 1000, want)
+			final = sprintf("%d/%d seeds >= %g", fin, n, thr)
+		} else {
+			best = -1e300; bstep = -1
+			for (t = 1; t <= nstep[keys[i]]; t++) {
+				step = stepv[keys[i], t]; m = 0
+				if (step > upto) continue
+				for (s = 1; s <= n; s++) if ((keys[i], seedid[keys[i], s], step) in ret) v[++m] = ret[keys[i], seedid[keys[i], s], step]
+				if (m == 0) continue
+				md = median(v, m)
+				if (md > best) { best = md; bstep = step }
+			}
+			m = 0
+			for (s = 1; s <= n; s++) { id = seedid[keys[i], s]; v[++m] = ret[keys[i], id, last[keys[i], id]] }
+			ok = best >= thr
+			within = sprintf("median %.1f at %dk (need >= %g by %dk)", best, bstep / 1000, thr, upto / 1000)
+			final = sprintf("median %.1f", median(v, m))
+		}
+		bad += !ok
+		printf "%-15s %-10s %5d  %-44s %s  %s\n", env, cfg, n, within, final, ok ? "PASS" : "MISS"
+	}
+	if (!judged) { print "no evaluations of CartPole-v1, Acrobot-v1 or MountainCar-v0 to judge"; exit 2 }
+	printf "learning bar: %d of %d met\n", judged - bad, judged
+	exit bad > 0
+}'
