@@ -209,6 +209,9 @@ void bench_dqn(double seconds)
 	double peak = sgemm_peak(seconds < 1 ? seconds : 1);
 	printf("dqn: batch %d, one update per env step, %s, single thread\n", BENCH_BATCH,
 	       env_id ? env_id : "synthetic 4-dim observations (CartPole-v1 not registered)");
+	const char *forced = getenv("OPENBLAS_CORETYPE");
+	printf("  OpenBLAS kernels: %s (%s)\n", openblas_get_corename(),
+	       forced ? "OPENBLAS_CORETYPE from the environment" : "OpenBLAS's choice for this CPU");
 	printf("  sgemm 1024x1024x1024: %.1f GFLOP/s (best single product: the reference peak)\n"
 	       "  times are this thread's CPU time\n", peak);
 	printf("  %-11s %-8s %10s %11s %9s %8s %7s\n", "preset", "hidden", "env step/s",

@@ -3,7 +3,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "blascore.h"
 #include "commands.h"
 #include "util.h"
 
@@ -48,7 +47,6 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-	blas_pick_core(argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;
