@@ -21,11 +21,14 @@ static void h5_quiet(void)
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
 
-static int attr_num(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *value)
+/* An attribute: a scalar when n < 0, else 1-D of n values. */
+static int attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *value,
+		      int n)
 {
 	int rc = -1;
+	hsize_t dims[1] = { (hsize_t)(n < 0 ? 1 : n) };
 	hid_t space = -1, attr = -1;
-	if ((space = H5Screate(H5S_SCALAR)) < 0)
+	if ((space = n < 0 ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, dims, NULL)) < 0)
 		goto out;
 	if ((attr = H5Acreate2(loc, name, ftype, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
 		goto out;
@@ -38,6 +41,11 @@ out:
 	if (space >= 0)
 		H5Sclose(space);
 	return rc ? error("cannot write attribute '%s'", name) : 0;
+}
+
+static int attr_num(hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *value)
+{
+	return attr_write(loc, name, ftype, mtype, value, -1);
 }
 
 /* A scalar string attribute: variable-length UTF-8. */
@@ -73,22 +81,7 @@ static int attr_f64(hid_t loc, const char *name, double v)
 /* A 1-D int64 attribute of n values. */
 static int attr_i64_array(hid_t loc, const char *name, const long long *v, int n)
 {
-	int rc = -1;
-	hsize_t dims[1] = { (hsize_t)n };
-	hid_t space = -1, attr = -1;
-	if ((space = H5Screate_simple(1, dims, NULL)) < 0)
-		goto out;
-	if ((attr = H5Acreate2(loc, name, H5T_STD_I64LE, space, H5P_DEFAULT, H5P_DEFAULT)) < 0)
-		goto out;
-	if (H5Awrite(attr, H5T_NATIVE_LLONG, v) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (attr >= 0)
-		H5Aclose(attr);
-	if (space >= 0)
-		H5Sclose(space);
-	return rc ? error("cannot write attribute '%s'", name) : 0;
+	return attr_write(loc, name, H5T_STD_I64LE, H5T_NATIVE_LLONG, v, n);
 }
 
 /* A chunked, extendible, shuffled and deflated dataset of rank 1 or 2 (cols > 0). */
