@@ -20,10 +20,13 @@ HARNESS=${HARNESS:-$PWD/bin/harness}
 exp=${1:-dqn_classic}
 results=${2:-results}
 csv=$(mktemp)
-trap 'rm -f "$csv"' EXIT
+runs=$(mktemp)
+trap 'rm -f "$csv" "$runs"' EXIT
 "$HARNESS" export "$exp" --csv --what eval --results "$results" -o "$csv"
+"$HARNESS" export "$exp" --csv --what runs --results "$results" -o "$runs"
 
-# cell_id,env,config,seed,step,mean_return -> one verdict per (env, config)
+# runs: id,experiment,cell_id,env_id,env_label,config_name,learner,seed,status,... (a failed or
+# unfinished seed counts as missing the bar); eval: cell_id,env,config,seed,step,mean_return
 sort -t, -k2,2 -k3,3 -k5,5n -k4,4n "$csv" | awk -F, '
 function bar(env) {
 	if (env == "CartPole-v1")    { kind = "seeds";  thr = 475;  upto = 50000;  need = 0.8; return 1 }
@@ -35,7 +38,13 @@ function median(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-$1 == "cell_id" { next }
+FNR == 1 { next }
+FILENAME == RUNSFILE {
+	k = $4 SUBSEP $6
+	total[k]++
+	if ($9 != "complete") notdone[k]++
+	next
+}
 {
 	k = $2 SUBSEP $3
 	if (!(k in seen)) { seen[k] = 1; keys[++nk] = k }
@@ -46,11 +55,13 @@ $1 == "cell_id" { next }
 }
 END {
 	judged = 0; bad = 0
-	printf "%-15s %-10s %5s  %-44s %s\n", "env", "config", "seeds", "within the budget", "final evaluation"
+	printf "%-15s %-10s %5s  %-44s %-18s  %s\n", "env", "config", "seeds", "within the budget", "final evaluation", "bar"
 	for (i = 1; i <= nk; i++) {
 		split(keys[i], kv, SUBSEP); env = kv[1]; cfg = kv[2]
 		if (!bar(env)) continue
-		judged++; n = nseed[keys[i]]
+		judged++; n = nseed[keys[i]]; all = keys[i] in total ? total[keys[i]] : n
+		if (all < n) all = n
+		note = notdone[keys[i]] ? sprintf("  (%d of %d not complete)", notdone[keys[i]], all) : ""
 		if (kind == "seeds") {
 			hit = 0; fin = 0
 			for (s = 1; s <= n; s++) {
@@ -62,10 +73,10 @@ END {
 				hit += reached
 				fin += ret[keys[i], id, last[keys[i], id]] >= thr
 			}
-			want = int(need * n + 0.999999)
+			want = int(need * all + 0.999999)
 			ok = hit >= want
-			within = sprintf("%d/%d seeds >= %g by %dk (need %d)", hit, n, thr, upto / 1000, want)
-			final = sprintf("%d/%d seeds >= %g", fin, n, thr)
+			within = sprintf("%d/%d seeds >= %g by %dk (need %d)", hit, all, thr, upto / 1000, want)
+			final = sprintf("%d/%d seeds >= %g", fin, all, thr)
 		} else {
 			best = -1e300; bstep = -1
 			for (t = 1; t <= nstep[keys[i]]; t++) {
@@ -73,19 +84,21 @@ END {
 				if (step > upto) continue
 				for (s = 1; s <= n; s++) if ((keys[i], seedid[keys[i], s], step) in ret) v[++m] = ret[keys[i], seedid[keys[i], s], step]
 				if (m == 0) continue
+				while (m < all) v[++m] = -1e300 # seeds without this evaluation count as the worst
 				md = median(v, m)
 				if (md > best) { best = md; bstep = step }
 			}
 			m = 0
 			for (s = 1; s <= n; s++) { id = seedid[keys[i], s]; v[++m] = ret[keys[i], id, last[keys[i], id]] }
+			while (m < all) v[++m] = -1e300
 			ok = best >= thr
 			within = sprintf("median %.1f at %dk (need >= %g by %dk)", best, bstep / 1000, thr, upto / 1000)
 			final = sprintf("median %.1f", median(v, m))
 		}
 		bad += !ok
-		printf "%-15s %-10s %5d  %-44s %s  %s\n", env, cfg, n, within, final, ok ? "PASS" : "MISS"
+		printf "%-15s %-10s %5d  %-44s %-18s  %s%s\n", env, cfg, all, within, final, ok ? "PASS" : "MISS", note
 	}
 	if (!judged) { print "no evaluations of CartPole-v1, Acrobot-v1 or MountainCar-v0 to judge"; exit 2 }
 	printf "learning bar: %d of %d met\n", judged - bad, judged
 	exit bad > 0
-}'
+}' RUNSFILE="$runs" "$runs" -
