@@ -34,6 +34,7 @@ function bar(env) {
 	if (env == "MountainCar-v0") { kind = "median"; thr = -115; upto = 120000; return 1 }
 	return 0
 }
+function show(x) { return x < -1e299 ? "n/a" : sprintf("%.1f", x) }
 function median(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
@@ -92,8 +93,8 @@ END {
 			for (s = 1; s <= n; s++) { id = seedid[keys[i], s]; v[++m] = ret[keys[i], id, last[keys[i], id]] }
 			while (m < all) v[++m] = -1e300
 			ok = best >= thr
-			within = sprintf("median %.1f at %dk (need >= %g by %dk)", best, bstep / 1000, thr, upto / 1000)
-			final = sprintf("median %.1f", median(v, m))
+			within = sprintf("median %s at %dk (need >= %g by %dk)", show(best), bstep / 1000, thr, upto / 1000)
+			final = sprintf("median %s", show(median(v, m)))
 		}
 		bad += !ok
 		printf "%-15s %-10s %5d  %-44s %-18s  %s%s\n", env, cfg, all, within, final, ok ? "PASS" : "MISS", note
