@@ -36,10 +36,11 @@ static int attr_write(hid_t loc, const char *name, hid_t ftype, hid_t mtype, con
 		goto out;
 	rc = 0;
 out:
-	if (attr >= 0)
-		H5Aclose(attr);
-	if (space >= 0)
-		H5Sclose(space);
+	/* a close can write (and fail): checked like the calls before it */
+	if (attr >= 0 && H5Aclose(attr) < 0)
+		rc = -1;
+	if (space >= 0 && H5Sclose(space) < 0)
+		rc = -1;
 	return rc ? error("cannot write attribute '%s'", name) : 0;
 }
 
@@ -104,12 +105,18 @@ static int write_dataset(hid_t loc, const char *name, hid_t ftype, hid_t mtype, 
 		goto out;
 	rc = 0;
 out:
-	if (ds >= 0)
-		H5Dclose(ds);
-	if (dcpl >= 0)
-		H5Pclose(dcpl);
-	if (space >= 0)
-		H5Sclose(space);
+	/*
+	 * H5Dclose writes the chunks still in the chunk cache: a failed write
+	 * there (disk full) leaves the dataset without them, read back as fill
+	 * values from a file that otherwise closes fine. Its failure is the
+	 * dataset's.
+	 */
+	if (ds >= 0 && H5Dclose(ds) < 0)
+		rc = -1;
+	if (dcpl >= 0 && H5Pclose(dcpl) < 0)
+		rc = -1;
+	if (space >= 0 && H5Sclose(space) < 0)
+		rc = -1;
 	return rc ? error("cannot write dataset '%s'", name) : 0;
 }
 
@@ -124,6 +131,14 @@ static hid_t make_group(hid_t file, const char *name)
 	if (g < 0)
 		error("cannot create group '%s'", name);
 	return g;
+}
+
+/* Closes *g (and sets it to -1): a failed close is a failed write. */
+static int close_group(hid_t *g)
+{
+	herr_t e = H5Gclose(*g);
+	*g = -1;
+	return e < 0 ? error("cannot close a group") : 0;
 }
 
 /*
@@ -147,9 +162,8 @@ static hid_t parent_group(hid_t g, const char *name, const char **leaf)
 			goto out;
 		if (there == 0) {
 			hid_t made = make_group(g, path);
-			if (made < 0)
+			if (made < 0 || close_group(&made))
 				goto out;
-			H5Gclose(made);
 		}
 		if (!p)
 			break;
@@ -187,8 +201,8 @@ static int write_checkpoint(hid_t file, const struct checkpoint *ck)
 		int bad = parent < 0 ||
 			  write_dataset(parent, leaf, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, a->data,
 					a->dims[0], a->rank == 2 ? a->dims[1] : 0);
-		if (parent >= 0)
-			H5Gclose(parent);
+		if (parent >= 0 && close_group(&parent))
+			bad = 1;
 		if (bad) {
 			error("cannot write checkpoint array '%s'", a->name);
 			goto out;
@@ -196,7 +210,8 @@ static int write_checkpoint(hid_t file, const struct checkpoint *ck)
 	}
 	rc = 0;
 out:
-	H5Gclose(g);
+	if (close_group(&g))
+		rc = -1;
 	return rc;
 }
 
@@ -253,7 +268,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    write_dataset(g, "end_step", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->ep_end_step, ne, 0) ||
 	    write_dataset(g, "terminated", H5T_STD_U8LE, H5T_NATIVE_UCHAR, r->ep_terminated, ne, 0))
 		goto out;
-	H5Gclose(g);
+	if (close_group(&g))
+		goto out;
 	if ((g = make_group(file, "eval")) < 0)
 		goto out;
 	long long nv = r->n_evals, m = r->eval_episodes;
@@ -262,8 +278,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    write_dataset(g, "returns", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_returns, nv, m ? m : 1) ||
 	    write_dataset(g, "lengths", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_lengths, nv, m ? m : 1))
 		goto out;
-	H5Gclose(g);
-	g = -1;
+	if (close_group(&g))
+		goto out;
 	if (write_checkpoint(file, &r->ck))
 		goto out;
 	if ((g = make_group(file, "timing")) < 0)
@@ -272,7 +288,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    write_dataset(g, "episode_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->ep_wall, ne, 0) ||
 	    write_dataset(g, "eval_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_wall, nv, 0))
 		goto out;
-	H5Gclose(g);
+	if (close_group(&g))
+		goto out;
 	if ((g = make_group(file, "provenance")) < 0)
 		goto out;
 	if (attr_str(g, "git_commit", p->git_commit) || attr_i64(g, "git_dirty", p->git_dirty) ||
@@ -282,8 +299,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    attr_str(g, "host", p->host) || attr_str(g, "started_at", started_at) ||
 	    attr_f64(g, "wall_seconds", r->wall_seconds))
 		goto out;
-	H5Gclose(g);
-	g = -1;
+	if (close_group(&g))
+		goto out;
 	if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {
 		error("cannot flush '%s'", tmp_path);
 		goto out;

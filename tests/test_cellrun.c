@@ -7,9 +7,16 @@
  * DQN with checkpoint = true: the same seeds and results as without, plus
  * /checkpoint, whose weights loaded into a fresh network replay the run's
  * final greedy evaluation exactly; without it the file has no /checkpoint.
+ * A write that fails once (a disk full for a moment, as when another worker's
+ * file is removed just after) at any point of writing a run file: the run is
+ * an error, or its file has the undisturbed results - never a complete run
+ * with data lost (H5Dclose's chunk writes were once unchecked).
  */
 #include "testutil.h"
+#include <errno.h>
 #include <hdf5.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "../algorithms/mlp.h"
 #include "../harness/cellrun.h"
@@ -374,6 +381,73 @@ static void test_cellrun__dqn_checkpoint(void **state)
 	spec_release(&s);
 }
 
+/*
+ * pwrite (HDF5's sec2 driver writes with it), failing once with ENOSPC at
+ * call number pwrite_fail_at when that is >= 0.
+ */
+static int pwrite_fail_at = -1, pwrite_calls;
+
+ssize_t pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	if (pwrite_fail_at >= 0 && pwrite_calls++ == pwrite_fail_at) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return syscall(SYS_pwrite64, fd, buf, n, off);
+}
+
+static void test_cellrun__failed_write_is_never_complete_with_other_data(void **state)
+{
+	(void)state;
+	struct spec s;
+	assert_int_equal(spec_load(&s, test_data_path("itrun.cfg")), 0);
+	struct provenance p;
+	provenance_get(&p);
+	char ref[512], tref[512], path[512], tmp[512], href[65];
+	snprintf(ref, sizeof(ref), "%s/ref.h5", tmpdir);
+	snprintf(tref, sizeof(tref), "%s/.tmp-ref.h5", tmpdir);
+	snprintf(path, sizeof(path), "%s/x.h5", tmpdir);
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-x.h5", tmpdir);
+	struct run_result r;
+	assert_int_equal(runner_run(&s.cells[0], &r, NULL, NULL), 0);
+	pwrite_calls = 0;
+	pwrite_fail_at = 1 << 30; /* count only */
+	assert_int_equal(h5_write_run(ref, tref, s.name, &s.cells[0], &r, &p, "t"), 0);
+	int writes = pwrite_calls;
+	pwrite_fail_at = -1;
+	assert_int_equal(h5_content_hash(ref, href), 0);
+	assert_true(writes > 4);
+	int failed = 0;
+	for (int k = 0; k < writes; k++) {
+		unlink(path);
+		fflush(NULL);
+		pid_t pid = fork(); /* HDF5 is not reused after a failed close */
+		assert_true(pid >= 0);
+		if (pid == 0) {
+			if (!freopen("/dev/null", "w", stderr)) /* the expected "cannot write"s */
+				_exit(3);
+			pwrite_calls = 0;
+			pwrite_fail_at = k;
+			char h[65];
+			int bad = h5_write_run(path, tmp, s.name, &s.cells[0], &r, &p, "t") == 0 &&
+				  (h5_content_hash(path, h) || strcmp(h, href));
+			_exit(bad ? 1 : access(tmp, F_OK) == 0 ? 2 : 0);
+		}
+		int st = 0;
+		assert_int_equal(waitpid(pid, &st, 0), pid);
+		if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+			print_error("write %d of %d failing: %s\n", k, writes,
+				    !WIFEXITED(st) ? "the writer crashed" :
+				    WEXITSTATUS(st) == 1 ? "written as complete, with other results" :
+				    "temporary file left");
+			failed = 1;
+		}
+	}
+	assert_false(failed);
+	run_result_release(&r);
+	spec_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +457,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cellrun__bad_records, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cellrun__record_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cellrun__dqn_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cellrun__failed_write_is_never_complete_with_other_data,
+						setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
