@@ -30,7 +30,7 @@ BUILD := build
 OPT := -O2 -g
 endif
 
-CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
+CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
 LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
 	-ljansson -lcrypto -lm $(LDLIBS)
@@ -72,7 +72,7 @@ $(BUILD)/version.h: FORCE | $(BUILD)/.deps
 	src=$$(cat $(LIB_SRCS) harness/main.c $(HDRS) Makefile | sha256sum | cut -c1-64); \
 	ccv=$$($(CC) --version | head -n1); \
 	printf '#define GIT_COMMIT "%s"\n#define GIT_DIRTY %s\n#define SOURCE_HASH "%s"\n#define BUILD_CC "%s"\n#define BUILD_CFLAGS "%s"\n' \
-	  "$$commit" "$$dirty" "$$src" "$$ccv" "$(strip $(OPT)) -Wall -Wextra -ffp-contract=off -fno-fast-math" > $@.new; \
+	  "$$commit" "$$dirty" "$$src" "$$ccv" "$(strip $(OPT)) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math" > $@.new; \
 	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
 
 $(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
@@ -144,7 +144,7 @@ FUZZ_TARGETS := fuzz_spec fuzz_h5
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
-	-fno-omit-frame-pointer -Wall -Wextra -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
+	-fno-omit-frame-pointer -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD)
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 .PHONY: fuzz

@@ -55,7 +55,8 @@
 
 static const struct param_def dqn_params[] = {
 	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
-	  "plain-C matrix kernels instead of OpenBLAS: bit-identical across CPU types, slower" },
+	  "plain-C matrix kernels instead of OpenBLAS: bit-identical across CPU types, slower",
+	  PARAM_KERNEL },
 	{ "hidden", PARAM_INT_LIST, "64,64", 1, 8192, NULL, "hidden layer sizes (ReLU), e.g. 256,256" },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
@@ -98,7 +99,8 @@ static const struct param_def dqn_params[] = {
 	{ "epsilon_decay_rate", PARAM_FLOAT, "0.999", 0, 1, NULL,
 	  "exponential: factor applied per step" },
 	{ "checkpoint", PARAM_BOOL, "false", 0, 1, NULL,
-	  "store the online network's weights at the end of the run under /checkpoint of its file" },
+	  "store the online network's weights at the end of the run under /checkpoint of its file",
+	  PARAM_OMIT_DEFAULT | PARAM_NO_SEED },
 	PARAM_END
 };
 

@@ -301,17 +301,28 @@ static void value_json(const struct param_def *d, const struct param_value *v, s
 	}
 }
 
-/* A learner's `checkpoint` switch (learner.h): what a run stores, not how it learns. */
-static int is_storage_switch(const struct param_def *d)
+int params_at_table_default(const struct params *p, int i)
 {
-	return d->type == PARAM_BOOL && !strcmp(d->name, "checkpoint");
+	struct params d;
+	struct strbuf a = {0}, b = {0};
+	params_init(&d, p->defs);
+	value_json(&p->defs[i], &p->v[i], &a);
+	value_json(&p->defs[i], &d.v[i], &b);
+	int same = !strcmp(a.buf, b.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	params_release(&d);
+	return same;
 }
 
 static void to_json(const struct params *p, struct strbuf *sb, int learning_only)
 {
 	strbuf_addstr(sb, "{");
 	for (int i = 0, first = 1; i < p->n; i++) {
-		if (is_storage_switch(&p->defs[i]) && (learning_only || !p->v[i].i))
+		unsigned fl = p->defs[i].flags;
+		if (learning_only && (fl & PARAM_NO_SEED))
+			continue;
+		if ((fl & PARAM_OMIT_DEFAULT) && params_at_table_default(p, i))
 			continue;
 		if (!first)
 			strbuf_addstr(sb, ",");

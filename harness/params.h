@@ -22,6 +22,27 @@ enum param_type {
 	PARAM_INT_LIST, /* e.g. hidden layer sizes: [64, 64] */
 };
 
+/*
+ * Flags of a param_def (the last field; 0 when left out of an initializer).
+ *
+ * The rule for contributors: a hyperparameter or option added to a table that
+ * already has stored results, whose default keeps the old behaviour, gets
+ * PARAM_OMIT_DEFAULT. Then every existing config hash, derived seed and
+ * results hash stays as it was; only a run that sets the new knob to a
+ * non-default value gets a new configuration.
+ */
+enum param_flag {
+	/* Left out of the canonical configuration (config hash, stored config,
+	 * seed derivation) while its value equals the table's default. */
+	PARAM_OMIT_DEFAULT = 1u << 0,
+	/* Chooses what a run stores, not how it learns (e.g. `checkpoint`): never
+	 * part of seed derivation, so switching it changes no result. */
+	PARAM_NO_SEED = 1u << 1,
+	/* Chooses the arithmetic kernels (e.g. `portable`): results at true are
+	 * bit-identical across CPU types (regress uses it to judge platforms). */
+	PARAM_KERNEL = 1u << 2,
+};
+
 struct param_def {
 	const char *name;
 	enum param_type type;
@@ -29,10 +50,11 @@ struct param_def {
 	double min, max;     /* inclusive range of numbers and list elements */
 	const char *choices; /* strings: '|'-separated allowed values, NULL = any */
 	const char *doc;     /* one line */
+	unsigned flags;      /* enum param_flag bits */
 };
 
 /* Ends a table. */
-#define PARAM_END { NULL, 0, NULL, 0, 0, NULL, NULL }
+#define PARAM_END { NULL, 0, NULL, 0, 0, NULL, NULL, 0 }
 
 struct param_value {
 	long long i;     /* PARAM_INT, PARAM_BOOL */
@@ -86,14 +108,15 @@ void params_apply_defaults(struct params *p, const char *kvs, const char *owner)
 
 /*
  * Canonical JSON object: keys in table order, numbers in shortest exact form.
- * A learner's boolean `checkpoint` (learner.h) chooses what a run stores, not
- * how it learns: params_to_json leaves it out while it is false (so adding it
- * changed no stored config, hash or file), params_to_json_learning always
- * (seed derivation: turning it on changes no result).
+ * Both leave out a PARAM_OMIT_DEFAULT parameter at its table default;
+ * params_to_json_learning (seed derivation) also leaves out every
+ * PARAM_NO_SEED parameter.
  */
 void params_to_json(const struct params *p, struct strbuf *sb);
 void params_to_json_learning(const struct params *p, struct strbuf *sb);
 /* One value as text, as params_set_text would read it. */
+/* Whether p's value of def i equals the table default (not a preset's). */
+int params_at_table_default(const struct params *p, int i);
 void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb);
 /* Prints a help table (name, type, default, range, doc). */
 void params_print_help(const struct param_def *defs, FILE *out, const char *indent);
