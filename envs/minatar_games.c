@@ -4,9 +4,11 @@
 #include "minatar.h"
 
 extern const struct minatar_game minatar_space_invaders;
+extern const struct minatar_game minatar_seaquest;
 
 const struct minatar_game *const minatar_games[] = {
 	&minatar_space_invaders,
+	&minatar_seaquest,
 	NULL, /* the end (not counted) */
 };
 const int minatar_games_len = (int)(sizeof(minatar_games) / sizeof(minatar_games[0])) - 1;
