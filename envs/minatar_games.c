@@ -3,8 +3,10 @@
  */
 #include "minatar.h"
 
+extern const struct minatar_game minatar_breakout;
+
 const struct minatar_game *const minatar_games[] = {
-	/* games go here, one line each: &minatar_breakout, ... */
+	&minatar_breakout,
 	NULL, /* the end (not counted) */
 };
 const int minatar_games_len = (int)(sizeof(minatar_games) / sizeof(minatar_games[0])) - 1;
