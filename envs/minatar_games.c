@@ -4,9 +4,11 @@
 #include "minatar.h"
 
 extern const struct minatar_game minatar_breakout;
+extern const struct minatar_game minatar_freeway;
 
 const struct minatar_game *const minatar_games[] = {
 	&minatar_breakout,
+	&minatar_freeway,
 	NULL, /* the end (not counted) */
 };
 const int minatar_games_len = (int)(sizeof(minatar_games) / sizeof(minatar_games[0])) - 1;
