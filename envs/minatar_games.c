@@ -5,10 +5,12 @@
 
 extern const struct minatar_game minatar_breakout;
 extern const struct minatar_game minatar_freeway;
+extern const struct minatar_game minatar_asterix;
 
 const struct minatar_game *const minatar_games[] = {
 	&minatar_breakout,
 	&minatar_freeway,
+	&minatar_asterix,
 	NULL, /* the end (not counted) */
 };
 const int minatar_games_len = (int)(sizeof(minatar_games) / sizeof(minatar_games[0])) - 1;
