@@ -201,23 +201,27 @@ static void si_act(void *gs, struct mt19937 *rng, int a, int *reward, int *termi
 
 enum { CH_CANNON, CH_ALIEN, CH_ALIEN_LEFT, CH_ALIEN_RIGHT, CH_BULLET, CH_ENEMY_BULLET, N_CH };
 
+/* Sets channel c (and c2 when c2 >= 0) on every cell of row y in mask. */
+static void render_row(uint8_t *grid, int y, unsigned mask, int c, int c2)
+{
+	while (mask) {
+		int x = __builtin_ctz(mask);
+		uint8_t *cell = grid + (y * MINATAR_GRID + x) * N_CH;
+		cell[c] = 1;
+		if (c2 >= 0)
+			cell[c2] = 1;
+		mask &= mask - 1;
+	}
+}
+
 static void si_render(const void *gs, uint8_t *grid)
 {
 	const struct space_invaders *s = gs;
 	int dir_ch = s->dir < 0 ? CH_ALIEN_LEFT : CH_ALIEN_RIGHT;
 	for (int y = 0; y < MINATAR_GRID; y++) {
-		unsigned al = s->alien[y], bu = s->bullet[y], en = s->enemy[y];
-		if (!(al | bu | en))
-			continue;
-		for (int x = 0; x < MINATAR_GRID; x++) {
-			uint8_t *cell = grid + (y * MINATAR_GRID + x) * N_CH;
-			if (al & COL(x))
-				cell[CH_ALIEN] = cell[dir_ch] = 1;
-			if (bu & COL(x))
-				cell[CH_BULLET] = 1;
-			if (en & COL(x))
-				cell[CH_ENEMY_BULLET] = 1;
-		}
+		render_row(grid, y, s->alien[y], CH_ALIEN, dir_ch);
+		render_row(grid, y, s->bullet[y], CH_BULLET, -1);
+		render_row(grid, y, s->enemy[y], CH_ENEMY_BULLET, -1);
 	}
 	grid[(9 * MINATAR_GRID + s->pos) * N_CH + CH_CANNON] = 1;
 }
