@@ -63,12 +63,12 @@
 #define SQ_DIVER_MOVE 5
 #define SQ_MAX_DIVERS 6
 
-/* Capacities. At most one enemy appears per frame and one leaves the grid
- * within 61 frames (10 moves at most 6 frames apart), so fewer than 64 fish
- * or submarines exist; each submarine fires once in 11 frames and a bullet
- * lasts at most 11, so enemy bullets stay below 128; torpedoes (one per 5
- * frames, 10 frames long) below 4; divers (one per 31 frames, at most 61
- * frames long) below 4. */
+/* Capacities. At most one enemy appears per frame and each leaves the grid
+ * within 60 frames (10 moves, at most 6 frames apart), so at most 60 fish
+ * and submarines exist; each submarine fires once in 11 frames and a bullet
+ * lasts at most 11, so enemy bullets stay below 72; torpedoes (one per 5
+ * frames, at most 10 frames long) and divers (one per 30 frames, at most 60
+ * frames long) stay below 4. */
 #define SQ_CAP_ENEMY 64
 #define SQ_CAP_EBULLET 128
 #define SQ_CAP_SMALL 8
