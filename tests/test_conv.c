@@ -9,6 +9,7 @@
 #include "../harness/rng.h"
 #include "../harness/util.h"
 #include "../algorithms/conv.h"
+#include "../algorithms/mlp.h"
 
 static void fill(float *v, size_t n, struct rng *r, double lo, double hi)
 {
@@ -230,6 +231,108 @@ static void test_conv__gradients_finite_differences(void **state)
 	}
 }
 
+/* conv layer in double: y (F, Ho, Wo) = relu(conv(x) + b) for one row. */
+static void conv_row_f64(const struct conv_shape *s, const double *x, const double *w,
+			 const double *b, double *y)
+{
+	for (int f = 0; f < s->F; f++)
+		for (int oy = 0; oy < s->Ho; oy++)
+			for (int ox = 0; ox < s->Wo; ox++) {
+				double acc = b[f];
+				for (int c = 0; c < s->C; c++)
+					for (int ky = 0; ky < s->K; ky++)
+						for (int kx = 0; kx < s->K; kx++)
+							acc += x[(c * s->H + oy * s->S + ky) * s->W + ox * s->S + kx] *
+							       w[((f * s->C + c) * s->K + ky) * s->K + kx];
+				y[(f * s->Ho + oy) * s->Wo + ox] = acc > 0 ? acc : 0;
+			}
+}
+
+/* sum_ij dq_ij Q_ij of the conv network with parameters p, in double. */
+static double net_loss_f64(const struct mlp *m, const double *p, const float *x, const float *dq,
+			   int B)
+{
+	double L = 0, a[2][512];
+	for (int r = 0; r < B; r++) {
+		for (int i = 0; i < m->n_in; i++)
+			a[0][i] = x[r * m->n_in + i];
+		int cur = 0;
+		for (int i = 0; i < m->n_conv; i++, cur ^= 1)
+			conv_row_f64(&m->conv[i].s, a[cur], p + m->conv[i].w, p + m->conv[i].b, a[cur ^ 1]);
+		for (int l = 0; l < m->n_layers; l++, cur ^= 1) {
+			const struct mlp_layer *Ll = &m->layer[l];
+			for (int j = 0; j < Ll->out; j++) {
+				double acc = p[Ll->b + j];
+				for (int k = 0; k < Ll->in; k++)
+					acc += a[cur][k] * p[Ll->w + (size_t)k * Ll->out + j];
+				a[cur ^ 1][j] = l < m->n_layers - 1 && acc < 0 ? 0 : acc;
+			}
+		}
+		for (int j = 0; j < m->n_out; j++)
+			L += dq[r * m->n_out + j] * a[cur][j];
+	}
+	return L;
+}
+
+/*
+ * A network with a two-layer conv trunk: BLAS against naive, every gradient
+ * (conv and linear) against finite differences, and the parameter layout
+ * (conv blocks first, initialisation bounds 1/sqrt(C K K)).
+ */
+static void test_conv__network_gradients(void **state)
+{
+	(void)state;
+	const int conv[2][3] = { { 3, 3, 1 }, { 4, 2, 1 } }, hidden[] = { 6 };
+	const int B = 3, C = 2, H = 6, W = 5, nA = 3;
+	struct mlp a, b;
+	assert_int_equal(mlp_init_conv(&a, C, H, W, conv, 2, hidden, 1, nA, 0, B, 1), 0);
+	assert_int_equal(mlp_init_conv(&b, C, H, W, conv, 2, hidden, 1, nA, 0, B, 1), 0);
+	b.naive = 1;
+	/* conv0 (3, 2, 3, 3) + 3, conv1 (4, 3, 2, 2) + 4, linear (4*3*2 -> 6) + 6, (6 -> 3) + 3 */
+	assert_int_equal(a.conv[1].w, 54 + 3);
+	assert_int_equal(a.layer[0].in, 24);
+	assert_int_equal(a.layer[0].w, 57 + 48 + 4);
+	assert_int_equal(a.n_params, 57 + 52 + 24 * 6 + 6 + 18 + 3);
+	struct rng r;
+	rng_seed(&r, 14);
+	mlp_init_params(&a, &r);
+	for (size_t i = 0; i < 54; i++)
+		assert_true(fabsf(a.params[i]) <= 1.0f / sqrtf(18.0f));
+	memcpy(b.params, a.params, a.n_params * sizeof(float));
+	float x[3 * 60], dq[3 * 3];
+	fill(x, ARRAY_SIZE(x), &r, -1, 1);
+	fill(dq, ARRAY_SIZE(dq), &r, -1, 1);
+	const float *qa = mlp_forward(&a, x, B), *qb = mlp_forward(&b, x, B);
+	assert_close_f("q", qa, qb, B * nA, 1e-5);
+	mlp_backward(&a, x, dq, B);
+	mlp_backward(&b, x, dq, B);
+	assert_close_f("grads", a.grads, b.grads, a.n_params, 1e-5);
+	double *p = malloc(a.n_params * 8), *num = malloc(a.n_params * 8), *ana = malloc(a.n_params * 8);
+	for (size_t i = 0; i < a.n_params; i++)
+		p[i] = a.params[i];
+	const double h = 1e-6;
+	for (size_t i = 0; i < a.n_params; i++) {
+		double keep = p[i];
+		p[i] = keep + h;
+		double lp = net_loss_f64(&a, p, x, dq, B);
+		p[i] = keep - h;
+		double lm = net_loss_f64(&a, p, x, dq, B);
+		p[i] = keep;
+		num[i] = (lp - lm) / (2 * h);
+		ana[i] = a.grads[i];
+	}
+	assert_close_array("network gradients", ana, num, a.n_params, 1e-4);
+	size_t nonzero = 0;
+	for (size_t i = 0; i < 54; i++)
+		nonzero += a.grads[i] != 0.0f;
+	assert_true(nonzero > 27); /* the first conv layer does get gradient */
+	free(p), free(num), free(ana);
+	mlp_release(&a);
+	mlp_release(&b);
+	const int bad[1][3] = { { 4, 7, 1 } };
+	assert_int_equal(mlp_init_conv(&a, C, H, W, bad, 1, hidden, 1, nA, 0, B, 1), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_conv__blas_matches_naive),
 		cmocka_unit_test(test_conv__naive_bits_are_textbook),
 		cmocka_unit_test(test_conv__gradients_finite_differences),
+		cmocka_unit_test(test_conv__network_gradients),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
