@@ -3,8 +3,14 @@
  */
 #include "minatar.h"
 
+extern const struct minatar_game minatar_breakout;
+extern const struct minatar_game minatar_freeway;
+extern const struct minatar_game minatar_asterix;
+
 const struct minatar_game *const minatar_games[] = {
-	/* games go here, one line each: &minatar_breakout, ... */
+	&minatar_breakout,
+	&minatar_freeway,
+	&minatar_asterix,
 	NULL, /* the end (not counted) */
 };
 const int minatar_games_len = (int)(sizeof(minatar_games) / sizeof(minatar_games[0])) - 1;
