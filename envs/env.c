@@ -49,7 +49,7 @@ void env_info_obs_text(const struct env_info *info, char *buf, size_t n)
 	for (int i = 0; i < info->obs_rank && k < sizeof(shape); i++)
 		k += (size_t)snprintf(shape + k, sizeof(shape) - k, "%s%d", i ? ", " : "",
 				      info->obs_shape[i]);
-	snprintf(buf, n, "Box(%s, %s)", shape, info->obs_dtype == OBS_UINT8 ? "uint8" : "float32");
+	snprintf(buf, n, "Box(%s, %s)", shape, info->obs_dtype == OBS_UINT8 ? "uint8" : info->obs_dtype == OBS_BOOL ? "bool" : "float32");
 }
 
 int env_make(struct env **out, const char *id, const struct params *opts)

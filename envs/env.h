@@ -37,11 +37,12 @@ enum space_kind { SPACE_DISCRETE, SPACE_BOX };
 
 /*
  * How a box observation is stored. Observations always cross the interface
- * as float32; OBS_UINT8 promises every value is an integer in 0..255 (e.g.
- * binary image channels), so a replay buffer may keep them as bytes and
- * give back the same floats exactly.
+ * as float32; OBS_UINT8 promises every value is an integer in 0..255 and
+ * OBS_BOOL every value is 0 or 1 (MinAtar's binary channels), so a replay
+ * buffer may keep them as bytes or bits and give back the same floats
+ * exactly.
  */
-enum obs_dtype { OBS_FLOAT32, OBS_UINT8 };
+enum obs_dtype { OBS_FLOAT32, OBS_UINT8, OBS_BOOL };
 
 struct env_info {
 	enum space_kind obs_kind;

@@ -8,7 +8,7 @@
  * Environment defaults. No time limit (Freeway ends itself after 2500
  * frames); `terminated` is the game's terminal flag, `truncated` never set.
  *
- * Observation: Box(C, 10, 10) uint8, MinAtar's (10, 10, C) boolean state
+ * Observation: Box(C, 10, 10) bool, MinAtar's (10, 10, C) boolean state
  * transposed to channels first (obs[c][y][x] = state[y][x][c]) so that conv
  * layers take it as is; values 0 or 1, passed as float32.
  *
@@ -55,7 +55,7 @@ static int configure(const char *game, int minimal, const struct params *opts,
 		return -1;
 	}
 	info->obs_kind = SPACE_BOX;
-	info->obs_dtype = OBS_UINT8;
+	info->obs_dtype = OBS_BOOL;
 	info->obs_rank = 3;
 	info->obs_shape[0] = g->channels;
 	info->obs_shape[1] = MINATAR_GRID;
