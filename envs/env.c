@@ -5,6 +5,7 @@
 #include "env.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,29 @@ int env_describe(const struct env_spec *spec, const struct params *opts, struct 
 		 char *why, size_t n)
 {
 	memset(info, 0, sizeof(*info));
-	return spec->vt->configure(opts, info, why, n);
+	if (spec->vt->configure(opts, info, why, n))
+		return -1;
+	if (info->obs_rank == 0) {
+		info->obs_rank = 1;
+		info->obs_shape[0] = info->obs_dim;
+	}
+	if (info->obs_dim > ENV_MAX_BOUNDS)
+		info->obs_bounds_uniform = 1;
+	return 0;
+}
+
+void env_info_obs_text(const struct env_info *info, char *buf, size_t n)
+{
+	if (info->obs_kind == SPACE_DISCRETE) {
+		snprintf(buf, n, "Discrete(%d)", info->obs_n);
+		return;
+	}
+	char shape[64] = "";
+	size_t k = 0;
+	for (int i = 0; i < info->obs_rank && k < sizeof(shape); i++)
+		k += (size_t)snprintf(shape + k, sizeof(shape) - k, "%s%d", i ? ", " : "",
+				      info->obs_shape[i]);
+	snprintf(buf, n, "Box(%s, %s)", shape, info->obs_dtype == OBS_UINT8 ? "uint8" : info->obs_dtype == OBS_BOOL ? "bool" : "float32");
 }
 
 int env_make(struct env **out, const char *id, const struct params *opts)
@@ -73,8 +96,11 @@ void env_free(struct env *e)
 
 int env_reset(struct env *e, const uint64_t *seed, float *obs)
 {
-	if (seed)
+	if (seed) {
 		rng_seed(&e->rng, *seed);
+		if (e->spec->vt->seed)
+			e->spec->vt->seed(e->state, *seed);
+	}
 	e->spec->vt->reset(e->state, &e->rng, obs);
 	e->elapsed = 0;
 	e->need_reset = 0;
