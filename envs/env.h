@@ -72,6 +72,13 @@ struct env_vtable {
 	int (*set_state)(void *state, const double *vals, int n, float *obs, char *why, size_t wn);
 	/* Optional, tabular environments only. */
 	int (*model)(const void *state, struct tabular_model *m);
+	/* Optional: the seed given to the next reset (Gymnasium's reset(seed=S)),
+	 * for implementations that seed a generator of their own. */
+	void (*seed)(void *state, uint64_t seed);
+	/* Optional, asked after every reset and step: the error of that call
+	 * (NULL: none; the episode is then over) and whether the implementation
+	 * truncated the episode itself (its own time limit). */
+	const char *(*status)(void *state, int *truncated);
 };
 
 /* A registered id: an implementation, option defaults, time limit, threshold. */
