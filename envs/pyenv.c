@@ -138,6 +138,10 @@ static int info_from_json(json_t *d, struct env_info *info, char *why, size_t n)
 		info->state_dim = 0;
 		return 0;
 	}
+	info->state_dim = (int)json_integer_value(json_object_get(d, "state_dim"));
+	if (info->state_dim > ENV_MAX_STATE) {
+		info->state_dim = 0;
+	}
 	long long dim = 1;
 	struct strbuf sb = {0};
 	for (size_t k = 0; k < json_array_size(shape); k++) {
@@ -567,6 +571,27 @@ static void pyenv_step(void *state, struct rng *rng, int action, float *obs, dou
 	Py_DECREF(res);
 }
 
+static int pyenv_set_state(void *state, const double *vals, int n, float *obs, char *why,
+			   size_t wn)
+{
+	struct pyenv_state *st = state;
+	PyObject *list = PyList_New(n);
+	for (int i = 0; list && i < n; i++)
+		PyList_SET_ITEM(list, i, PyFloat_FromDouble(vals[i]));
+	PyObject *o = list ? PyObject_CallMethod(bridge, "set_state", "OO", st->env, list) : NULL;
+	Py_XDECREF(list);
+	if (!o) {
+		exception_line(why, wn);
+		return -1;
+	}
+	st->error[0] = '\0';
+	int rc = read_obs(st, o, obs);
+	Py_DECREF(o);
+	if (rc)
+		snprintf(why, wn, "%s", st->error);
+	return rc;
+}
+
 #else /* !HAVE_PYTHON */
 
 static int pyenv_init(void *state, const struct params *opts)
@@ -584,6 +609,14 @@ static void pyenv_step(void *state, struct rng *rng, int action, float *obs, dou
 	(void)state; (void)rng; (void)action; (void)obs;
 	*reward = 0;
 	*terminated = 1;
+}
+
+static int pyenv_set_state(void *state, const double *vals, int n, float *obs, char *why,
+			   size_t wn)
+{
+	(void)state; (void)vals; (void)n; (void)obs;
+	snprintf(why, wn, "built without Python");
+	return -1;
 }
 
 #endif
@@ -606,4 +639,5 @@ const struct env_vtable pyenv_vtable = {
 	.step = pyenv_step,
 	.seed = pyenv_seed,
 	.status = pyenv_status,
+	.set_state = pyenv_set_state,
 };

@@ -88,9 +88,36 @@ def spaces(env):
                  high=[_num(x) for x in np.ravel(o.high)][:64])
     else:
         raise ValueError(f"observation space {o} is neither Box nor Discrete")
+    d["state_dim"] = _state_dim(env)
     spec = getattr(env, "spec", None)
     d["max_episode_steps"] = int(spec.max_episode_steps) if spec and spec.max_episode_steps else 0
     return d
+
+
+def _state_dim(env):
+    """Length of env.unwrapped.state when it is a flat float array (classic control), else 0."""
+    import numpy as np
+    st = getattr(env.unwrapped, "state", None)
+    try:
+        a = np.asarray(st, dtype=np.float64)
+    except (TypeError, ValueError):
+        return 0
+    return int(a.size) if st is not None and a.ndim == 1 else 0
+
+
+def set_state(env, values):
+    """Sets env.unwrapped.state (float64) after a reset; returns the observation.
+
+    Classic control keeps its whole state there; the observation is the
+    environment's own view of it (_get_ob / _get_obs), else the state as float32.
+    """
+    import numpy as np
+    u = env.unwrapped
+    u.state = np.array(values, dtype=np.float64)
+    for name in ("_get_ob", "_get_obs"):
+        if hasattr(u, name):
+            return getattr(u, name)()
+    return np.array(u.state, dtype=np.float32)
 
 
 def versions(env_id=""):
@@ -108,6 +135,7 @@ def versions(env_id=""):
 def describe(kind, env_id, modules, kwargs_json, wrappers_json):
     env = make(kind, env_id, modules, kwargs_json, wrappers_json)
     try:
+        env.reset(seed=0)  # classic control makes its state at reset
         d = spaces(env)
     finally:
         env.close()
