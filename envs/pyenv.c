@@ -641,3 +641,20 @@ const struct env_vtable pyenv_vtable = {
 	.status = pyenv_status,
 	.set_state = pyenv_set_state,
 };
+
+double pyenv_loop_rate(const char *gym_id, double seconds)
+{
+	char py[4096], script[4096], secs[32];
+	snprintf(py, sizeof(py), "%s/bin/python", pyenv_venv());
+	snprintf(script, sizeof(script), "%s/harness_gym.py", HARNESS_PYDIR);
+	snprintf(secs, sizeof(secs), "%g", seconds);
+	char *argv[] = { py, script, "loop-rate", (char *)gym_id, secs, NULL };
+	int status;
+	char *out = capture(argv, &status);
+	double rate = -1;
+	const char *m = out ? strstr(out, "harness-loop-rate ") : NULL;
+	if (status == 0 && m)
+		rate = strtod(m + strlen("harness-loop-rate "), NULL);
+	free(out);
+	return rate;
+}

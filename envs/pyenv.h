@@ -15,5 +15,7 @@ const struct env_spec *pyenv_lookup(const char *id);
 const char *pyenv_venv(void);
 /* "python=3.11.2;gymnasium=1.4.0;..." of a described environment, or NULL. */
 const char *pyenv_versions(const struct params *opts);
+/* Steps/s of a plain Python loop over Gymnasium's gym_id (a separate process), or -1. */
+double pyenv_loop_rate(const char *gym_id, double seconds);
 
 #endif

@@ -143,7 +143,35 @@ def describe(kind, env_id, modules, kwargs_json, wrappers_json):
     return d
 
 
+def loop_rate(env_id, seconds):
+    """Steps/s of a plain Python loop over env.step (random actions, reset at episode end):
+    the yardstick for the bridge's overhead (harness bench --only gym)."""
+    import random
+    import time
+    env = make("id", env_id, "", "", "")
+    n_actions, rnd = int(env.action_space.n), random.Random(1)
+    env.reset(seed=0)
+    best = 0.0
+    for _ in range(5):  # best of five windows, as harness bench does
+        n, t0 = 0, time.perf_counter()
+        while True:
+            for _ in range(256):
+                _, _, te, tr, _ = env.step(rnd.randrange(n_actions))
+                if te or tr:
+                    env.reset()
+            n += 256
+            t = time.perf_counter() - t0
+            if t >= seconds / 5:
+                break
+        best = max(best, n / t)
+    env.close()
+    return best
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "loop-rate":
+        print("harness-loop-rate %.1f" % loop_rate(sys.argv[2], float(sys.argv[3])))
+        sys.exit(0)
     if len(sys.argv) != 7 or sys.argv[1] != "describe":
         print("usage: harness_gym.py describe KIND ID MODULES KWARGS WRAPPERS", file=sys.stderr)
         sys.exit(2)
