@@ -13,6 +13,7 @@
 #include <string.h>
 #include "../envs/dp.h"
 #include "../envs/env.h"
+#include "../envs/pyenv.h"
 #include "commands.h"
 
 /* The shortest decimal that reads back as the float32 v (numpy's repr). */
@@ -405,6 +406,7 @@ static const char optimal_usage[] =
 
 int cmd_env(int argc, char **argv)
 {
+	pyenv_embed_here(); /* replays step environments in this process */
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	if (sub && !strcmp(sub, "replay")) {
 		if (wants_help(argc - 1, argv + 1)) {
