@@ -20,7 +20,7 @@ NAME ?=
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
 	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev valgrind \
-	slurmctld slurmd slurm-client munge
+	slurmctld slurmd slurm-client munge libxsmm-dev
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -32,7 +32,7 @@ endif
 
 CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
-LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
+LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lxsmm -lopenblas -ldl \
 	-ljansson -lcrypto -lm $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)

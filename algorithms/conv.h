@@ -64,6 +64,14 @@ void conv_forward_naive(const struct conv_shape *s, const float *x, const float 
 /* dz is masked in place by z > 0; dx may be NULL. work: conv_work_size floats. */
 void conv_backward(const struct conv_shape *s, const float *x, const float *z, float *dz,
 		   const float *w, float *dw, float *db, float *dx, int B, float *work);
+/*
+ * conv_backward when work still holds the patches of the last conv_forward
+ * on x (same work buffer, `rows` >= B rows, untouched since): skips the
+ * im2col. The BLAS forward leaves them there; DQN's backward follows the
+ * online network's forward on the batch.
+ */
+void conv_backward_cached(const struct conv_shape *s, int rows, const float *z, float *dz,
+			  const float *w, float *dw, float *db, float *dx, int B, float *work);
 void conv_backward_naive(const struct conv_shape *s, const float *x, const float *z, float *dz,
 			 const float *w, float *dw, float *db, float *dx, int B);
 
