@@ -8,6 +8,7 @@
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
 #   make check-learning       the DQN learning bar on experiments/dqn_classic.cfg (long)
+#   make check-minatar        the reduced MinAtar DQN bar on experiments/minatar_check.cfg (long)
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
 #   make fuzz                 libFuzzer on the spec parser and the HDF5 reader (FUZZ_SECONDS=60 each)
 #   make deps                 install missing Debian packages (as root, via apt-get)
@@ -125,6 +126,14 @@ figures: $(BIN)
 check-learning: $(BIN)
 	$(BIN) run experiments/dqn_classic.cfg -j $(JOBS)
 	@HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh dqn_classic results
+
+# The reduced MinAtar DQN bar: runs experiments/minatar_check.cfg (5 games,
+# 1M frames, 3 seeds; about 1.6 hours on 2 free cores from nothing, resuming
+# what is done) and judges the last-100-episode means (tests/minatar_bar.sh).
+.PHONY: check-minatar
+check-minatar: $(BIN)
+	$(BIN) run experiments/minatar_check.cfg -j $(JOBS)
+	@HARNESS=$(abspath $(BIN)) bash tests/minatar_bar.sh minatar_check results
 
 bench: $(BIN)
 	$(BIN) bench
