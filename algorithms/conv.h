@@ -10,9 +10,10 @@
  * so a flattened output row is torch.flatten(z, 1): (F, Ho, Wo) order.
  *
  * Two implementations with one contract:
- *   conv_forward / conv_backward: im2col (patches as rows, (B Ho Wo, C K K))
- *     and one cblas_sgemm for the whole batch; results depend on the OpenBLAS
- *     kernel (summation order), like mlp.h's linear_*.
+ *   conv_forward / conv_backward: im2col (the batch's patches as columns,
+ *     (C K K, B Ho Wo)) and one matrix product for the whole batch (libxsmm,
+ *     gemm.h; the weight gradient through OpenBLAS); results depend on the
+ *     kernels' summation order, i.e. on the CPU type, like mlp.h's linear_*.
  *   conv_forward_naive / conv_backward_naive: direct loops that sum every
  *     output in a fixed order without FMA (forward: c, ky, kx ascending from
  *     0.0f, then the bias; dW: b, oy, ox; dX: f, ky, kx), so their bits do not
