@@ -27,7 +27,8 @@
  * Randomness: the learner seed is expanded with SplitMix64 into three
  * streams: network initialisation, exploration, replay sampling. OpenBLAS
  * runs single-threaded, so a seed fixes every bit of a run (on one machine
- * and OpenBLAS kernel).
+ * and OpenBLAS kernel; networks with conv layers also use libxsmm's kernels
+ * for that CPU, gemm.h).
  *
  * A non-finite loss, gradient norm, target or Q-value makes observe() return
  * -1 with "diverged at step N: ...".
