@@ -4,10 +4,12 @@
  * off: errors are reported through error().
  */
 #include "h5store.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -226,6 +228,69 @@ static int fsync_path(const char *path)
 	return rc ? error("cannot fsync '%s': %s", path, strerror(e)) : 0;
 }
 
+/*
+ * The size table of a run file's series: one row per dataset drives writing
+ * (h5_write_run), reading by name (store_read_series), the docs
+ * (h5_series_doc: the README's table) and says which are hashed (everything
+ * outside /timing and /provenance is: see h5_content_hash). A new series is one
+ * row here and one array in struct run_result.
+ */
+enum series_type { SERIES_F64, SERIES_I64, SERIES_U8 };
+enum series_rows { SERIES_EPISODES, SERIES_EVALS };
+struct h5_series_def {
+	const char *name;      /* path below / */
+	enum series_type type;
+	enum series_rows rows;
+	int per_eval_episode;  /* 2-D: (rows, eval episodes) */
+	size_t offset;         /* of the array in struct run_result */
+	const char *doc;
+};
+#define RR(f) offsetof(struct run_result, f)
+static const struct h5_series_def h5_series[] = {
+	{ "episodes/return", SERIES_F64, SERIES_EPISODES, 0, RR(ep_return), "undiscounted return of each training episode" },
+	{ "episodes/length", SERIES_I64, SERIES_EPISODES, 0, RR(ep_length), "steps of each episode" },
+	{ "episodes/end_step", SERIES_I64, SERIES_EPISODES, 0, RR(ep_end_step), "env steps done when the episode ended" },
+	{ "episodes/terminated", SERIES_U8, SERIES_EPISODES, 0, RR(ep_terminated), "1 terminated, 0 truncated (time limit)" },
+	{ "eval/step", SERIES_I64, SERIES_EVALS, 0, RR(eval_step), "env steps done at each evaluation" },
+	{ "eval/returns", SERIES_F64, SERIES_EVALS, 1, RR(eval_returns), "greedy return of each evaluation episode" },
+	{ "eval/lengths", SERIES_I64, SERIES_EVALS, 1, RR(eval_lengths), "their lengths" },
+	{ "timing/episode_wall_seconds", SERIES_F64, SERIES_EPISODES, 0, RR(ep_wall), "wall time of each episode (not hashed)" },
+	{ "timing/eval_wall_seconds", SERIES_F64, SERIES_EVALS, 0, RR(eval_wall), "wall time of each evaluation (not hashed)" },
+};
+#undef RR
+
+static hid_t file_type(enum series_type t)
+{
+	return t == SERIES_F64 ? H5T_IEEE_F64LE : t == SERIES_I64 ? H5T_STD_I64LE : H5T_STD_U8LE;
+}
+
+static hid_t mem_type(enum series_type t)
+{
+	return t == SERIES_F64 ? H5T_NATIVE_DOUBLE : t == SERIES_I64 ? H5T_NATIVE_LLONG : H5T_NATIVE_UCHAR;
+}
+
+static const char *const type_names[] = { "float64", "int64", "uint8" };
+
+void h5_series_doc(struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++) {
+		const struct h5_series_def *d = &h5_series[i];
+		strbuf_addf(sb, "| `/%s` | %s (%s%s) | %s |\n", d->name, type_names[d->type],
+			    d->rows == SERIES_EPISODES ? "n_episodes" : "n_evals",
+			    d->per_eval_episode ? ", episodes" : "", d->doc);
+	}
+}
+
+static const struct h5_series_def *series_lookup(const char *name)
+{
+	if (name[0] == '/')
+		name++;
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++)
+		if (!strcmp(h5_series[i].name, name))
+			return &h5_series[i];
+	return NULL;
+}
+
 int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 		 const struct cell *c, const struct run_result *r, const struct provenance *p,
 		 const char *started_at)
@@ -260,34 +325,33 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    attr_i64(file, "total_steps", r->total_steps))
 		goto out;
 
-	if ((g = make_group(file, "episodes")) < 0)
-		goto out;
-	long long ne = r->n_episodes;
-	if (write_dataset(g, "return", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->ep_return, ne, 0) ||
-	    write_dataset(g, "length", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->ep_length, ne, 0) ||
-	    write_dataset(g, "end_step", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->ep_end_step, ne, 0) ||
-	    write_dataset(g, "terminated", H5T_STD_U8LE, H5T_NATIVE_UCHAR, r->ep_terminated, ne, 0))
-		goto out;
-	if (close_group(&g))
-		goto out;
-	if ((g = make_group(file, "eval")) < 0)
-		goto out;
-	long long nv = r->n_evals, m = r->eval_episodes;
-	if (attr_i64(g, "every", c->eval.every) || attr_i64(g, "episodes", m) ||
-	    write_dataset(g, "step", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_step, nv, 0) ||
-	    write_dataset(g, "returns", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_returns, nv, m ? m : 1) ||
-	    write_dataset(g, "lengths", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_lengths, nv, m ? m : 1))
-		goto out;
-	if (close_group(&g))
-		goto out;
-	if (write_checkpoint(file, &r->ck))
-		goto out;
-	if ((g = make_group(file, "timing")) < 0)
-		goto out;
-	if (attr_str(g, "units", "seconds") ||
-	    write_dataset(g, "episode_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->ep_wall, ne, 0) ||
-	    write_dataset(g, "eval_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_wall, nv, 0))
-		goto out;
+	/* the series, group by group in table order, each group's attributes with it */
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++) {
+		const struct h5_series_def *d = &h5_series[i];
+		const char *slash = strchr(d->name, '/');
+		size_t glen = (size_t)(slash - d->name);
+		if (!i || strncmp(h5_series[i - 1].name, d->name, glen + 1)) {
+			if (g >= 0 && close_group(&g))
+				goto out;
+			if (!strncmp(d->name, "timing/", 7) && write_checkpoint(file, &r->ck))
+				goto out; /* /checkpoint sits between /eval and /timing, as it always did */
+			char *gname = xstrfmt("%.*s", (int)glen, d->name);
+			g = make_group(file, gname);
+			free(gname);
+			if (g < 0)
+				goto out;
+			if (!strncmp(d->name, "eval/", 5) &&
+			    (attr_i64(g, "every", c->eval.every) || attr_i64(g, "episodes", r->eval_episodes)))
+				goto out;
+			if (!strncmp(d->name, "timing/", 7) && attr_str(g, "units", "seconds"))
+				goto out;
+		}
+		long long rows = d->rows == SERIES_EPISODES ? r->n_episodes : r->n_evals;
+		long long cols = d->per_eval_episode ? (r->eval_episodes ? r->eval_episodes : 1) : 0;
+		const void *data = *(const void *const *)((const char *)r + d->offset);
+		if (write_dataset(g, slash + 1, file_type(d->type), mem_type(d->type), data, rows, cols))
+			goto out;
+	}
 	if (close_group(&g))
 		goto out;
 	if ((g = make_group(file, "provenance")) < 0)
@@ -402,11 +466,23 @@ static int hash_attrs(hid_t obj, struct walk *w)
 	return w->failed ? -1 : 0;
 }
 
+/* /timing and /provenance and what is below them, exactly: the rest is the result. */
+int h5_unhashed(const char *name)
+{
+	static const char *const skip[] = { "timing", "provenance" };
+	for (size_t i = 0; i < ARRAY_SIZE(skip); i++) {
+		size_t n = strlen(skip[i]);
+		if (!strncmp(name, skip[i], n) && (name[n] == '\0' || name[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 static herr_t hash_link(hid_t root, const char *name, const H5L_info_t *info, void *data)
 {
 	(void)info;
 	struct walk *w = data;
-	if (!strncmp(name, "timing", 6) || !strncmp(name, "provenance", 10))
+	if (h5_unhashed(name))
 		return 0;
 	hid_t obj = H5Oopen(root, name, H5P_DEFAULT);
 	if (obj < 0) {
@@ -528,6 +604,19 @@ int h5_read_doubles(const char *path, const char *dataset, double **data, long l
 		error("'%s' is not a readable HDF5 file", path);
 		goto out;
 	}
+	long long version = 0;
+	hid_t a = H5Aexists(file, "schema_version") > 0 ? H5Aopen(file, "schema_version", H5P_DEFAULT) : -1;
+	if (a >= 0) {
+		herr_t e = H5Aread(a, H5T_NATIVE_LLONG, &version);
+		H5Aclose(a);
+		if (e < 0)
+			version = 0;
+	}
+	if (version > H5STORE_SCHEMA_VERSION) {
+		error("run file '%s' has schema version %lld, newer than this harness (%d): read it with a newer harness",
+		      path, version, H5STORE_SCHEMA_VERSION);
+		goto out;
+	}
 	if ((ds = H5Dopen2(file, dataset, H5P_DEFAULT)) < 0 || (sp = H5Dget_space(ds)) < 0) {
 		error("'%s' has no dataset '%s'", path, dataset);
 		goto out;
@@ -561,4 +650,16 @@ out:
 	if (file >= 0)
 		H5Fclose(file);
 	return rc;
+}
+
+int store_read_series(const char *path, const char *name, double **data, long long dims[2])
+{
+	if (!series_lookup(name))
+		BUG("'%s' is not a series of the run file's size table", name);
+	return h5_read_doubles(path, name, data, dims);
+}
+
+int store_hash_file(const char *path, int isolated, char out[65])
+{
+	return isolated ? h5_content_hash_isolated(path, out) : h5_content_hash(path, out);
 }
