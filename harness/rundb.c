@@ -7,7 +7,9 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@ struct rundb {
 	char *path;
 	char *root;   /* the results root: the directory holding the database */
 	int readonly; /* opened by a read-only command: never written, never migrated */
+	char *snapshot; /* a private copy of database and WAL read instead (see open_readonly) */
 	int version;  /* its schema version (PRAGMA user_version) */
 };
 
@@ -198,41 +201,82 @@ static char *file_uri(const char *path, const char *query)
 	return strbuf_detach(&sb);
 }
 
+static int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = read_file(from, &len);
+	if (!data)
+		return -1;
+	FILE *f = fopen(to, "wb");
+	int rc = f && fwrite(data, 1, len, f) == len ? 0 : -1;
+	if (f && fclose(f))
+		rc = -1;
+	free(data);
+	return rc ? error("cannot copy '%s' to '%s': %s", from, to, strerror(errno)) : 0;
+}
+
+static int try_open_ro(struct rundb *db, const char *path, const char *query)
+{
+	if (db->db) {
+		sqlite3_close(db->db);
+		db->db = NULL;
+	}
+	char *uri = file_uri(path, query);
+	int rc = sqlite3_open_v2(uri, &db->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(db->db, 120000);
+	sqlite3_stmt *st = NULL;
+	rc = sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+	if (!rc)
+		db->version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /*
- * Read-only: mode=ro first; a WAL database in a directory this process cannot
- * write (a read-only mount, another user's results) cannot be opened that way
- * when its -shm file is missing or read-only, and is then opened immutable:
- * nobody can be writing a database in a directory nobody can write.
+ * Read-only: mode=ro first. A WAL database in a directory this process
+ * cannot write (a read-only mount, another user's results) cannot be opened
+ * that way when its -shm file is missing or read-only. Then: without WAL
+ * content it is opened immutable (exact: all of it is in the main file);
+ * with WAL content (a writer that did not checkpoint), database and WAL are
+ * copied into a private temporary directory and read there, so no committed
+ * run is missed.
  */
 static int open_readonly(struct rundb *db)
 {
-	static const char *const queries[] = { "mode=ro", "immutable=1" };
-	for (size_t i = 0; i < ARRAY_SIZE(queries); i++) {
-		if (db->db) {
-			sqlite3_close(db->db);
-			db->db = NULL;
+	int rc = try_open_ro(db, db->path, "mode=ro");
+	if (rc) {
+		char *wal = xstrfmt("%s-wal", db->path);
+		struct stat st;
+		int has_wal = !stat(wal, &st) && st.st_size > 0;
+		if (!has_wal) {
+			rc = try_open_ro(db, db->path, "immutable=1");
+		} else {
+			const char *tmp = getenv("TMPDIR");
+			char *dir = xstrfmt("%s/harness-db-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+			if (mkdtemp(dir)) {
+				db->snapshot = dir;
+				char *copy = xstrfmt("%s/harness.db", dir), *cwal = xstrfmt("%s/harness.db-wal", dir);
+				if (!copy_file(db->path, copy) && !copy_file(wal, cwal))
+					rc = try_open_ro(db, copy, "mode=ro");
+				free(copy);
+				free(cwal);
+			} else {
+				free(dir);
+			}
 		}
-		char *uri = file_uri(db->path, queries[i]);
-		int rc = sqlite3_open_v2(uri, &db->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-		free(uri);
-		if (rc != SQLITE_OK)
-			continue;
-		sqlite3_busy_timeout(db->db, 120000);
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-		    sqlite3_step(st) == SQLITE_ROW) {
-			db->version = sqlite3_column_int(st, 0);
-			sqlite3_finalize(st);
-			if (db->version > (int)ARRAY_SIZE(migrations))
-				return error("database '%s' has schema version %d, newer than this harness (%d): "
-					     "read it with a newer harness", db->path, db->version,
-					     (int)ARRAY_SIZE(migrations));
-			return 0;
-		}
-		sqlite3_finalize(st);
+		free(wal);
 	}
-	return error("cannot open database '%s' read-only: %s", db->path,
-		     db->db ? sqlite3_errmsg(db->db) : "out of memory");
+	if (rc)
+		return error("cannot open database '%s' read-only: %s", db->path,
+			     db->db ? sqlite3_errmsg(db->db) : strerror(errno));
+	if (db->version > (int)ARRAY_SIZE(migrations))
+		return error("database '%s' has schema version %d, newer than this harness (%d): "
+			     "read it with a newer harness", db->path, db->version, (int)ARRAY_SIZE(migrations));
+	return 0;
 }
 
 static int open_readwrite(struct rundb *db)
@@ -298,6 +342,16 @@ void rundb_close(struct rundb *db)
 	if (!db)
 		return;
 	sqlite3_close(db->db);
+	if (db->snapshot) {
+		static const char *const files[] = { "harness.db", "harness.db-wal", "harness.db-shm" };
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			char *f = xstrfmt("%s/%s", db->snapshot, files[i]);
+			unlink(f);
+			free(f);
+		}
+		rmdir(db->snapshot);
+		free(db->snapshot);
+	}
 	free(db->path);
 	free(db->root);
 	free(db);
