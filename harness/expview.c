@@ -21,6 +21,28 @@ int exp_view_open(struct exp_view *v, const char *name, const struct exp_view_op
 	if (store_select_spec(v->store, &v->spec, &so, &v->sel))
 		goto fail;
 	v->have_sel = 1;
+	/*
+	 * `harness run --portable` changes every DQN-family cell's configuration
+	 * (and config hash) without changing the file: when no cell matches as the
+	 * file reads, the cells as --portable made them are the experiment's.
+	 */
+	if (v->sel.n[CELL_NOT_RUN] == v->spec.ncells) {
+		struct spec ps;
+		struct selection psel;
+		if (!store_load_spec(v->store, name, o->spec, 1, &ps)) {
+			if (!store_select_spec(v->store, &ps, &so, &psel) && psel.n[CELL_NOT_RUN] < ps.ncells) {
+				selection_release(&v->sel);
+				spec_release(&v->spec);
+				v->spec = ps;
+				v->sel = psel;
+				v->sel.spec = &v->spec;
+			} else {
+				if (psel.cells)
+					selection_release(&psel);
+				spec_release(&ps);
+			}
+		}
+	}
 	if (!o->quiet)
 		selection_report(&v->sel, stderr);
 	return 0;

@@ -171,7 +171,9 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 			f.commit = commit;
 			f.clean = 1;
 		} else {
+			/* this binary's runs: of exactly the spec's cells (an edited spec leaves other rows) */
 			f.source_hash = source_hash ? source_hash : "";
+			f.config_hash = s->cells[i].config_hash;
 		}
 		struct run_rec r;
 		int found = store_newest(st, &f, &r);
