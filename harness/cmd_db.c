@@ -211,7 +211,7 @@ int cmd_plot(int argc, char **argv)
 	if (wants_help(argc, argv)) {
 		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
 		       "                         [--smooth K] [--resamples N] [--commit REV] [--other-versions]\n"
-		       "                         [--spec FILE] [--results DIR]\n\n"
+		       "                         [--spec FILE] [--output DIR] [--results DIR]\n\n"
 		       "Draws the figures and tables of an experiment, after Agarwal et al., \"Deep RL at\n"
 		       "the Edge of the Statistical Precipice\" (2021), from exactly the cells of its\n"
 		       "current spec (the file the database recorded, or --spec FILE), each at this binary's\n"
@@ -238,6 +238,8 @@ int cmd_plot(int argc, char **argv)
 		       "  --other-versions  cells with no run at the chosen code version show their newest\n"
 		       "                    run at another one (labelled in legends and tables)\n"
 		       "  --spec FILE       the experiment's spec (default: the one the database recorded)\n"
+		       "  --output DIR      write figures/ and tables/ under DIR instead of <results>/NAME/\n"
+		       "                    (e.g. for results on a read-only mount)\n"
 		       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n\n"
 		       "examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf\n");
 		return 0;
@@ -271,6 +273,8 @@ int cmd_plot(int argc, char **argv)
 			vo.commit = v;
 		else if (!strcmp(s, "--spec"))
 			vo.spec = v;
+		else if (!strcmp(s, "--output"))
+			o.output = v;
 		else {
 			int r = plot_option(s, v, &o);
 			if (r < 0)
@@ -291,7 +295,8 @@ int cmd_plot(int argc, char **argv)
 	char *figdir = NULL;
 	int rc = plot_experiment_opts(v.store, &v.sel, &o, &figdir) ? 2 : 0;
 	if (!rc)
-		printf("figures in %s/, tables in %s/%s/tables/\n", figdir, store_root(v.store), name);
+		printf("figures in %s/, tables in %.*s/tables/\n", figdir, (int)(strlen(figdir) - strlen("/figures")),
+		       figdir);
 	free(figdir);
 	exp_view_close(&v);
 	return rc;

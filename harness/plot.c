@@ -254,8 +254,9 @@ int plot_experiment_opts(struct store *db, const struct selection *sel, const st
 		hash = prov.source_hash;
 	}
 	int rc = -1;
-	char *figdir = xstrfmt("%s/%s/figures", root, experiment);
-	char *tabdir = xstrfmt("%s/%s/tables", root, experiment);
+	char *base = o->output ? xstrdup(o->output) : xstrfmt("%s/%s", root, experiment);
+	char *figdir = xstrfmt("%s/figures", base), *tabdir = xstrfmt("%s/tables", base);
+	free(base);
 	if (expdata_normalize(&d, db, hash) || mkdir_p(figdir, 0755) || mkdir_p(tabdir, 0755))
 		goto out;
 	for (int e = 0; e < d.nenvs; e++)

@@ -39,6 +39,7 @@ struct plot_opts {
 	int resamples;            /* bootstrap resamples (default 2000) */
 	double level;             /* interval level (0.95) */
 	const char *source_hash;  /* code version keying cached random scores (default: this binary's) */
+	const char *output;       /* figures/ and tables/ go under this directory (default <root>/<NAME>) */
 };
 void plot_opts_init(struct plot_opts *o);
 

@@ -173,7 +173,9 @@ fi
 if unshare -m true 2>/dev/null; then
 	unshare -m bash -c "mount --bind '$T/copy' '$T/copy' && mount -o remount,bind,ro '$T/copy' &&
 		'$H' verify ren --results '$T/copy' > /dev/null && '$H' list ren --results '$T/copy' > /dev/null &&
-		'$H' export ren --csv --results '$T/copy' > /dev/null" || fail "read-only mount"
+		'$H' export ren --csv --results '$T/copy' > /dev/null &&
+		'$H' plot ren --results '$T/copy' --output '$T/figs' > /dev/null 2>&1" || fail "read-only mount"
+	[ -s "$T/figs/tables/final.md" ] && ls "$T/figs/figures/"*.png > /dev/null || fail "plot --output of a read-only mount"
 else
 	echo "it_trust: no mount namespace here: the read-only mount is covered by the read-only user only" >&2
 fi
