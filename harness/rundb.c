@@ -23,6 +23,8 @@ struct rundb {
 };
 
 /* Migrations: entry i brings the schema from version i to i+1. */
+#define MIGRATE_RELATIVE_PATHS "-- relativize_paths"
+static int relativize_paths(struct rundb *db);
 static const char *const migrations[] = {
 	"CREATE TABLE experiments ("
 	"  name TEXT PRIMARY KEY,"
@@ -74,8 +76,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE random_scores (env_id TEXT NOT NULL, env_options TEXT NOT NULL, episodes INTEGER NOT NULL,"
 	"  seed INTEGER NOT NULL, max_steps INTEGER NOT NULL, source_hash TEXT NOT NULL, mean_return REAL NOT NULL,"
 	"  created_at TEXT NOT NULL, PRIMARY KEY (env_id, env_options, episodes, seed, max_steps, source_hash));",
-	/* 3: runs.h5_path relative to the results root (rewritten by relativize_paths below) */
-	"",
+	/* runs.h5_path relative to the results root: rewritten in C (relativize_paths), whatever its index */
+	MIGRATE_RELATIVE_PATHS,
 };
 
 static int db_error(struct rundb *db, const char *what)
@@ -166,7 +168,7 @@ static int migrate(struct rundb *db)
 		goto fail;
 	}
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
-		if (exec(db, migrations[v]) || (v == 2 && relativize_paths(db)))
+		if (!strcmp(migrations[v], MIGRATE_RELATIVE_PATHS) ? relativize_paths(db) : exec(db, migrations[v]))
 			goto fail;
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
