@@ -390,6 +390,16 @@ int store_put_experiment(struct store *s, const struct spec *spec)
 	struct spec copy = *spec;
 	copy.path = abs;
 	rc = rundb_put_experiment(s->db, &copy);
+	/* the spec as run, archived with its results: readers of a copied directory use it */
+	size_t len;
+	char *text = rc ? NULL : read_file(abs, &len);
+	char *arch = xstrfmt("%s/%s/%s.cfg", s->root, spec->name, spec->name);
+	char *dir = xstrfmt("%s/%s", s->root, spec->name);
+	if (!rc && (!text || mkdir_p(dir, 0755) || write_file_atomic(arch, text, len)))
+		rc = -1;
+	free(text);
+	free(arch);
+	free(dir);
 out:
 	if (found > 0)
 		exp_rec_release(&e);
@@ -404,6 +414,18 @@ int store_load_spec(struct store *s, const char *name, const char *spec_opt, int
 		return -1;
 	char *path = xstrdup(spec_opt ? spec_opt : e.spec_path);
 	int rc = 0;
+	if (!spec_opt && access(path, R_OK)) {
+		/* moved, or results copied elsewhere: the copy archived with the results */
+		char *arch = xstrfmt("%s/%s/%s.cfg", s->root, name, name);
+		if (!access(arch, R_OK)) {
+			warning("experiment '%s': its spec file '%s' cannot be read here: using the copy archived "
+				"with its results, '%s'", name, path, arch);
+			free(path);
+			path = arch;
+		} else {
+			free(arch);
+		}
+	}
 	if (!spec_opt && access(path, R_OK)) {
 		rc = error("experiment '%s': its spec file '%s' cannot be read (%s): give --spec FILE", name,
 			   path, strerror(errno));

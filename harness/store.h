@@ -124,13 +124,15 @@ int store_experiments(struct store *s, struct exp_rec **out, int *n);
 /* store_experiment, and an error naming the experiment when there is none (a typo). */
 int store_experiment_known(struct store *s, const char *name, struct exp_rec *out);
 /*
- * Records the spec as its experiment's. Refuses (one line) a spec file whose
- * experiment name was recorded from another spec file that still exists.
+ * Records the spec as its experiment's (its absolute path) and archives a
+ * copy of it as <root>/<NAME>/<NAME>.cfg. Refuses (one line) a spec file
+ * whose experiment name was recorded from another spec file that still exists.
  */
 int store_put_experiment(struct store *s, const struct spec *spec);
 /*
  * The current spec of an experiment: spec_opt if given, else the file the
- * database recorded for it. -1 after error() (naming the experiment and file).
+ * database recorded for it, else (moved, or results copied to another
+ * machine) the copy archived with the results, saying so. -1 after error().
  */
 int store_load_spec(struct store *s, const char *name, const char *spec_opt, int portable,
 		    struct spec *out);

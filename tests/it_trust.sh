@@ -128,6 +128,12 @@ set +e; out=$("$H" verify ren --results "$T/copy"); st=$?; set -e
 [ "$st" -eq 1 ] && grep -q "$victim" <<<"$out" || fail "verify of the copy did not flag the garbage file: $out"
 "$H" verify ren --results "$R" > /dev/null || fail "the original does not verify"
 "$H" export ren --what files --results "$T/copy" | grep -q "^$T/copy/ren/runs/" || fail "the copy's files are not its own"
+# the copy is readable without the spec file it was recorded from: the spec archived with it
+cp "$T/spec/ren.cfg" "$T/ren.cfg.saved" && rm "$T/spec/ren.cfg"
+"$H" plot ren --results "$T/copy" > /dev/null 2> "$T/err" || fail "plot of a copy without its spec: $(cat "$T/err")"
+grep -q "using the copy archived with its results, '$T/copy/ren/ren.cfg'" "$T/err" || fail "not said: $(cat "$T/err")"
+mv "$T/ren.cfg.saved" "$T/spec/ren.cfg"
+"$H" verify ren --results "$T/copy" > /dev/null 2>&1 && fail "the copy verifies with a garbage file"
 # a forged top-level dataset whose name starts with "timing" is part of the results hash
 good=$(ls "$R/ren/runs/"*.h5 | head -n1)
 cp "$good" "$T/good.h5"
