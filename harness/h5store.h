@@ -59,6 +59,10 @@ int h5_content_hash(const char *path, char out[65]);
  */
 int h5_content_hash_isolated(const char *path, char out[65]);
 
+/* HDF5's own error printing off (errors go through error()). */
+void h5_quiet(void);
+/* 1 if name ("eval/returns") is a series of the size table. */
+int h5_series_known(const char *name);
 /* 1 if a path below / is outside the results hash: /timing, /provenance and below, exactly. */
 int h5_unhashed(const char *name);
 /* The README's table rows of the series (Markdown, one line each). */
