@@ -142,6 +142,8 @@ int expdata_load(struct expdata *d, const struct selection *sel, int smooth)
 		struct exp_run *r = &g->runs[g->nruns++];
 		memset(r, 0, sizeof(*r));
 		r->final = p->rec.final_return;
+		r->auc = p->rec.auc;
+		r->seed = s->cells[i].seed;
 		r->norm_final = NAN;
 		r->failed = p->state == CELL_FAILED;
 		r->other_version = p->other_version;

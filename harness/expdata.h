@@ -32,6 +32,8 @@ struct exp_run {
 	double *x, *y; /* (n) */
 	long long n;
 	double final, norm_final; /* norm_final: NAN if the env cannot be normalised */
+	double auc;               /* runs.auc: mean evaluation return over the run (NAN without evaluations) */
+	long long seed;           /* the cell's seed value (pairs runs of paired seeds) */
 	int failed;               /* counted with its score at failure */
 	int other_version;        /* from another code version (--other-versions) */
 };
