@@ -73,6 +73,26 @@ grep -q "1 of 3 seeds complete; 2 error: worker killed by signal 11" "$T/err" ||
 grep -q '(n=1 of 3)' "$R/intr/tables/final.md" || fail "table lacks n=1 of 3: $(cat "$R/intr/tables/final.md")"
 [ "$(exported_cells intr | grep -c ' error$')" -eq 2 ] || fail "export does not name the errored cells"
 
+# the same with a real interruption: SIGTERM once the first cell of the edited spec is complete
+cat > "$T/spec/term.cfg" <<'CFG'
+name = "term";
+seeds = 3;
+budget = { steps = 3000000; };
+envs = ( { id = "FrozenLake-v1"; } );
+algorithms = ( { name = "q"; learner = "q_learning"; gamma = 0.99; } );
+CFG
+run term --no-plot
+sed -i 's/gamma = 0.99/gamma = 0.9/' "$T/spec/term.cfg"
+"$H" run "$T/spec/term.cfg" --results "$R" -j 1 --quiet --no-plot & pid=$!
+for i in $(seq 1 600); do
+	[ "$(sqlite3 "$R/harness.db" "SELECT count(*) FROM runs WHERE experiment='term' AND status='complete'" 2>/dev/null)" -ge 4 ] && break
+	sleep 0.05
+done
+kill -TERM "$pid"; wait "$pid" || true
+"$H" plot term --results "$R" > /dev/null 2> "$T/err" || fail "plot after a SIGTERM: $(cat "$T/err")"
+grep -qE "1 of 3 seeds complete; (1 error: interrupted; 1 not run|2 not run)" "$T/err" || fail "after SIGTERM: $(cat "$T/err")"
+grep -q '(n=1 of 3)' "$R/term/tables/final.md" || fail "term table: $(cat "$R/term/tables/final.md")"
+
 # --- renamed algorithm: the old name is never drawn again ---
 spec ren "[0.1]" 0.99 2 q
 run ren --no-plot
