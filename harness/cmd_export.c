@@ -90,6 +90,7 @@ static void json_value_text(json_t *v, struct strbuf *sb)
 struct common {
 	char **hp;
 	int nhp;
+	char **cell_hp; /* (ncells) each cell's hp_ columns as CSV text, made once */
 };
 
 static void common_header(struct strbuf *f, const struct common *c)
@@ -105,7 +106,7 @@ static void common_header(struct strbuf *f, const struct common *c)
 	}
 }
 
-static void common_row(struct strbuf *f, const struct common *cm, const struct spec *s, int i,
+static void common_row(struct strbuf *f, struct common *cm, const struct spec *s, int i,
 		       const struct cell_pick *p)
 {
 	const struct cell *c = &s->cells[i];
@@ -119,15 +120,19 @@ static void common_row(struct strbuf *f, const struct common *cm, const struct s
 	csv_field(f, c->config_hash, 0);
 	csv_field(f, p->has_rec ? p->rec.source_hash : "", 0);
 	csv_field(f, p->other_version ? "other-version" : state_names[p->state], 0);
-	json_t *root = json_loads(c->config_json, 0, NULL), *hp = json_object_get(root, "hparams");
-	struct strbuf v = {0};
-	for (int k = 0; k < cm->nhp; k++) {
-		strbuf_reset(&v);
-		json_value_text(json_object_get(hp, cm->hp[k]), &v);
-		csv_field(f, v.buf ? v.buf : "", 0);
+	if (!cm->cell_hp[i]) {
+		json_t *root = json_loads(c->config_json, 0, NULL), *hp = json_object_get(root, "hparams");
+		struct strbuf v = {0}, cols = {0};
+		for (int k = 0; k < cm->nhp; k++) {
+			strbuf_reset(&v);
+			json_value_text(json_object_get(hp, cm->hp[k]), &v);
+			csv_field(&cols, v.buf ? v.buf : "", 0);
+		}
+		strbuf_release(&v);
+		json_decref(root);
+		cm->cell_hp[i] = cols.buf ? strbuf_detach(&cols) : xstrdup("");
 	}
-	strbuf_release(&v);
-	json_decref(root);
+	strbuf_addstr(f, cm->cell_hp[i]);
 }
 
 static const char *const run_cols[] = { "status", "error", "final_return", "auc", "total_steps", "episodes",
@@ -166,7 +171,7 @@ static void run_row(struct strbuf *f, const struct cell_pick *p)
 }
 
 /* The series rows of one drawn run; -1 after error(). */
-static int series_rows(struct strbuf *f, const struct common *cm, const struct spec *s, int i,
+static int series_rows(struct strbuf *f, struct common *cm, const struct spec *s, int i,
 		       const struct cell_pick *p, const char *what)
 {
 	const char *path = p->rec.h5_path;
@@ -285,6 +290,7 @@ int cmd_export(int argc, char **argv)
 		return 2;
 	struct common cm;
 	cm.nhp = hp_names(&v.spec, &cm.hp);
+	cm.cell_hp = xcalloc((size_t)v.spec.ncells + 1, sizeof(*cm.cell_hp));
 	struct strbuf f = {0};
 	int rc = 0;
 	if (csv) {
@@ -326,6 +332,9 @@ int cmd_export(int argc, char **argv)
 	for (int i = 0; i < cm.nhp; i++)
 		free(cm.hp[i]);
 	free(cm.hp);
+	for (int i = 0; i < v.spec.ncells; i++)
+		free(cm.cell_hp[i]);
+	free(cm.cell_hp);
 	exp_view_close(&v);
 	return rc;
 }

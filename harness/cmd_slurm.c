@@ -610,22 +610,9 @@ int cmd_status(int argc, char **argv)
 		printf("\n");
 	}
 	if (store) {
-		struct run_list all;
-		if (store_query(store, &(struct run_filter){ .experiment = spec.name }, SELECT_ALL, &all))
+		long long other, stale;
+		if (store_count_outside(store, &spec, &prov, &other, &stale))
 			goto out;
-		long long other = 0, stale = 0;
-		for (int k = 0; k < all.n; k++) {
-			int cell = -1;
-			for (int i = 0; i < spec.ncells && cell < 0; i++)
-				if (!strcmp(all.v[k].cell_id, spec.cells[i].cell_id) &&
-				    !strcmp(all.v[k].config_hash, spec.cells[i].config_hash))
-					cell = i;
-			if (cell < 0)
-				stale++;
-			else if (strcmp(all.v[k].source_hash, store_cell_code_version(&spec.cells[cell], &prov)))
-				other++;
-		}
-		run_list_release(&all);
 		if (other)
 			printf("(counted at this binary's code version %.12s; %lld runs at other code versions are "
 			       "not counted)\n", prov.source_hash, other);

@@ -199,6 +199,13 @@ void selection_describe(const struct selection *sel, int first, int n, struct st
 void selection_report(const struct selection *sel, FILE *f);
 
 /*
+ * Rows of the experiment that are of no cell of spec (*stale), and rows of its
+ * cells at another code version than the cell's current one (*other_versions;
+ * counted only with prov).
+ */
+int store_count_outside(struct store *s, const struct spec *spec, const struct provenance *prov,
+			long long *other_versions, long long *stale);
+/*
  * Files under <root>/<NAME>/runs/ that no row of the database names
  * (temporary files aside): cb(path) for each; returns how many.
  */

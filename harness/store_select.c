@@ -22,6 +22,72 @@ static enum cell_state state_of(enum run_status s)
 	}
 }
 
+/* The spec's cells sorted by (cell id, config hash): which cell, if any, a row is. */
+struct cell_index {
+	const struct spec *spec;
+	int *order; /* (ncells) cell indices, sorted */
+};
+
+static const struct spec *sort_spec;
+
+static int cmp_cells(const void *a, const void *b)
+{
+	const struct cell *x = &sort_spec->cells[*(const int *)a], *y = &sort_spec->cells[*(const int *)b];
+	int c = strcmp(x->cell_id, y->cell_id);
+	return c ? c : strcmp(x->config_hash, y->config_hash);
+}
+
+static void cell_index_init(struct cell_index *ix, const struct spec *spec)
+{
+	ix->spec = spec;
+	ix->order = xcalloc((size_t)spec->ncells + 1, sizeof(int));
+	for (int i = 0; i < spec->ncells; i++)
+		ix->order[i] = i;
+	sort_spec = spec;
+	qsort(ix->order, (size_t)spec->ncells, sizeof(int), cmp_cells);
+}
+
+/* The spec's cell a row is (its id and config hash), or -1. */
+static int cell_index_find(const struct cell_index *ix, const char *cell_id, const char *config_hash)
+{
+	int lo = 0, hi = ix->spec->ncells - 1;
+	while (lo <= hi) {
+		int mid = (lo + hi) / 2;
+		const struct cell *c = &ix->spec->cells[ix->order[mid]];
+		int k = strcmp(cell_id, c->cell_id);
+		if (!k)
+			k = strcmp(config_hash, c->config_hash);
+		if (!k)
+			return ix->order[mid];
+		if (k < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+int store_count_outside(struct store *s, const struct spec *spec, const struct provenance *prov,
+			long long *other_versions, long long *stale)
+{
+	struct run_list all;
+	*other_versions = *stale = 0;
+	if (store_query(s, &(struct run_filter){ .experiment = spec->name }, SELECT_ALL, &all))
+		return -1;
+	struct cell_index ix;
+	cell_index_init(&ix, spec);
+	for (int k = 0; k < all.n; k++) {
+		int c = cell_index_find(&ix, all.v[k].cell_id, all.v[k].config_hash);
+		if (c < 0)
+			++*stale;
+		else if (prov && strcmp(all.v[k].source_hash, store_cell_code_version(&spec->cells[c], prov)))
+			++*other_versions;
+	}
+	free(ix.order);
+	run_list_release(&all);
+	return 0;
+}
+
 int store_select_spec(struct store *s, const struct spec *spec, const struct select_opts *o,
 		      struct selection *sel)
 {
@@ -61,17 +127,10 @@ int store_select_spec(struct store *s, const struct spec *spec, const struct sel
 		sel->n[p->state]++;
 	}
 	/* rows of the experiment that no cell of the spec is (at any code version) */
-	struct run_list all;
-	if (store_query(s, &(struct run_filter){ .experiment = spec->name }, SELECT_ALL, &all))
+	long long other, stale;
+	if (store_count_outside(s, spec, NULL, &other, &stale))
 		goto fail;
-	for (int k = 0; k < all.n; k++) {
-		int in_spec = 0;
-		for (int i = 0; i < spec->ncells && !in_spec; i++)
-			in_spec = !strcmp(all.v[k].cell_id, spec->cells[i].cell_id) &&
-				  !strcmp(all.v[k].config_hash, spec->cells[i].config_hash);
-		sel->stale_rows += !in_spec;
-	}
-	run_list_release(&all);
+	sel->stale_rows = (int)stale;
 	return 0;
 fail:
 	selection_release(sel);
@@ -167,16 +226,9 @@ void selection_report(const struct selection *sel, FILE *f)
 
 /* --- files --- */
 
-static int known_path(const struct run_list *l, const char *rel)
+static int cmp_str(const void *a, const void *b)
 {
-	for (int i = 0; i < l->n; i++) {
-		char *r = rundb_rel_run_path(l->v[i].experiment, l->v[i].h5_stored);
-		int same = !strcmp(r, rel);
-		free(r);
-		if (same)
-			return 1;
-	}
-	return 0;
+	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 int store_unknown_files(struct store *s, const char *experiment, void (*cb)(void *, const char *), void *ctx)
@@ -184,6 +236,10 @@ int store_unknown_files(struct store *s, const char *experiment, void (*cb)(void
 	struct run_list all;
 	if (store_query(s, &(struct run_filter){ .experiment = experiment }, SELECT_ALL, &all))
 		return -1;
+	char **known = xcalloc((size_t)all.n + 1, sizeof(*known)); /* sorted stored paths */
+	for (int i = 0; i < all.n; i++)
+		known[i] = rundb_rel_run_path(all.v[i].experiment, all.v[i].h5_stored);
+	qsort(known, (size_t)all.n, sizeof(*known), cmp_str);
 	char *dir = xstrfmt("%s/%s/runs", store_root(s), experiment);
 	int n = 0;
 	DIR *d = opendir(dir);
@@ -192,7 +248,7 @@ int store_unknown_files(struct store *s, const char *experiment, void (*cb)(void
 		if (de->d_name[0] == '.')
 			continue; /* ., .., temporary files (results_stale_tmp) */
 		char *rel = xstrfmt("%s/runs/%s", experiment, de->d_name);
-		if (!known_path(&all, rel)) {
+		if (!bsearch(&rel, known, (size_t)all.n, sizeof(*known), cmp_str)) {
 			char *path = xstrfmt("%s/%s", dir, de->d_name);
 			cb(ctx, path);
 			free(path);
@@ -203,6 +259,9 @@ int store_unknown_files(struct store *s, const char *experiment, void (*cb)(void
 	if (d)
 		closedir(d);
 	free(dir);
+	for (int i = 0; i < all.n; i++)
+		free(known[i]);
+	free(known);
 	run_list_release(&all);
 	return n;
 }
@@ -222,14 +281,12 @@ int store_prune(struct store *s, const struct spec *spec, int dry_run)
 		return -1;
 	long long *ids = xcalloc((size_t)all.n + 1, sizeof(long long));
 	int n = 0;
-	for (int k = 0; k < all.n; k++) {
-		int in_spec = 0;
-		for (int i = 0; i < spec->ncells && !in_spec; i++)
-			in_spec = !strcmp(all.v[k].cell_id, spec->cells[i].cell_id) &&
-				  !strcmp(all.v[k].config_hash, spec->cells[i].config_hash);
-		if (!in_spec)
+	struct cell_index ix;
+	cell_index_init(&ix, spec);
+	for (int k = 0; k < all.n; k++)
+		if (cell_index_find(&ix, all.v[k].cell_id, all.v[k].config_hash) < 0)
 			ids[n++] = all.v[k].id;
-	}
+	free(ix.order);
 	int rc = n;
 	if (!dry_run && n && store_delete_runs(s, ids, n))
 		rc = -1;
@@ -240,7 +297,7 @@ int store_prune(struct store *s, const struct spec *spec, int dry_run)
 		printf("%s\t%lld\t%s\t%s\n", dry_run ? "would remove" : "removed", all.v[k].id, all.v[k].cell_id,
 		       all.v[k].h5_path);
 		int shared = 0; /* a kept row naming the same file keeps it */
-		for (int m = 0, q = 0; m < all.n; m++) {
+		for (int m = 0, q = 0; m < all.n && !shared; m++) {
 			while (q < n && ids[q] < all.v[m].id)
 				q++;
 			if ((q >= n || ids[q] != all.v[m].id) && !strcmp(all.v[m].h5_stored, all.v[k].h5_stored))

@@ -127,6 +127,34 @@ mean=$(sed -n 's/^| FrozenLake.*| \*\*\([-0-9.e]*\)\*\*.*/\1/p' "$R/cnt/tables/f
 /usr/bin/python3 -c "import sys; m=float('$mean'); assert m < 0, m" || fail "the failed run is not in the mean ($mean)"
 [ "$(exported_cells cnt | grep -c ' failed$')" -eq 1 ] || fail "export drops the failed cell"
 
+# --- exports: the same leading columns everywhere, one per hyperparameter, per-episode evaluations,
+# shortest round-trip reals ---
+for w in runs eval eval_episodes episodes files; do
+	"$H" export cnt --csv --what $w --results "$R" -o "$T/$w.csv" 2>/dev/null || fail "export --what $w"
+done
+/usr/bin/python3 - "$T" <<'PY'
+import csv, sys
+t = sys.argv[1]
+heads = {w: next(csv.reader(open(f"{t}/{w}.csv"))) for w in ["runs", "eval", "eval_episodes", "episodes", "files"]}
+common = heads["runs"][:heads["runs"].index("status")]
+assert common[:10] == ["experiment", "cell_id", "env_id", "env_label", "config_name", "learner", "seed",
+                       "config_hash", "source_hash", "state"], common
+assert "hp_learning_rate" in common and "hp_gamma" in common, common
+for w, h in heads.items():
+    assert h[:len(common)] == common, (w, h)
+ev = list(csv.DictReader(open(f"{t}/eval.csv")))
+ee = list(csv.DictReader(open(f"{t}/eval_episodes.csv")))
+assert len(ee) == 3 * len(ev) and len(ev) == 3 * 4, (len(ev), len(ee))  # 3 drawn runs x 4 evaluations x 3 episodes
+for e in ev:   # the mean of an evaluation is the mean of its episodes
+    eps = [float(r["return"]) for r in ee if r["cell_id"] == e["cell_id"] and r["step"] == e["step"]]
+    assert len(eps) == 3 and abs(sum(eps) / 3 - float(e["mean_return"])) < 1e-12, (e, eps)
+def shortest(s):
+    r = repr(float(s))
+    return s in (r, r[:-2] if r.endswith(".0") else r)
+reals = [r["mean_return"] for r in ev] + [r["final_return"] for r in csv.DictReader(open(f"{t}/runs.csv")) if r["final_return"]]
+assert reals and all(shortest(x) for x in reals), [x for x in reals if not shortest(x)]
+PY
+
 # --- collect after a local run demotes nothing ---
 before=$(sqlite3 "$R/harness.db" "SELECT group_concat(id || status || content_hash) FROM runs WHERE experiment='ren'")
 seq 0 1 > "$T/cells.txt"
