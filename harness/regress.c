@@ -14,7 +14,10 @@
  * under the curve are compared across seeds with Welch's t-test and a bootstrap CI of the
  * difference, p-values Holm-corrected across every test of the report. Verdicts: identical,
  * changed (not significant), improved, regressed. Exit 0 when nothing regressed, 1 when something
- * did (or, with --strict, when a cell expected to be bit-identical changed), 2 on error.
+ * did (or, with --strict, when a cell expected to be bit-identical changed), 2 on error. A cell
+ * complete in the base and missing, errored or failed in the head is "lost": named in the table's
+ * footer and the report, and exit 1 with or without --strict (a crash never passes the gate).
+ * Both sides are read through the store, read-only (store.h).
  *
  * Bit-identity is expected for every cell when both sides ran on the same CPU type and BLAS
  * kernel; otherwise only for learners that do not use BLAS (tabular ones), and the report says
@@ -631,8 +634,10 @@ int cmd_regress(int argc, char **argv)
 		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
 		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
 		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
-		       "exit status: 0 nothing regressed, 1 something regressed (with --strict: or a cell\n"
-		       "expected to be bit-identical changed), 2 error. So 'git bisect run make regress\n"
+		       "exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
+		       "base is missing, errored (crashed) or failed in the head (named; with or without\n"
+		       "--strict), or with --strict a cell expected to be bit-identical changed; 2 error.\n"
+		       "So 'git bisect run make regress\n"
 		       "NAME=x BASE=good' finds the commit that broke a result.\n\n"
 		       "examples:\n  harness regress quickstart --base HEAD~1\n  harness regress smoke --baseline --strict\n");
 		return 0;
