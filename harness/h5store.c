@@ -242,19 +242,20 @@ struct h5_series_def {
 	enum series_rows rows;
 	int per_eval_episode;  /* 2-D: (rows, eval episodes) */
 	size_t offset;         /* of the array in struct run_result */
+	int hashed;            /* part of the results hash (h5_unhashed agrees: test_store.c) */
 	const char *doc;
 };
 #define RR(f) offsetof(struct run_result, f)
 static const struct h5_series_def h5_series[] = {
-	{ "episodes/return", SERIES_F64, SERIES_EPISODES, 0, RR(ep_return), "undiscounted return of each training episode" },
-	{ "episodes/length", SERIES_I64, SERIES_EPISODES, 0, RR(ep_length), "steps of each episode" },
-	{ "episodes/end_step", SERIES_I64, SERIES_EPISODES, 0, RR(ep_end_step), "env steps done when the episode ended" },
-	{ "episodes/terminated", SERIES_U8, SERIES_EPISODES, 0, RR(ep_terminated), "1 terminated, 0 truncated (time limit)" },
-	{ "eval/step", SERIES_I64, SERIES_EVALS, 0, RR(eval_step), "env steps done at each evaluation" },
-	{ "eval/returns", SERIES_F64, SERIES_EVALS, 1, RR(eval_returns), "greedy return of each evaluation episode" },
-	{ "eval/lengths", SERIES_I64, SERIES_EVALS, 1, RR(eval_lengths), "their lengths" },
-	{ "timing/episode_wall_seconds", SERIES_F64, SERIES_EPISODES, 0, RR(ep_wall), "wall time of each episode (not hashed)" },
-	{ "timing/eval_wall_seconds", SERIES_F64, SERIES_EVALS, 0, RR(eval_wall), "wall time of each evaluation (not hashed)" },
+	{ "episodes/return", SERIES_F64, SERIES_EPISODES, 0, RR(ep_return), 1, "undiscounted return of each training episode" },
+	{ "episodes/length", SERIES_I64, SERIES_EPISODES, 0, RR(ep_length), 1, "steps of each episode" },
+	{ "episodes/end_step", SERIES_I64, SERIES_EPISODES, 0, RR(ep_end_step), 1, "env steps done when the episode ended" },
+	{ "episodes/terminated", SERIES_U8, SERIES_EPISODES, 0, RR(ep_terminated), 1, "1 terminated, 0 truncated (time limit)" },
+	{ "eval/step", SERIES_I64, SERIES_EVALS, 0, RR(eval_step), 1, "env steps done at each evaluation" },
+	{ "eval/returns", SERIES_F64, SERIES_EVALS, 1, RR(eval_returns), 1, "greedy return of each evaluation episode" },
+	{ "eval/lengths", SERIES_I64, SERIES_EVALS, 1, RR(eval_lengths), 1, "their lengths" },
+	{ "timing/episode_wall_seconds", SERIES_F64, SERIES_EPISODES, 0, RR(ep_wall), 0, "wall time of each episode" },
+	{ "timing/eval_wall_seconds", SERIES_F64, SERIES_EVALS, 0, RR(eval_wall), 0, "wall time of each evaluation" },
 };
 #undef RR
 
@@ -274,10 +275,18 @@ void h5_series_doc(struct strbuf *sb)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++) {
 		const struct h5_series_def *d = &h5_series[i];
-		strbuf_addf(sb, "| `/%s` | %s (%s%s) | %s |\n", d->name, type_names[d->type],
+		strbuf_addf(sb, "| `/%s` | %s (%s%s) | %s%s |\n", d->name, type_names[d->type],
 			    d->rows == SERIES_EPISODES ? "n_episodes" : "n_evals",
-			    d->per_eval_episode ? ", episodes" : "", d->doc);
+			    d->per_eval_episode ? ", episodes" : "", d->doc, d->hashed ? "" : " (not hashed)");
 	}
+}
+
+const char *h5_series_name(int i, int *hashed)
+{
+	if (i < 0 || i >= (int)ARRAY_SIZE(h5_series))
+		return NULL;
+	*hashed = h5_series[i].hashed;
+	return h5_series[i].name;
 }
 
 int h5_series_known(const char *name)

@@ -65,6 +65,8 @@ void h5_quiet(void);
 int h5_series_known(const char *name);
 /* 1 if a path below / is outside the results hash: /timing, /provenance and below, exactly. */
 int h5_unhashed(const char *name);
+/* Row i of the size table: its name and whether it is hashed; NULL past the end. */
+const char *h5_series_name(int i, int *hashed);
 /* The README's table rows of the series (Markdown, one line each). */
 void h5_series_doc(struct strbuf *sb);
 

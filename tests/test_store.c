@@ -183,6 +183,11 @@ static void test_store__hash_skips_exactly_timing_and_provenance(void **state)
 	assert_false(h5_unhashed("timings"));
 	assert_false(h5_unhashed("provenance2/x"));
 	assert_false(h5_unhashed("eval/timing"));
+	/* the size table says the same of each series */
+	int hashed, n = 0;
+	for (const char *name; (name = h5_series_name(n, &hashed)); n++)
+		assert_int_equal(h5_unhashed(name), !hashed);
+	assert_int_equal(n, 9);
 }
 
 /* The size table is the documentation: each of its rows is a line of the README's table. */
