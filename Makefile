@@ -20,7 +20,7 @@ NAME ?=
 
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev valgrind \
+	python3 python3-h5py python3-numpy python3-pandas git libjansson-dev clang libclang-rt-14-dev valgrind \
 	slurmctld slurmd slurm-client munge libpython3-dev python3-venv libxsmm-dev
 
 ifeq ($(SAN),1)
@@ -50,7 +50,7 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BIN := $(if $(filter 1,$(SAN)),$(BUILD)/bin/harness,bin/harness)
 
-.PHONY: all deps test bench experiment figures regress baseline clean check-learning FORCE
+.PHONY: all deps test bench experiment figures regress baseline clean check-learning lint FORCE
 all: $(BIN)
 
 # Installs whatever Debian package is missing (apt-get update first), saying what.
@@ -122,8 +122,17 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) -lcmocka
 
-test: $(BIN) $(TEST_BINS) $(VENV)/.installed
+test: lint $(BIN) $(TEST_BINS) $(VENV)/.installed
 	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+
+# The results store (harness/store.h) alone includes sqlite3.h and hdf5.h: its
+# files are these; every other source of the harness reads results through it.
+STORE_SRCS := harness/store.c harness/store_select.c harness/rundb.c harness/h5store.c harness/h5read.c harness/results.c
+lint:
+	@bad=$$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](sqlite3|hdf5)\.h[>"]' \
+	  $(filter-out $(STORE_SRCS),$(sort $(wildcard harness/*.c harness/*.h algorithms/*.c algorithms/*.h envs/*.c envs/*.h))) /dev/null); \
+	if [ -n "$$bad" ]; then echo "lint: outside the results store, these include sqlite3.h or hdf5.h:" $$bad >&2; exit 1; fi; \
+	echo "lint: only the results store includes sqlite3.h and hdf5.h"
 
 # NAME must be a plain experiment name: letters, digits, _ . - (no path characters).
 check-name = @case "$(NAME)" in ""|.*|*[!A-Za-z0-9_.-]*) \

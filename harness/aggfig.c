@@ -106,7 +106,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	fig_style_init(&st, o->width, 1, o->png, o->pdf);
 	double row_in = 0.75 + 0.2 * na, bottom_in = 0.35;
 	st.height = rows * row_in + bottom_in;
-	double L = label_inches((const char *const *)d->algos, na, st.font_pt) / st.width;
+	double L = label_inches((const char *const *)d->labels, na, st.font_pt) / st.width;
 	if (L > 0.45)
 		L = 0.45;
 	struct strbuf data = {0}, b = {0};
@@ -144,7 +144,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 			    L + c * pw + 0.035, L + (c + 1) * pw - 0.035, 1 - r * rh - top_pad, 1 - (r + 1) * rh + tic_pad);
 		strbuf_addf(&b, "set title '%s'\n", stats_metric_title((enum stats_metric)m));
 		if (c == 0)
-			ytics_labels(&b, "ytics scale 0", (const char *const *)d->algos, na, L * st.width - 0.1, st.font_pt);
+			ytics_labels(&b, "ytics scale 0", (const char *const *)d->labels, na, L * st.width - 0.1, st.font_pt);
 		else
 			strbuf_addstr(&b, "unset ytics\n");
 		xrange_nice(&b, lo[m], hi[m], pw * st.width < 1.6 ? 1.5 : 3);
@@ -206,7 +206,7 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 				strbuf_addf(&b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat, a,
 					    algo_colour(a));
 			} else {
-				char *t = gnuplot_quote_fit(d->algos[a], o->width - 0.6, o->width < 5 ? 8 : 9);
+				char *t = gnuplot_quote_fit(d->labels[a], o->width - 0.6, o->width < 5 ? 8 : 9);
 				strbuf_addf(&b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' title %s", qdat,
 					    a, algo_dash(a), algo_colour(a), t);
 				free(t);
@@ -241,8 +241,8 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 			strbuf_addstr(&data, " > ");
 			gnuplot_comment(&data, d->algos[y]);
 			strbuf_addf(&data, "\n%d %.17g %.17g %.17g %u\n", k, iv.point, iv.lo, iv.hi, rgb_int(algo_colour(x)));
-			left[k] = d->algos[x];
-			right[k] = d->algos[y];
+			left[k] = d->labels[x];
+			right[k] = d->labels[y];
 		}
 	char *dat = xstrfmt("%s/poi.dat", figdir);
 	int rc = write_file_atomic(dat, data.buf, data.len);

@@ -4,7 +4,9 @@
 #include "cellrun.h"
 
 #include <cblas.h>
+#include <fnmatch.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,10 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 
 	memset(o, 0, sizeof(*o));
 	snprintf(o->status, sizeof(o->status), "error");
+	/* fault injection for the tests of crash handling (it_smoke.sh): a worker that segfaults */
+	const char *crash = getenv("HARNESS_TEST_CRASH_CELL");
+	if (crash && *crash && !fnmatch(crash, c->cell_id, 0))
+		raise(SIGSEGV);
 	struct run_result r;
 	if (runner_run(c, &r, progress, ctx) == 0) {
 		if (h5_write_run(path, tmp, experiment, c, &r, p, started) == 0 &&

@@ -1,360 +1,166 @@
 /*
- * cmd_db.c - the read-only commands over the database: `harness list`,
- * `harness show RUN`, `harness export NAME --csv`, `harness plot NAME`.
+ * cmd_db.c - the read-only commands over the results store: `harness list`,
+ * `harness show RUN`, `harness plot NAME` (export: cmd_export.c). They open
+ * the store read-only (store.h) and show what the selection rule selects.
  */
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "commands.h"
-#include "h5store.h"
+#include "expview.h"
 #include "plot.h"
-#include "results.h"
-#include "rundb.h"
-#include "spec.h"
+#include "store.h"
 
-/* SQL: keeps, of the runs r, the newest of each cell (whatever its status or code version). */
-#define NEWEST_RUN_OF_CELL \
-	" AND id = (SELECT id FROM runs r2 WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id" \
-	" ORDER BY r2.started_at DESC, r2.id DESC LIMIT 1)"
+static const char *const cell_state_names[] = { "complete", "failed", "error", "running", "not-run",
+						"other-version" };
 
-/* Parses --results DIR and positional arguments shared by these commands. */
-struct db_args {
-	const char *results;
-	const char *pos[4];
-	int npos;
-	const char *what;
-	const char *output;
-	const char *commit;
-	int csv;
-};
-
-static int parse_db_args(int argc, char **argv, struct db_args *a, const char *cmd)
+static int list_usage(const char *msg, const char *arg)
 {
-	memset(a, 0, sizeof(*a));
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		const char **slot = NULL;
-		if (!strcmp(s, "--results"))
-			slot = &a->results;
-		else if (!strcmp(s, "--what"))
-			slot = &a->what;
-		else if (!strcmp(s, "--output") || !strcmp(s, "-o"))
-			slot = &a->output;
-		else if (!strcmp(s, "--commit"))
-			slot = &a->commit;
-		else if (!strcmp(s, "--csv")) {
-			a->csv = 1;
-			continue;
-		} else if (s[0] == '-') {
-			fprintf(stderr, "harness: error: %s: unknown option '%s' (see 'harness %s --help')\n", cmd, s, cmd);
-			return -1;
-		} else {
-			if (a->npos == (int)ARRAY_SIZE(a->pos)) {
-				fprintf(stderr, "harness: error: %s: unexpected argument '%s'\n", cmd, s);
-				return -1;
-			}
-			a->pos[a->npos++] = s;
-			continue;
-		}
-		if (i + 1 >= argc) {
-			fprintf(stderr, "harness: error: %s: option '%s' needs a value\n", cmd, s);
-			return -1;
-		}
-		*slot = argv[++i];
-	}
-	return 0;
-}
-
-/* Opens the database of a results root read-write (migrations) if it exists. */
-static struct rundb *open_db(const char *results)
-{
-	const char *root = results_root(results);
-	char *path = results_db_path(root);
-	struct rundb *db = NULL;
-	if (access(path, F_OK)) {
-		error("no database at '%s' (run an experiment first, or give --results DIR)", path);
-	} else if (rundb_open(&db, path)) {
-		db = NULL;
-	}
-	free(path);
-	return db;
-}
-
-static int check_name(const char *name)
-{
-	if (!valid_experiment_name(name)) {
-		error("experiment name '%s' is not valid: letters, digits, _ . - only, no path characters", name);
-		return -1;
-	}
-	return 0;
-}
-
-static int experiment_exists(sqlite3 *h, const char *name)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, "SELECT 1 FROM experiments WHERE name = ?1", -1, &st, NULL) != SQLITE_OK)
-		return error("cannot query experiments: %s", sqlite3_errmsg(h));
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	if (!found)
-		return error("unknown experiment '%s' (see 'harness list')", name);
-	return 0;
-}
-
-static const char *col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-	return t ? (const char *)t : "";
+	error(msg, arg);
+	return 2;
 }
 
 int cmd_list(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness list [NAME] [--results DIR]\n\n"
+		printf("usage: harness list [NAME [--all] [--spec FILE] [--commit REV] [--other-versions]] [--results DIR]\n\n"
 		       "Without NAME: every experiment with its runs counted by status.\n"
-		       "With NAME: the newest run of each cell: id, status, final return, wall seconds.\n\n"
+		       "With NAME: each cell of the experiment's current spec and the run it shows (at this\n"
+		       "binary's code version, or --commit REV): id, state, final return, wall seconds.\n"
+		       "--all: every row of the experiment in the database instead, whatever its spec.\n\n"
 		       "example:\n  harness list quickstart\n");
 		return 0;
 	}
-	struct db_args a;
-	if (parse_db_args(argc, argv, &a, "list") || a.npos > 1)
-		return 2;
-	if (a.npos && check_name(a.pos[0]))
-		return 2;
-	struct rundb *db = open_db(a.results);
-	if (!db)
-		return 2;
-	sqlite3 *h = rundb_handle(db);
-	sqlite3_stmt *st;
-	int rc = 0;
-	if (!a.npos) {
-		const char *sql =
-			"SELECT e.name, e.cells, e.updated_at,"
-			" (SELECT count(*) FROM runs r WHERE r.experiment = e.name AND r.status = 'complete'),"
-			" (SELECT count(*) FROM runs r WHERE r.experiment = e.name AND r.status = 'failed'),"
-			" (SELECT count(*) FROM runs r WHERE r.experiment = e.name AND r.status = 'error'),"
-			" (SELECT count(*) FROM runs r WHERE r.experiment = e.name AND r.status = 'running'),"
-			" e.description FROM experiments e ORDER BY e.name";
-		if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-			rundb_close(db);
-			return error("cannot query: %s", sqlite3_errmsg(h)) ? 2 : 2;
+	struct exp_view_opts o = { 0 };
+	const char *name = NULL;
+	int all = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot = !strcmp(a, "--results") ? &o.results : !strcmp(a, "--spec") ? &o.spec
+				    : !strcmp(a, "--commit") ? &o.commit : NULL;
+		if (slot) {
+			if (i + 1 >= argc)
+				return list_usage("list: option '%s' needs a value", a);
+			*slot = argv[++i];
+		} else if (!strcmp(a, "--all")) {
+			all = 1;
+		} else if (!strcmp(a, "--other-versions")) {
+			o.other_versions = 1;
+		} else if (a[0] == '-' || name) {
+			return list_usage("list: unexpected argument '%s' (see 'harness list --help')", a);
+		} else {
+			name = a;
+		}
+	}
+	if (!name) {
+		struct store *st;
+		struct exp_rec *e;
+		int n;
+		if (store_open(&st, o.results, STORE_READ))
+			return 2;
+		if (store_experiments(st, &e, &n)) {
+			store_close(st);
+			return 2;
 		}
 		printf("%-24s %6s %9s %7s %6s %8s  %-20s  %s\n", "experiment", "cells", "complete", "failed",
 		       "error", "running", "updated", "description");
-		while (sqlite3_step(st) == SQLITE_ROW)
-			printf("%-24s %6d %9d %7d %6d %8d  %-20s  %s\n", col(st, 0), sqlite3_column_int(st, 1),
-			       sqlite3_column_int(st, 3), sqlite3_column_int(st, 4), sqlite3_column_int(st, 5),
-			       sqlite3_column_int(st, 6), col(st, 2), col(st, 7));
-	} else {
-		if (experiment_exists(h, a.pos[0])) {
-			rundb_close(db);
-			return 2;
+		for (int i = 0; i < n; i++) {
+			printf("%-24s %6lld %9lld %7lld %6lld %8lld  %-20s  %s\n", e[i].name, e[i].cells,
+			       e[i].n[RUN_COMPLETE], e[i].n[RUN_FAILED], e[i].n[RUN_ERROR], e[i].n[RUN_RUNNING],
+			       e[i].updated_at, e[i].description);
+			exp_rec_release(&e[i]);
 		}
-		const char *sql =
-			"SELECT id, cell_id, status, final_return, wall_seconds, substr(git_commit, 1, 10),"
-			" finished_at, error FROM runs r WHERE experiment = ?1" NEWEST_RUN_OF_CELL " ORDER BY cell_index";
-		if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-			rundb_close(db);
-			return error("cannot query: %s", sqlite3_errmsg(h)) ? 2 : 2;
-		}
-		sqlite3_bind_text(st, 1, a.pos[0], -1, SQLITE_TRANSIENT);
-		printf("%6s  %-9s %12s %9s  %-10s  %s\n", "run", "status", "final", "wall_s", "commit", "cell");
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			printf("%6lld  %-9s %12.6g %9.3f  %-10s  %s", sqlite3_column_int64(st, 0), col(st, 2),
-			       sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3),
-			       sqlite3_column_double(st, 4), col(st, 5), col(st, 1));
-			if (*col(st, 7))
-				printf("  (%s)", col(st, 7));
-			putchar('\n');
-		}
+		free(e);
+		store_close(st);
+		return 0;
 	}
-	sqlite3_finalize(st);
-	rundb_close(db);
-	return rc;
+	printf("%6s  %-13s %12s %9s  %-10s  %s\n", "run", "state", "final", "wall_s", "commit", "cell");
+	if (all) {
+		struct store *st;
+		struct exp_rec e;
+		struct run_list l;
+		if (!valid_experiment_name(name))
+			return list_usage("experiment name '%s' is not valid", name);
+		if (store_open(&st, o.results, STORE_READ))
+			return 2;
+		int bad = store_experiment_known(st, name, &e) ||
+			  store_query(st, &(struct run_filter){ .experiment = name }, SELECT_ALL, &l);
+		if (!bad) {
+			for (int i = 0; i < l.n; i++) {
+				const struct run_rec *r = &l.v[i];
+				printf("%6lld  %-13s %12.6g %9.3f  %-10.10s  %s%s%s%s\n", r->id, run_status_name(r->status),
+				       r->final_return, r->wall_seconds, r->git_commit, r->cell_id, r->error[0] ? "  (" : "",
+				       r->error, r->error[0] ? ")" : "");
+			}
+			run_list_release(&l);
+			exp_rec_release(&e);
+		}
+		store_close(st);
+		return bad ? 2 : 0;
+	}
+	struct exp_view v;
+	if (exp_view_open(&v, name, &o))
+		return 2;
+	for (int i = 0; i < v.spec.ncells; i++) {
+		const struct cell_pick *p = &v.sel.cells[i];
+		if (p->has_rec)
+			printf("%6lld  %-13s %12.6g %9.3f  %-10.10s  %s%s%s%s%s\n", p->rec.id, cell_state_names[p->state],
+			       p->rec.final_return, p->rec.wall_seconds, p->rec.git_commit, v.spec.cells[i].cell_id,
+			       p->other_version ? "  [other code version]" : "", p->rec.error[0] ? "  (" : "",
+			       p->rec.error, p->rec.error[0] ? ")" : "");
+		else
+			printf("%6s  %-13s %12s %9s  %-10s  %s\n", "-", cell_state_names[p->state], "", "", "",
+			       v.spec.cells[i].cell_id);
+	}
+	exp_view_close(&v);
+	return 0;
 }
 
 int cmd_show(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		printf("usage: harness show RUN [--results DIR]\n\n"
-		       "Prints every recorded fact of one run: RUN is the run id shown by 'harness list NAME'.\n\n"
+		       "Prints every recorded fact of one run: RUN is the run id shown by 'harness list NAME'.\n"
+		       "h5_path is stored relative to the results root; h5_file is where it is now.\n\n"
 		       "example:\n  harness show 3\n");
 		return 0;
 	}
-	struct db_args a;
-	if (parse_db_args(argc, argv, &a, "show"))
-		return 2;
+	const char *results = NULL, *pos = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--results") && i + 1 < argc)
+			results = argv[++i];
+		else if (argv[i][0] == '-' || pos)
+			return list_usage("show: unexpected argument '%s' (see 'harness show --help')", argv[i]);
+		else
+			pos = argv[i];
+	}
 	long long id;
-	if (a.npos != 1 || parse_ll(a.pos[0], &id)) {
-		error("show: RUN must be a run id (a number from 'harness list NAME'), got '%s'",
-		      a.npos ? a.pos[0] : "nothing");
+	if (!pos || parse_ll(pos, &id)) {
+		error("show: RUN must be a run id (a number from 'harness list NAME'), got '%s'", pos ? pos : "nothing");
 		return 2;
 	}
-	struct rundb *db = open_db(a.results);
-	if (!db)
+	struct store *st;
+	if (store_open(&st, results, STORE_READ))
 		return 2;
-	sqlite3 *h = rundb_handle(db);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, "SELECT * FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK) {
-		rundb_close(db);
-		return error("cannot query: %s", sqlite3_errmsg(h)) ? 2 : 2;
-	}
-	sqlite3_bind_int64(st, 1, id);
-	int rc = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++)
-			printf("%-14s %s\n", sqlite3_column_name(st, i),
-			       sqlite3_column_type(st, i) == SQLITE_NULL ? "" : col(st, i));
+	struct run_rec r;
+	int found = store_get_run(st, id, &r), rc = 0;
+	if (found == 1) {
+		struct strbuf sb = {0};
+		for (int i = 0; i < n_run_fields; i++) {
+			strbuf_reset(&sb);
+			run_field_text(&r, &run_fields[i], &sb);
+			printf("%-14s %s\n", run_fields[i].name, sb.buf ? sb.buf : "");
+		}
+		printf("%-14s %s\n", "h5_file", r.h5_path);
+		strbuf_release(&sb);
+		run_rec_release(&r);
 	} else {
 		rc = 2;
-		error("no run with id %lld (see 'harness list NAME')", id);
+		if (!found)
+			error("no run with id %lld (see 'harness list NAME')", id);
 	}
-	sqlite3_finalize(st);
-	rundb_close(db);
-	return rc;
-}
-
-static void csv_field(FILE *f, const char *s, int last)
-{
-	if (strpbrk(s, ",\"\n\r")) {
-		fputc('"', f);
-		for (; *s; s++) {
-			if (*s == '"')
-				fputc('"', f);
-			fputc(*s, f);
-		}
-		fputc('"', f);
-	} else {
-		fputs(s, f);
-	}
-	fputc(last ? '\n' : ',', f);
-}
-
-int cmd_export(int argc, char **argv)
-{
-	if (wants_help(argc, argv)) {
-		printf("usage: harness export NAME --csv [--what runs|eval|episodes] [-o FILE] [--results DIR]\n\n"
-		       "Writes CSV (to standard output, or FILE written atomically):\n"
-		       "  runs      one row per run (the newest of each cell): provenance and summary\n"
-		       "  eval      one row per evaluation: cell, env, config, seed, step, mean return\n"
-		       "  episodes  one row per training episode: cell, env, config, seed, episode,\n"
-		       "            return, length, end_step, terminated\n\n"
-		       "example:\n  harness export quickstart --csv --what eval -o curves.csv\n");
-		return 0;
-	}
-	struct db_args a;
-	if (parse_db_args(argc, argv, &a, "export"))
-		return 2;
-	if (a.npos != 1) {
-		error("export: give one experiment NAME");
-		return 2;
-	}
-	if (!a.csv) {
-		error("export: give --csv (the only format)");
-		return 2;
-	}
-	const char *what = a.what ? a.what : "runs";
-	if (strcmp(what, "runs") && strcmp(what, "eval") && strcmp(what, "episodes")) {
-		error("export: --what must be runs, eval or episodes, got '%s'", what);
-		return 2;
-	}
-	if (check_name(a.pos[0]))
-		return 2;
-	struct rundb *db = open_db(a.results);
-	if (!db)
-		return 2;
-	sqlite3 *h = rundb_handle(db);
-	if (experiment_exists(h, a.pos[0])) {
-		rundb_close(db);
-		return 2;
-	}
-	static const char *const cols[] = { "id", "experiment", "cell_id", "env_id", "env_label",
-					    "config_name", "learner", "seed", "status", "error", "final_return",
-					    "auc", "total_steps", "episodes", "wall_seconds", "started_at",
-					    "finished_at", "git_commit", "git_dirty", "source_hash", "config_hash",
-					    "content_hash", "h5_path", "config_json", "blas", "blas_core",
-					    "cpu_model", "host", "compiler", "cflags" };
-	struct strbuf sql = {0};
-	strbuf_addstr(&sql, "SELECT ");
-	for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-		strbuf_addf(&sql, "%s%s", i ? ", " : "", cols[i]);
-	strbuf_addstr(&sql, " FROM runs r WHERE experiment = ?1" NEWEST_RUN_OF_CELL " ORDER BY cell_index");
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(h, sql.buf, -1, &st, NULL) != SQLITE_OK) {
-		strbuf_release(&sql);
-		rundb_close(db);
-		return error("cannot query: %s", sqlite3_errmsg(h)) ? 2 : 2;
-	}
-	strbuf_release(&sql);
-	sqlite3_bind_text(st, 1, a.pos[0], -1, SQLITE_TRANSIENT);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc = 0;
-	if (!strcmp(what, "runs")) {
-		for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-			csv_field(f, cols[i], i + 1 == ARRAY_SIZE(cols));
-		while (sqlite3_step(st) == SQLITE_ROW)
-			for (size_t i = 0; i < ARRAY_SIZE(cols); i++)
-				csv_field(f, col(st, (int)i), i + 1 == ARRAY_SIZE(cols));
-	} else {
-		int ev = !strcmp(what, "eval");
-		fputs(ev ? "cell_id,env,config,seed,step,mean_return\n"
-			 : "cell_id,env,config,seed,episode,return,length,end_step,terminated\n", f);
-		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-			if (strcmp(col(st, 8), "complete"))
-				continue;
-			const char *path = col(st, 22);
-			double *x = NULL, *y = NULL, *l = NULL, *e = NULL, *t = NULL;
-			long long dx[2], dy[2];
-			if (ev) {
-				if (h5_read_doubles(path, "/eval/step", &x, dx) || h5_read_doubles(path, "/eval/returns", &y, dy)) {
-					rc = 2;
-				} else {
-					for (long long k = 0; k < dx[0]; k++) {
-						double s = 0;
-						for (long long j = 0; j < dy[1]; j++)
-							s += y[k * dy[1] + j];
-						csv_field(f, col(st, 2), 0);
-						csv_field(f, col(st, 4), 0);
-						csv_field(f, col(st, 5), 0);
-						fprintf(f, "%s,%.0f,%.17g\n", col(st, 7), x[k], dy[1] ? s / (double)dy[1] : NAN);
-					}
-				}
-			} else if (h5_read_doubles(path, "/episodes/return", &y, dy) ||
-				   h5_read_doubles(path, "/episodes/length", &l, dx) ||
-				   h5_read_doubles(path, "/episodes/end_step", &e, dx) ||
-				   h5_read_doubles(path, "/episodes/terminated", &t, dx)) {
-				rc = 2;
-			} else {
-				for (long long k = 0; k < dy[0]; k++) {
-					csv_field(f, col(st, 2), 0);
-					csv_field(f, col(st, 4), 0);
-					csv_field(f, col(st, 5), 0);
-					fprintf(f, "%s,%lld,%.17g,%.0f,%.0f,%.0f\n", col(st, 7), k, y[k], l[k], e[k], t[k]);
-				}
-			}
-			free(x);
-			free(y);
-			free(l);
-			free(e);
-			free(t);
-		}
-	}
-	fclose(f);
-	sqlite3_finalize(st);
-	rundb_close(db);
-	if (!rc) {
-		if (a.output)
-			rc = write_file_atomic(a.output, buf, len) ? 2 : 0;
-		else
-			fwrite(buf, 1, len, stdout);
-	}
-	free(buf);
+	store_close(st);
 	return rc;
 }
 
@@ -404,10 +210,13 @@ int cmd_plot(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-		       "                         [--smooth K] [--resamples N] [--commit REV] [--results DIR]\n\n"
-		       "Draws the figures and tables of an experiment from its newest complete runs (or\n"
-		       "those made at the git commit REV, a prefix of the hash), after Agarwal et al.,\n"
-		       "\"Deep RL at the Edge of the Statistical Precipice\" (2021):\n\n"
+		       "                         [--smooth K] [--resamples N] [--commit REV] [--other-versions]\n"
+		       "                         [--spec FILE] [--output DIR] [--results DIR]\n\n"
+		       "Draws the figures and tables of an experiment, after Agarwal et al., \"Deep RL at\n"
+		       "the Edge of the Statistical Precipice\" (2021), from exactly the cells of its\n"
+		       "current spec (the file the database recorded, or --spec FILE), each at this binary's\n"
+		       "code version (or the runs made at git commit REV). Legends and tables give n; a\n"
+		       "failed run counts with its score at failure; what is missing is said on stderr.\n\n"
 		       "  figures/<env>.png|pdf   learning curves: metric across seeds, 95%% bootstrap band\n"
 		       "  figures/curves.png|pdf  every environment as a panel, one legend\n"
 		       "  figures/aggregate.*     IQM, median, mean, optimality gap of normalised scores\n"
@@ -419,20 +228,26 @@ int cmd_plot(int argc, char **argv)
 		       "optimal return (tabular environments) or the reward threshold. Intervals are\n"
 		       "stratified percentile bootstrap ones, seeded: the same runs give the same output.\n\n"
 		       "options:\n"
-		       "  --metric M      curves and tables: iqm (default), mean or median\n"
-		       "  --format F      png, pdf or png,pdf (default)\n"
-		       "  --width IN      figure width in inches: 3.5 one column, 7 two columns (default)\n"
-		       "  --smooth K      moving average over K curve points (default: none; training-\n"
-		       "                  return curves of runs without evaluations: 10 episodes)\n"
-		       "  --resamples N   bootstrap resamples (default 2000)\n"
-		       "  --commit REV    only runs made at this git commit\n"
-		       "  --results DIR   results root (default: $HARNESS_RESULTS or ./results)\n\n"
+		       "  --metric M        curves and tables: iqm (default), mean or median\n"
+		       "  --format F        png, pdf or png,pdf (default)\n"
+		       "  --width IN        figure width in inches: 3.5 one column, 7 two columns (default)\n"
+		       "  --smooth K        moving average over K curve points (default: none; training-\n"
+		       "                    return curves of runs without evaluations: 10 episodes)\n"
+		       "  --resamples N     bootstrap resamples (default 2000)\n"
+		       "  --commit REV      the runs made at this git commit (a prefix of its hash)\n"
+		       "  --other-versions  cells with no run at the chosen code version show their newest\n"
+		       "                    run at another one (labelled in legends and tables)\n"
+		       "  --spec FILE       the experiment's spec (default: the one the database recorded)\n"
+		       "  --output DIR      write figures/ and tables/ under DIR instead of <results>/NAME/\n"
+		       "                    (e.g. for results on a read-only mount)\n"
+		       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n\n"
 		       "examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf\n");
 		return 0;
 	}
 	struct plot_opts o;
 	plot_opts_init(&o);
-	const char *name = NULL, *results = NULL, *commit = NULL;
+	struct exp_view_opts vo = { 0 };
+	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
 		if (s[0] != '-') {
@@ -443,15 +258,23 @@ int cmd_plot(int argc, char **argv)
 			name = s;
 			continue;
 		}
+		if (!strcmp(s, "--other-versions")) {
+			vo.other_versions = 1;
+			continue;
+		}
 		if (i + 1 >= argc) {
 			error("plot: option '%s' needs a value (see 'harness plot --help')", s);
 			return 2;
 		}
 		const char *v = argv[++i];
 		if (!strcmp(s, "--results"))
-			results = v;
+			vo.results = v;
 		else if (!strcmp(s, "--commit"))
-			commit = v;
+			vo.commit = v;
+		else if (!strcmp(s, "--spec"))
+			vo.spec = v;
+		else if (!strcmp(s, "--output"))
+			o.output = v;
 		else {
 			int r = plot_option(s, v, &o);
 			if (r < 0)
@@ -466,20 +289,15 @@ int cmd_plot(int argc, char **argv)
 		error("plot: give one experiment NAME");
 		return 2;
 	}
-	if (check_name(name))
+	struct exp_view v;
+	if (exp_view_open(&v, name, &vo))
 		return 2;
-	struct rundb *db = open_db(results);
-	if (!db)
-		return 2;
-	if (experiment_exists(rundb_handle(db), name)) {
-		rundb_close(db);
-		return 2;
-	}
 	char *figdir = NULL;
-	int rc = plot_experiment_opts(rundb_handle(db), results_root(results), name, commit, &o, &figdir) ? 2 : 0;
+	int rc = plot_experiment_opts(v.store, &v.sel, &o, &figdir) ? 2 : 0;
 	if (!rc)
-		printf("figures in %s/, tables in %s/%s/tables/\n", figdir, results_root(results), name);
+		printf("figures in %s/, tables in %.*s/tables/\n", figdir, (int)(strlen(figdir) - strlen("/figures")),
+		       figdir);
 	free(figdir);
-	rundb_close(db);
+	exp_view_close(&v);
 	return rc;
 }

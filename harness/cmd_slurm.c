@@ -11,17 +11,16 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "cellrun.h"
 #include "commands.h"
-#include "h5store.h"
 #include "plot.h"
 #include "results.h"
 #include "rundb.h"
+#include "store.h"
 #include "slurm.h"
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
@@ -239,6 +238,17 @@ static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
 	int found = rundb_find(db, s->name, c, p->source_hash, &row);
 	if (found < 0)
 		return -1;
+	/* a complete row whose file verifies is never replaced (a record of another attempt, a stale one) */
+	char h[65] = "";
+	if (found && !strcmp(row.status, "complete") &&
+	    (!sum->content_hash || strcmp(sum->content_hash, row.content_hash) || strcmp(sum->status, "complete")) &&
+	    !store_hash_file(row.h5_path, 1, h) && !strcmp(h, row.content_hash)) {
+		if (strcmp(sum->status, "complete") || !sum->content_hash)
+			warning("cell '%s' is complete in the database and its file verifies: its %s record is not "
+				"collected", c->cell_id, sum->status);
+		n->kept++;
+		return 0;
+	}
 	if (found && !strcmp(row.status, sum->status) &&
 	    !strcmp(row.content_hash, sum->content_hash ? sum->content_hash : "") &&
 	    (strcmp(row.status, "error") || !strcmp(row.error, sum->error ? sum->error : ""))) {
@@ -321,8 +331,8 @@ int cmd_collect(int argc, char **argv)
 	struct provenance prov;
 	provenance_get(&prov);
 	const char *root = results_root(results_opt);
+	struct store *store = NULL;
 	struct rundb *db = NULL;
-	char *dbpath = results_db_path(root);
 	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
 	struct collect_counts n = { 0 };
 	int rc = 2;
@@ -330,8 +340,10 @@ int cmd_collect(int argc, char **argv)
 		pos[i] = -1;
 	if (cells && read_cells(cells, &spec, pos))
 		goto out;
-	if (results_prepare(root, spec.name) || rundb_open(&db, dbpath) || rundb_put_experiment(db, &spec))
+	if (results_prepare(root, spec.name) || store_open(&store, root, STORE_WRITE) ||
+	    store_put_experiment(store, &spec))
 		goto out;
+	db = store_rundb(store);
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
 		char *h5;
@@ -356,13 +368,14 @@ int cmd_collect(int argc, char **argv)
 			sum.episodes = r.out.episodes;
 			sum.content_hash = r.out.hash[0] ? r.out.hash : NULL;
 			char h[65] = "";
-			if (sum.content_hash && (h5_content_hash(r.h5_path, h) || strcmp(h, r.out.hash))) {
-				snprintf(why, sizeof(why), "run file '%s' does not match its record", r.h5_path);
+			/* the file where this root has it (the record names the path the task saw) */
+			if (sum.content_hash && (store_hash_file(h5, 1, h) || strcmp(h, r.out.hash))) {
+				snprintf(why, sizeof(why), "run file '%s' does not match its record", h5);
 				sum.status = "error";
 				sum.error = why;
 				sum.content_hash = NULL;
 			}
-			e = apply(db, &spec, c, &r.prov, r.h5_path, &sum, &n);
+			e = apply(db, &spec, c, &r.prov, h5, &sum, &n);
 		} else if (have || pos[i] >= 0) {
 			if (have) {
 				snprintf(why, sizeof(why), "unreadable record '%s'", rec);
@@ -391,15 +404,22 @@ int cmd_collect(int argc, char **argv)
 	rc = n.failed || n.errors ? 1 : 0;
 	if (!no_plot) {
 		char *figdir = NULL;
-		if (plot_experiment(rundb_handle(db), root, spec.name, NULL, &figdir))
+		struct selection sel;
+		struct select_opts so = { NULL, 0, &prov };
+		if (store_select_spec(store, &spec, &so, &sel)) {
 			rc = rc ? rc : 2;
-		else if (figdir)
-			fprintf(stderr, "harness: figures in %s/\n", figdir);
+		} else {
+			selection_report(&sel, stderr);
+			if (plot_experiment(store, &sel, &figdir))
+				rc = rc ? rc : 2;
+			else if (figdir)
+				fprintf(stderr, "harness: figures in %s/\n", figdir);
+			selection_release(&sel);
+		}
 		free(figdir);
 	}
 out:
-	rundb_close(db);
-	free(dbpath);
+	store_close(store);
 	free(pos);
 	spec_release(&spec);
 	return rc;
@@ -427,21 +447,14 @@ static void status_cb(void *ctx, const char *job, const char *state)
 }
 
 /* The spec path the database recorded for an experiment, if any (caller frees). */
-static char *db_spec_path(const char *dbpath, const char *name)
+static char *db_spec_path(struct store *st, const char *name)
 {
-	struct rundb *db;
+	struct exp_rec e;
 	char *path = NULL;
-	if (access(dbpath, F_OK) || rundb_open(&db, dbpath))
-		return NULL;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(rundb_handle(db), "SELECT spec_path FROM experiments WHERE name = ?1", -1,
-			       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-			path = xstrdup((const char *)sqlite3_column_text(st, 0));
-		sqlite3_finalize(st);
+	if (st && store_experiment(st, name, &e) == 1) {
+		path = e.spec_path[0] ? xstrdup(e.spec_path) : NULL;
+		exp_rec_release(&e);
 	}
-	rundb_close(db);
 	return path;
 }
 
@@ -490,32 +503,31 @@ int cmd_status(int argc, char **argv)
 	const char *root = results_root(results_opt);
 	char *dbpath = results_db_path(root);
 	struct slurm_submission sub;
+	struct store *store = NULL;
 	int have_sub = slurm_submission_read(root, name, &sub);
-	if (have_sub < 0) {
+	if (have_sub < 0 || (!access(dbpath, F_OK) && store_open(&store, root, STORE_READ))) {
 		free(dbpath);
 		return 2;
 	}
 	char *spec_path = spec_opt ? xstrdup(spec_opt) : have_sub > 0 && sub.spec[0] ? xstrdup(sub.spec)
-						 : db_spec_path(dbpath, name);
+						 : db_spec_path(store, name);
 	if (!spec_path)
 		spec_path = xstrfmt("experiments/%s.cfg", name);
 	struct spec spec;
 	if (spec_load_opts(&spec, spec_path, have_sub > 0 && sub.portable)) {
 		free(spec_path);
 		free(dbpath);
+		store_close(store);
 		return 2;
 	}
 	free(spec_path);
 	struct provenance prov;
 	provenance_get(&prov);
-	struct rundb *db = NULL;
 	int rc = 2;
 	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
 	struct queue_state q = { 0 };
 	for (int i = 0; i < spec.ncells; i++)
 		pos[i] = -1;
-	if (!access(dbpath, F_OK) && rundb_open(&db, dbpath))
-		goto out;
 	if (have_sub > 0 && sub.array_job[0] && sub.tasks > 0 && sub.per_task > 0) {
 		if (read_cells(sub.cells_file, &spec, pos))
 			goto out;
@@ -537,17 +549,20 @@ int cmd_status(int argc, char **argv)
 		const struct cell *c = &spec.cells[i];
 		char *rec = record_path_of(root, &spec, c, prov.source_hash, NULL);
 		struct cell_record r;
-		struct run_row row;
+		struct run_rec row;
 		const char *state = "pending", *detail = "not run";
 		char buf[700];
-		int found = db ? rundb_find(db, spec.name, c, prov.source_hash, &row) : 0;
+		struct run_filter f = { .experiment = spec.name, .cell_id = c->cell_id, .config_hash = c->config_hash,
+					.source_hash = store_cell_code_version(c, &prov) };
+		int found = store ? store_newest(store, &f, &row) : 0;
 		const char *tstate = pos[i] >= 0 && q.task ? q.task[pos[i] / sub.per_task] : "";
 		if (found < 0) {
 			free(rec);
 			goto out;
 		}
 		if (!access(rec, F_OK) && !cell_record_read(rec, &r) && !strcmp(r.config_hash, c->config_hash)) {
-			int in_db = found && !strcmp(row.status, r.out.status) && !strcmp(row.content_hash, r.out.hash);
+			int in_db = found && !strcmp(run_status_name(row.status), r.out.status) &&
+				    !strcmp(row.content_hash, r.out.hash);
 			state = !strcmp(r.out.status, "complete") ? "done" : "failed";
 			snprintf(buf, sizeof(buf), "%s%s%s", r.out.status, r.out.error[0] ? ": " : "", r.out.error);
 			detail = buf;
@@ -558,13 +573,15 @@ int cmd_status(int argc, char **argv)
 			snprintf(buf, sizeof(buf), "slurm %s_%lld %s", sub.array_job, pos[i] / sub.per_task, tstate);
 			detail = buf;
 		} else if (found) {
-			state = !strcmp(row.status, "complete") ? "done" : !strcmp(row.status, "running") ? "running"
-													: "failed";
-			snprintf(buf, sizeof(buf), "%s%s%s", row.status, row.error[0] ? ": " : "", row.error);
+			state = row.status == RUN_COMPLETE ? "done" : row.status == RUN_RUNNING ? "running" : "failed";
+			snprintf(buf, sizeof(buf), "%s%s%s", run_status_name(row.status), row.error[0] ? ": " : "",
+				 row.error);
 			detail = buf;
 		} else if (pos[i] >= 0 && q.task) {
 			detail = "submitted, not queued any more, no record";
 		}
+		if (found > 0)
+			run_rec_release(&row);
 		free(rec);
 		pending += !strcmp(state, "pending");
 		running += !strcmp(state, "running");
@@ -592,18 +609,16 @@ int cmd_status(int argc, char **argv)
 			       q.collect);
 		printf("\n");
 	}
-	if (db) {
-		sqlite3_stmt *st;
-		if (sqlite3_prepare_v2(rundb_handle(db), "SELECT count(*) FROM runs WHERE experiment = ?1"
-				       " AND source_hash <> ?2", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, spec.name, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, prov.source_hash, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-				printf("(counted at this binary's code version %.12s; %lld runs at other code "
-				       "versions are not counted)\n", prov.source_hash,
-				       (long long)sqlite3_column_int64(st, 0));
-			sqlite3_finalize(st);
-		}
+	if (store) {
+		long long other, stale;
+		if (store_count_outside(store, &spec, &prov, &other, &stale))
+			goto out;
+		if (other)
+			printf("(counted at this binary's code version %.12s; %lld runs at other code versions are "
+			       "not counted)\n", prov.source_hash, other);
+		if (stale)
+			printf("%lld runs in the database are of no cell of this spec (not shown; 'harness prune %s' "
+			       "removes them)\n", stale, spec.name);
 	}
 	if (uncollected)
 		printf("%d cells ran but are not in the database yet (collect job pending, or run "
@@ -612,7 +627,7 @@ int cmd_status(int argc, char **argv)
 out:
 	free(q.task);
 	free(pos);
-	rundb_close(db);
+	store_close(store);
 	free(dbpath);
 	spec_release(&spec);
 	return rc;

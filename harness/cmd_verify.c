@@ -1,40 +1,43 @@
 /*
  * cmd_verify.c - `harness verify [NAME]`: re-hashes the HDF5 file of every
- * complete run (of experiment NAME, or of all experiments) and compares it
- * with the results hash recorded in the database.
+ * complete or failed run (of experiment NAME, or of all experiments) and
+ * compares it with the results hash recorded in the database; reports run
+ * files on disk that no row of the database knows.
  *
- * Contract: read-only (the database is opened as by the other read commands,
- * files only read, each in a child process: a file that crashes the HDF5
- * library is one bad run, not a crash of verify). Prints one line per run
- * that does not verify (missing, unreadable or changed file) and a closing
- * count. Exit status 0
- * when every complete run verifies, 1 when one does not, 2 on bad input or a
- * database error. Temporary files (.tmp-*) of harness processes that are gone
- * are reported too (they are harmless, and the next run removes them).
+ * Contract: read-only (the store is opened STORE_READ: a read-only mount or
+ * a user with read permission only can audit; files only read, each in a
+ * child process: a file that crashes the HDF5 library is one bad run, not a
+ * crash of verify). Paths are resolved against the results root given, so a
+ * copied or moved results directory audits its own files. Prints one line
+ * per run that does not verify (missing, unreadable or changed file), one per
+ * unknown file, and a closing count. Exit status 0 when every run verifies and
+ * no file is unknown, 1 otherwise, 2 on bad input (an experiment the database
+ * does not know is an error) or a database error. Temporary files (.tmp-*) of
+ * harness processes that are gone are reported too (they are harmless, and
+ * the next run removes them).
  */
-#include <errno.h>
-#include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "commands.h"
-#include "h5store.h"
 #include "results.h"
-#include "rundb.h"
-#include "spec.h"
+#include "store.h"
 
 static void verify_help(void)
 {
 	printf("usage: harness verify [NAME] [--results DIR]\n\n"
-	       "Re-reads the HDF5 file of every complete run (of experiment NAME, or of all)\n"
-	       "and checks that its results hash equals the content_hash in the database.\n"
-	       "Prints each run that does not verify, and stale temporary files.\n\n"
-	       "exit status: 0 all verify, 1 some run does not, 2 bad input or error\n\n"
+	       "Re-reads the HDF5 file of every complete and failed run (of experiment NAME, or of\n"
+	       "all) and checks that its results hash equals the content_hash in the database;\n"
+	       "lists run files no database row knows, and stale temporary files. Read-only.\n\n"
+	       "exit status: 0 all verify, 1 some run does not or a file is unknown, 2 bad input or error\n\n"
 	       "example:\n  harness verify quickstart\n");
 }
 
+static void print_unknown(void *ctx, const char *path)
+{
+	(void)ctx;
+	printf("unknown\t-\t-\t%s\n", path);
+}
 
 int cmd_verify(int argc, char **argv)
 {
@@ -57,70 +60,59 @@ int cmd_verify(int argc, char **argv)
 		error("experiment name '%s' is not valid (letters, digits, _ . -)", name);
 		return 2;
 	}
-	const char *root = results_root(results);
-	char *dbpath = results_db_path(root);
-	struct rundb *db = NULL;
-	if (access(dbpath, F_OK)) {
-		error("no database at '%s' (run an experiment first, or give --results DIR)", dbpath);
-		free(dbpath);
+	struct store *st;
+	if (store_open(&st, results, STORE_READ))
 		return 2;
-	}
-	int rc = 2;
-	if (rundb_open(&db, dbpath)) {
-		free(dbpath);
-		return 2;
-	}
-	sqlite3 *h = rundb_handle(db);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(h, "SELECT id, experiment, cell_id, h5_path, content_hash FROM runs"
-			       " WHERE status = 'complete' AND (?1 IS NULL OR experiment = ?1) ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		error("database '%s': %s", dbpath, sqlite3_errmsg(h));
+	int rc = 2, nexp = 0;
+	struct exp_rec *exps = NULL;
+	struct run_list runs = { 0 };
+	if (store_experiments(st, &exps, &nexp))
 		goto out;
+	if (name) {
+		int known = 0;
+		for (int i = 0; i < nexp; i++)
+			known |= !strcmp(exps[i].name, name);
+		if (!known) {
+			error("unknown experiment '%s' in '%s' (see 'harness list --results %s')", name, store_root(st),
+			      store_root(st));
+			goto out;
+		}
 	}
-	if (name)
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	long long checked = 0, bad = 0;
-	int step;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cell = (const char *)sqlite3_column_text(st, 2);
-		const char *path = (const char *)sqlite3_column_text(st, 3);
-		const char *want = (const char *)sqlite3_column_text(st, 4);
+	struct run_filter f = { .experiment = name, .statuses = RUN_DONE_MASK };
+	if (store_query(st, &f, SELECT_ALL, &runs))
+		goto out;
+	long long checked = 0, bad = 0, unknown = 0, stale = 0;
+	for (int i = 0; i < runs.n; i++) {
+		const struct run_rec *r = &runs.v[i];
 		char got[65] = "";
 		checked++;
-		if (!path || !want || h5_content_hash_isolated(path, got)) {
-			printf("unreadable\t%lld\t%s\t%s\n", (long long)sqlite3_column_int64(st, 0),
-			       cell ? cell : "", path ? path : "");
+		if (!r->h5_path[0] || !r->content_hash[0] || store_hash_file(r->h5_path, 1, got)) {
+			printf("unreadable\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
 			bad++;
-		} else if (strcmp(got, want)) {
-			printf("mismatch\t%lld\t%s\t%s\n", (long long)sqlite3_column_int64(st, 0), cell ? cell : "",
-			       path);
+		} else if (strcmp(got, r->content_hash)) {
+			printf("mismatch\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
 			bad++;
 		}
 	}
-	if (step != SQLITE_DONE) {
-		error("database '%s': %s", dbpath, sqlite3_errmsg(h));
-		goto out;
+	for (int i = 0; i < nexp; i++) {
+		if (name && strcmp(exps[i].name, name))
+			continue;
+		if (!valid_experiment_name(exps[i].name))
+			continue;
+		int u = store_unknown_files(st, exps[i].name, print_unknown, NULL);
+		if (u < 0)
+			goto out;
+		unknown += u;
+		stale += results_stale_tmp(store_root(st), exps[i].name, 0);
 	}
-	sqlite3_finalize(st);
-	st = NULL;
-	long long stale = 0;
-	if (sqlite3_prepare_v2(h, "SELECT name FROM experiments WHERE ?1 IS NULL OR name = ?1", -1, &st,
-			       NULL) == SQLITE_OK) {
-		if (name)
-			sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			const char *e = (const char *)sqlite3_column_text(st, 0);
-			if (e && valid_experiment_name(e))
-				stale += results_stale_tmp(root, e, 0);
-		}
-	}
-	printf("verify: %lld complete runs checked, %lld ok, %lld do not verify, %lld stale temporary files\n",
-	       checked, checked - bad, bad, stale);
-	rc = bad ? 1 : 0;
+	printf("verify: %lld runs checked, %lld ok, %lld do not verify, %lld files no run knows, "
+	       "%lld stale temporary files\n", checked, checked - bad, bad, unknown, stale);
+	rc = bad || unknown ? 1 : 0;
 out:
-	sqlite3_finalize(st);
-	rundb_close(db);
-	free(dbpath);
+	run_list_release(&runs);
+	for (int i = 0; i < nexp; i++)
+		exp_rec_release(&exps[i]);
+	free(exps);
+	store_close(st);
 	return rc;
 }

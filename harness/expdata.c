@@ -4,10 +4,8 @@
 #include "expdata.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include "h5store.h"
 #include "stats.h"
 #include "util.h"
 
@@ -21,22 +19,23 @@ static int index_of(char ***names, int *n, const char *s)
 	return (*n)++;
 }
 
-static int read_curve(const char *path, int use_eval, int smooth, struct exp_run *c)
+/* The raw curve of a run: evaluation means by env step, or training returns by episode. */
+static int read_curve(const char *path, int use_eval, struct exp_run *c)
 {
 	double *a = NULL, *b = NULL;
 	long long da[2], db[2];
 	if (use_eval) {
-		if (h5_read_doubles(path, "/eval/step", &a, da) || h5_read_doubles(path, "/eval/returns", &b, db)) {
+		if (store_read_series(path, "eval/step", &a, da) || store_read_series(path, "eval/returns", &b, db)) {
 			free(a);
 			return -1;
 		}
-		c->n = da[0];
+		c->n = da[0] < db[0] ? da[0] : db[0];
 		c->x = a;
 		c->y = xcalloc((size_t)(c->n ? c->n : 1), sizeof(double));
 		for (long long k = 0; k < c->n; k++)
 			c->y[k] = stats_mean(b + k * db[1], (int)db[1]);
 	} else {
-		if (h5_read_doubles(path, "/episodes/return", &b, db))
+		if (store_read_series(path, "episodes/return", &b, db))
 			return -1;
 		c->n = db[0];
 		c->x = xcalloc((size_t)(c->n ? c->n : 1), sizeof(double));
@@ -47,107 +46,156 @@ static int read_curve(const char *path, int use_eval, int smooth, struct exp_run
 		}
 	}
 	free(b);
-	if (smooth > 1) {
-		double s = 0, *raw = xmalloc((size_t)(c->n ? c->n : 1) * sizeof(double));
-		memcpy(raw, c->y, (size_t)c->n * sizeof(double));
-		for (long long k = 0; k < c->n; k++) {
-			s += raw[k];
-			if (k >= smooth)
-				s -= raw[k - smooth];
-			c->y[k] = s / (double)(k + 1 < smooth ? k + 1 : smooth);
-		}
-		free(raw);
-	}
 	return 0;
 }
 
-struct pending {
-	int e, a;
-	char *path;
-	double final;
-};
+static void smooth_curve(struct exp_run *c, int smooth)
+{
+	if (smooth <= 1 || !c->n)
+		return;
+	double s = 0, *raw = xmalloc((size_t)c->n * sizeof(double));
+	memcpy(raw, c->y, (size_t)c->n * sizeof(double));
+	for (long long k = 0; k < c->n; k++) {
+		s += raw[k];
+		if (k >= smooth)
+			s -= raw[k - smooth];
+		c->y[k] = s / (double)(k + 1 < smooth ? k + 1 : smooth);
+	}
+	free(raw);
+}
 
-int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, const char *only_commit,
-		 int smooth)
+/* A failed run's curve carried forward at its last value (or fill) to the x of the group's longest. */
+static void pad_failed(struct exp_group *g, double fill)
+{
+	int longest = -1;
+	for (int r = 0; r < g->nruns; r++)
+		if (longest < 0 || g->runs[r].n > g->runs[longest].n)
+			longest = r;
+	for (int r = 0; longest >= 0 && r < g->nruns; r++) {
+		struct exp_run *c = &g->runs[r];
+		const struct exp_run *l = &g->runs[longest];
+		if (!c->failed)
+			continue;
+		if (isnan(c->final))
+			c->final = fill;
+		if (c->n >= l->n)
+			continue;
+		double last = c->n ? c->y[c->n - 1] : fill;
+		c->x = xrealloc(c->x, (size_t)l->n * sizeof(double));
+		c->y = xrealloc(c->y, (size_t)l->n * sizeof(double));
+		for (long long k = c->n; k < l->n; k++) {
+			c->x[k] = l->x[k];
+			c->y[k] = last;
+		}
+		c->n = l->n;
+	}
+}
+
+void exp_group_n(const struct exp_group *g, struct strbuf *sb)
+{
+	strbuf_addf(sb, "n=%d", g->nruns);
+	if (g->nruns != g->ncells)
+		strbuf_addf(sb, " of %d", g->ncells);
+	if (g->nfailed)
+		strbuf_addf(sb, ", %d failed", g->nfailed);
+	if (g->nother)
+		strbuf_addf(sb, ", %d other code version", g->nother);
+}
+
+int expdata_load(struct expdata *d, const struct selection *sel, int smooth)
 {
 	memset(d, 0, sizeof(*d));
-	const char *sql =
-		"SELECT env_label, config_name, h5_path, final_return, config_json FROM runs r WHERE experiment = ?1"
-		" AND status = 'complete' AND (?2 IS NULL OR git_commit LIKE ?2 || '%')"
-		" AND id = (SELECT id FROM runs r2 WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id"
-		"   AND r2.status = 'complete' AND (?2 IS NULL OR r2.git_commit LIKE ?2 || '%')"
-		"   ORDER BY r2.finished_at DESC, r2.id DESC LIMIT 1)"
-		" ORDER BY cell_index";
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return error("cannot query runs: %s", sqlite3_errmsg(db));
-	sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
-	if (only_commit)
-		sqlite3_bind_text(st, 2, only_commit, -1, SQLITE_TRANSIENT);
-	struct pending *p = NULL;
-	int np = 0, rc = -1, step;
+	const struct spec *s = sel->spec;
+	int *ce = xcalloc((size_t)s->ncells + 1, sizeof(int)), *ca = xcalloc((size_t)s->ncells + 1, sizeof(int));
 	char **envs = NULL;
+	int rc = -1, drawn = 0;
 	d->use_eval = 1;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *env = (const char *)sqlite3_column_text(st, 0);
+	for (int i = 0; i < s->ncells; i++) {
+		const struct cell *c = &s->cells[i];
 		int before = d->nenvs;
-		int e = index_of(&envs, &d->nenvs, env);
+		ce[i] = index_of(&envs, &d->nenvs, c->env_label);
 		if (d->nenvs > before) {
 			d->envs = xrealloc(d->envs, (size_t)d->nenvs * sizeof(*d->envs));
-			memset(&d->envs[e], 0, sizeof(d->envs[e]));
-			d->envs[e].label = envs[e];
-			d->envs[e].config_json = xstrdup((const char *)sqlite3_column_text(st, 4));
+			memset(&d->envs[ce[i]], 0, sizeof(d->envs[ce[i]]));
+			d->envs[ce[i]].label = envs[ce[i]];
+			d->envs[ce[i]].config_json = xstrdup(c->config_json);
 		}
-		p = xrealloc(p, (size_t)(np + 1) * sizeof(*p));
-		p[np].e = e;
-		p[np].a = index_of(&d->algos, &d->nalgos, (const char *)sqlite3_column_text(st, 1));
-		p[np].path = xstrdup((const char *)sqlite3_column_text(st, 2));
-		p[np].final = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
-		double *x;
-		long long dims[2];
-		if (d->use_eval && h5_read_doubles(p[np].path, "/eval/step", &x, dims) == 0) {
-			if (dims[0] == 0)
-				d->use_eval = 0;
-			free(x);
-		} else if (d->use_eval) {
-			np++;
-			goto out;
-		}
-		np++;
-	}
-	if (step != SQLITE_DONE) {
-		error("cannot query runs: %s", sqlite3_errmsg(db));
-		goto out;
-	}
-	if (!np) {
-		error("experiment '%s' has no complete runs%s%s in the database", experiment,
-		      only_commit ? " at commit " : "", only_commit ? only_commit : "");
-		goto out;
+		ca[i] = index_of(&d->algos, &d->nalgos, c->config_name);
+		if (!(c->eval.every > 0 && c->eval.episodes > 0))
+			d->use_eval = 0;
+		drawn += cell_pick_drawn(&sel->cells[i]);
 	}
 	d->groups = xcalloc((size_t)d->nenvs * (size_t)d->nalgos, sizeof(*d->groups));
-	for (int i = 0; i < np; i++) {
-		struct exp_group *g = exp_group(d, p[i].e, p[i].a);
+	if (!drawn) {
+		error("experiment '%s' has no complete or failed run of its spec's cells%s%s", s->name,
+		      sel->n[CELL_OTHER_VERSION] ? " at this code version (see --other-versions)" : "",
+		      sel->n[CELL_OTHER_VERSION] ? "" : " in the database");
+		goto out;
+	}
+	for (int i = 0; i < s->ncells; i++) {
+		const struct cell_pick *p = &sel->cells[i];
+		struct exp_group *g = exp_group(d, ce[i], ca[i]);
+		g->ncells++;
+		if (!cell_pick_drawn(p))
+			continue;
 		g->runs = xrealloc(g->runs, (size_t)(g->nruns + 1) * sizeof(*g->runs));
 		struct exp_run *r = &g->runs[g->nruns++];
 		memset(r, 0, sizeof(*r));
-		r->final = p[i].final;
+		r->final = p->rec.final_return;
+		r->auc = p->rec.auc;
+		r->seed = s->cells[i].seed;
 		r->norm_final = NAN;
-		if (read_curve(p[i].path, d->use_eval, smooth > 0 ? smooth : d->use_eval ? 1 : 10, r))
+		r->failed = p->state == CELL_FAILED;
+		r->other_version = p->other_version;
+		g->nfailed += r->failed;
+		g->nother += r->other_version;
+		d->nfailed += r->failed;
+		d->nother += r->other_version;
+		if (read_curve(p->rec.h5_path, d->use_eval, r))
 			goto out;
+	}
+	for (int e = 0; e < d->nenvs; e++) {
+		double fill = NAN; /* the lowest final score of the environment's runs */
+		for (int a = 0; a < d->nalgos; a++) {
+			const struct exp_group *g = exp_group(d, e, a);
+			for (int r = 0; r < g->nruns; r++)
+				if (!isnan(g->runs[r].final) && !(g->runs[r].final >= fill))
+					fill = g->runs[r].final;
+		}
+		for (int a = 0; a < d->nalgos; a++) {
+			struct exp_group *g = exp_group(d, e, a);
+			pad_failed(g, fill);
+			for (int r = 0; r < g->nruns; r++)
+				smooth_curve(&g->runs[r], smooth > 0 ? smooth : d->use_eval ? 1 : 10);
+		}
+	}
+	d->labels = xcalloc((size_t)d->nalgos, sizeof(*d->labels));
+	for (int a = 0; a < d->nalgos; a++) {
+		struct exp_group sum = { 0 };
+		for (int e = 0; e < d->nenvs; e++) {
+			const struct exp_group *g = exp_group(d, e, a);
+			sum.nruns += g->nruns;
+			sum.ncells += g->ncells;
+			sum.nfailed += g->nfailed;
+			sum.nother += g->nother;
+		}
+		struct strbuf sb = {0};
+		strbuf_addf(&sb, "%s (", d->algos[a]);
+		exp_group_n(&sum, &sb);
+		strbuf_addstr(&sb, ")");
+		d->labels[a] = strbuf_detach(&sb);
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(st);
-	for (int i = 0; i < np; i++)
-		free(p[i].path);
-	free(p);
+	free(ce);
+	free(ca);
 	free(envs);
 	if (rc)
 		expdata_release(d);
 	return rc;
 }
 
-int expdata_normalize(struct expdata *d, struct sqlite3 *db, const char *source_hash)
+int expdata_normalize(struct expdata *d, struct store *db, const char *source_hash)
 {
 	for (int e = 0; e < d->nenvs; e++) {
 		struct exp_env *env = &d->envs[e];
@@ -181,8 +229,12 @@ void expdata_release(struct expdata *d)
 		free(d->envs[e].label);
 		free(d->envs[e].config_json);
 	}
-	for (int a = 0; a < d->nalgos; a++)
+	for (int a = 0; a < d->nalgos; a++) {
 		free(d->algos[a]);
+		if (d->labels)
+			free(d->labels[a]);
+	}
+	free(d->labels);
 	free(d->envs);
 	free(d->algos);
 	free(d->groups);

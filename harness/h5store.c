@@ -1,22 +1,23 @@
 /*
- * h5store.c - see h5store.h. Every HDF5 call is checked; each function holding
+ * h5store.c - see h5store.h: writing a run file, and the size table of its
+ * series (reading back: h5read.c). Every HDF5 call is checked; each function holding
  * several handles cleans up through one label. HDF5's own error printing is
  * off: errors are reported through error().
  */
 #include "h5store.h"
+#include "store.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Largest dataset read into memory (bytes): bounds what a corrupt shape can ask for. */
-#define H5_MAX_READ ((hsize_t)1 << 31)
 
-static void h5_quiet(void)
+void h5_quiet(void)
 {
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 }
@@ -226,6 +227,78 @@ static int fsync_path(const char *path)
 	return rc ? error("cannot fsync '%s': %s", path, strerror(e)) : 0;
 }
 
+/*
+ * The size table of a run file's series: one row per dataset drives writing
+ * (h5_write_run), reading by name (store_read_series), the docs
+ * (h5_series_doc: the README's table) and says which are hashed (everything
+ * outside /timing and /provenance is: see h5_content_hash). A new series is one
+ * row here and one array in struct run_result.
+ */
+enum series_type { SERIES_F64, SERIES_I64, SERIES_U8 };
+enum series_rows { SERIES_EPISODES, SERIES_EVALS };
+struct h5_series_def {
+	const char *name;      /* path below / */
+	enum series_type type;
+	enum series_rows rows;
+	int per_eval_episode;  /* 2-D: (rows, eval episodes) */
+	size_t offset;         /* of the array in struct run_result */
+	int hashed;            /* part of the results hash (h5_unhashed agrees: test_store.c) */
+	const char *doc;
+};
+#define RR(f) offsetof(struct run_result, f)
+static const struct h5_series_def h5_series[] = {
+	{ "episodes/return", SERIES_F64, SERIES_EPISODES, 0, RR(ep_return), 1, "undiscounted return of each training episode" },
+	{ "episodes/length", SERIES_I64, SERIES_EPISODES, 0, RR(ep_length), 1, "steps of each episode" },
+	{ "episodes/end_step", SERIES_I64, SERIES_EPISODES, 0, RR(ep_end_step), 1, "env steps done when the episode ended" },
+	{ "episodes/terminated", SERIES_U8, SERIES_EPISODES, 0, RR(ep_terminated), 1, "1 terminated, 0 truncated (time limit)" },
+	{ "eval/step", SERIES_I64, SERIES_EVALS, 0, RR(eval_step), 1, "env steps done at each evaluation" },
+	{ "eval/returns", SERIES_F64, SERIES_EVALS, 1, RR(eval_returns), 1, "greedy return of each evaluation episode" },
+	{ "eval/lengths", SERIES_I64, SERIES_EVALS, 1, RR(eval_lengths), 1, "their lengths" },
+	{ "timing/episode_wall_seconds", SERIES_F64, SERIES_EPISODES, 0, RR(ep_wall), 0, "wall time of each episode" },
+	{ "timing/eval_wall_seconds", SERIES_F64, SERIES_EVALS, 0, RR(eval_wall), 0, "wall time of each evaluation" },
+};
+#undef RR
+
+static hid_t file_type(enum series_type t)
+{
+	return t == SERIES_F64 ? H5T_IEEE_F64LE : t == SERIES_I64 ? H5T_STD_I64LE : H5T_STD_U8LE;
+}
+
+static hid_t mem_type(enum series_type t)
+{
+	return t == SERIES_F64 ? H5T_NATIVE_DOUBLE : t == SERIES_I64 ? H5T_NATIVE_LLONG : H5T_NATIVE_UCHAR;
+}
+
+static const char *const type_names[] = { "float64", "int64", "uint8" };
+
+void h5_series_doc(struct strbuf *sb)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++) {
+		const struct h5_series_def *d = &h5_series[i];
+		strbuf_addf(sb, "| `/%s` | %s (%s%s) | %s%s |\n", d->name, type_names[d->type],
+			    d->rows == SERIES_EPISODES ? "n_episodes" : "n_evals",
+			    d->per_eval_episode ? ", episodes" : "", d->doc, d->hashed ? "" : " (not hashed)");
+	}
+}
+
+const char *h5_series_name(int i, int *hashed)
+{
+	if (i < 0 || i >= (int)ARRAY_SIZE(h5_series))
+		return NULL;
+	*hashed = h5_series[i].hashed;
+	return h5_series[i].name;
+}
+
+int h5_series_known(const char *name)
+{
+	if (name[0] == '/')
+		name++;
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++)
+		if (!strcmp(h5_series[i].name, name))
+			return 1;
+	return 0;
+}
+
 int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 		 const struct cell *c, const struct run_result *r, const struct provenance *p,
 		 const char *started_at)
@@ -260,34 +333,33 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    attr_i64(file, "total_steps", r->total_steps))
 		goto out;
 
-	if ((g = make_group(file, "episodes")) < 0)
-		goto out;
-	long long ne = r->n_episodes;
-	if (write_dataset(g, "return", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->ep_return, ne, 0) ||
-	    write_dataset(g, "length", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->ep_length, ne, 0) ||
-	    write_dataset(g, "end_step", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->ep_end_step, ne, 0) ||
-	    write_dataset(g, "terminated", H5T_STD_U8LE, H5T_NATIVE_UCHAR, r->ep_terminated, ne, 0))
-		goto out;
-	if (close_group(&g))
-		goto out;
-	if ((g = make_group(file, "eval")) < 0)
-		goto out;
-	long long nv = r->n_evals, m = r->eval_episodes;
-	if (attr_i64(g, "every", c->eval.every) || attr_i64(g, "episodes", m) ||
-	    write_dataset(g, "step", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_step, nv, 0) ||
-	    write_dataset(g, "returns", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_returns, nv, m ? m : 1) ||
-	    write_dataset(g, "lengths", H5T_STD_I64LE, H5T_NATIVE_LLONG, r->eval_lengths, nv, m ? m : 1))
-		goto out;
-	if (close_group(&g))
-		goto out;
-	if (write_checkpoint(file, &r->ck))
-		goto out;
-	if ((g = make_group(file, "timing")) < 0)
-		goto out;
-	if (attr_str(g, "units", "seconds") ||
-	    write_dataset(g, "episode_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->ep_wall, ne, 0) ||
-	    write_dataset(g, "eval_wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, r->eval_wall, nv, 0))
-		goto out;
+	/* the series, group by group in table order, each group's attributes with it */
+	for (size_t i = 0; i < ARRAY_SIZE(h5_series); i++) {
+		const struct h5_series_def *d = &h5_series[i];
+		const char *slash = strchr(d->name, '/');
+		size_t glen = (size_t)(slash - d->name);
+		if (!i || strncmp(h5_series[i - 1].name, d->name, glen + 1)) {
+			if (g >= 0 && close_group(&g))
+				goto out;
+			if (!strncmp(d->name, "timing/", 7) && write_checkpoint(file, &r->ck))
+				goto out; /* /checkpoint sits between /eval and /timing, as it always did */
+			char *gname = xstrfmt("%.*s", (int)glen, d->name);
+			g = make_group(file, gname);
+			free(gname);
+			if (g < 0)
+				goto out;
+			if (!strncmp(d->name, "eval/", 5) &&
+			    (attr_i64(g, "every", c->eval.every) || attr_i64(g, "episodes", r->eval_episodes)))
+				goto out;
+			if (!strncmp(d->name, "timing/", 7) && attr_str(g, "units", "seconds"))
+				goto out;
+		}
+		long long rows = d->rows == SERIES_EPISODES ? r->n_episodes : r->n_evals;
+		long long cols = d->per_eval_episode ? (r->eval_episodes ? r->eval_episodes : 1) : 0;
+		const void *data = *(const void *const *)((const char *)r + d->offset);
+		if (write_dataset(g, slash + 1, file_type(d->type), mem_type(d->type), data, rows, cols))
+			goto out;
+	}
 	if (close_group(&g))
 		goto out;
 	if ((g = make_group(file, "provenance")) < 0)
@@ -340,233 +412,5 @@ out:
 		H5Pclose(fcpl);
 	if (rc)
 		unlink(tmp_path);
-	return rc;
-}
-
-/* --- reading back --- */
-
-struct walk {
-	struct sha256_ctx *sha;
-	int failed;
-};
-
-static void hash_str(struct walk *w, const char *tag, const char *s)
-{
-	uint64_t n = strlen(s);
-	sha256_update(w->sha, tag, strlen(tag));
-	sha256_update(w->sha, &n, sizeof(n));
-	sha256_update(w->sha, s, n);
-}
-
-static herr_t hash_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
-{
-	(void)info;
-	struct walk *w = data;
-	hid_t attr = H5Aopen(loc, name, H5P_DEFAULT);
-	hid_t ftype = attr >= 0 ? H5Aget_type(attr) : -1;
-	if (ftype < 0) {
-		w->failed = 1;
-		goto out;
-	}
-	hash_str(w, "A", name);
-	if (H5Tget_class(ftype) == H5T_STRING) {
-		hid_t mt = H5Tcopy(H5T_C_S1);
-		H5Tset_size(mt, H5T_VARIABLE);
-		H5Tset_cset(mt, H5T_CSET_UTF8);
-		char *s = NULL;
-		if (H5Aread(attr, mt, &s) < 0 || !s) {
-			w->failed = 1;
-		} else {
-			hash_str(w, "s", s);
-			H5free_memory(s);
-		}
-		H5Tclose(mt);
-	} else {
-		hid_t nt = H5Tget_native_type(ftype, H5T_DIR_ASCEND);
-		size_t sz = H5Tget_size(nt);
-		unsigned char buf[64];
-		if (sz > sizeof(buf) || H5Aread(attr, nt, buf) < 0)
-			w->failed = 1;
-		else {
-			int cls = H5Tget_class(ftype);
-			sha256_update(w->sha, &cls, sizeof(cls));
-			sha256_update(w->sha, buf, sz);
-		}
-		H5Tclose(nt);
-	}
-out:
-	if (ftype >= 0)
-		H5Tclose(ftype);
-	if (attr >= 0)
-		H5Aclose(attr);
-	return w->failed ? -1 : 0;
-}
-
-static int hash_attrs(hid_t obj, struct walk *w)
-{
-	hsize_t idx = 0;
-	if (H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, &idx, hash_attr, w) < 0)
-		w->failed = 1;
-	return w->failed ? -1 : 0;
-}
-
-static herr_t hash_link(hid_t root, const char *name, const H5L_info_t *info, void *data)
-{
-	(void)info;
-	struct walk *w = data;
-	if (!strncmp(name, "timing", 6) || !strncmp(name, "provenance", 10))
-		return 0;
-	hid_t obj = H5Oopen(root, name, H5P_DEFAULT);
-	if (obj < 0) {
-		w->failed = 1;
-		return -1;
-	}
-	H5I_type_t t = H5Iget_type(obj);
-	hash_str(w, t == H5I_GROUP ? "G" : "D", name);
-	hash_attrs(obj, w);
-	if (t == H5I_DATASET && !w->failed) {
-		hid_t ft = H5Dget_type(obj), sp = H5Dget_space(obj);
-		hid_t nt = ft >= 0 ? H5Tget_native_type(ft, H5T_DIR_ASCEND) : -1;
-		int rank = sp >= 0 ? H5Sget_simple_extent_ndims(sp) : -1;
-		hsize_t dims[8] = {0};
-		if (nt < 0 || rank < 0 || rank > 8 || H5Sget_simple_extent_dims(sp, dims, NULL) < 0) {
-			w->failed = 1;
-		} else {
-			int cls = H5Tget_class(ft);
-			size_t sz = H5Tget_size(nt);
-			hsize_t n = 1;
-			for (int i = 0; i < rank; i++)
-				n = dims[i] && n > H5_MAX_READ / dims[i] ? H5_MAX_READ + 1 : n * dims[i];
-			if (sz == 0 || n > H5_MAX_READ / sz) /* a corrupt or hostile shape */
-				w->failed = 1;
-			sha256_update(w->sha, &cls, sizeof(cls));
-			sha256_update(w->sha, &sz, sizeof(sz));
-			sha256_update(w->sha, &rank, sizeof(rank));
-			sha256_update(w->sha, dims, sizeof(hsize_t) * (size_t)rank);
-			if (n > 0 && !w->failed) {
-				void *buf = xmalloc((size_t)n * sz);
-				if (H5Dread(obj, nt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
-					w->failed = 1;
-				else
-					sha256_update(w->sha, buf, (size_t)n * sz);
-				free(buf);
-			}
-		}
-		if (nt >= 0)
-			H5Tclose(nt);
-		if (ft >= 0)
-			H5Tclose(ft);
-		if (sp >= 0)
-			H5Sclose(sp);
-	}
-	H5Oclose(obj);
-	return w->failed ? -1 : 0;
-}
-
-int h5_content_hash(const char *path, char out[65])
-{
-	h5_quiet();
-	hid_t file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-	if (file < 0)
-		return error("'%s' is not a readable HDF5 file", path);
-	struct walk w = { sha256_begin(), 0 };
-	hash_attrs(file, &w);
-	if (!w.failed && H5Lvisit(file, H5_INDEX_NAME, H5_ITER_INC, hash_link, &w) < 0)
-		w.failed = 1;
-	char hex[65];
-	sha256_finish(w.sha, hex);
-	H5Fclose(file);
-	if (w.failed)
-		return error("'%s' is corrupt: its contents cannot be read back", path);
-	memcpy(out, hex, 65);
-	return 0;
-}
-
-int h5_content_hash_isolated(const char *path, char out[65])
-{
-	int fds[2];
-	if (pipe(fds))
-		return error("cannot create a pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return error("cannot fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		char h[65];
-		if (h5_content_hash(path, h) == 0 && write(fds[1], h, 64) == 64)
-			_exit(0);
-		_exit(1);
-	}
-	close(fds[1]);
-	char h[65];
-	size_t got = 0;
-	while (got < 64) {
-		ssize_t n = read(fds[0], h + got, 64 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fds[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(st))
-		return error("'%s' is corrupt: reading it crashed the HDF5 library (%s)", path,
-			     strsignal(WTERMSIG(st)));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) || got != 64)
-		return -1; /* the child said why */
-	h[64] = '\0';
-	memcpy(out, h, 65);
-	return 0;
-}
-
-int h5_read_doubles(const char *path, const char *dataset, double **data, long long dims[2])
-{
-	h5_quiet();
-	int rc = -1;
-	hid_t file = -1, ds = -1, sp = -1;
-	*data = NULL;
-	if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-		error("'%s' is not a readable HDF5 file", path);
-		goto out;
-	}
-	if ((ds = H5Dopen2(file, dataset, H5P_DEFAULT)) < 0 || (sp = H5Dget_space(ds)) < 0) {
-		error("'%s' has no dataset '%s'", path, dataset);
-		goto out;
-	}
-	int rank = H5Sget_simple_extent_ndims(sp);
-	hsize_t d[2] = { 0, 1 };
-	if (rank < 1 || rank > 2 || H5Sget_simple_extent_dims(sp, d, NULL) < 0) {
-		error("'%s': dataset '%s' has an unexpected shape", path, dataset);
-		goto out;
-	}
-	if ((d[1] && d[0] > H5_MAX_READ / sizeof(double) / d[1]) || d[0] > H5_MAX_READ) {
-		error("'%s': dataset '%s' is too large to read (corrupt?)", path, dataset);
-		goto out;
-	}
-	dims[0] = (long long)d[0];
-	dims[1] = rank == 2 ? (long long)d[1] : 1;
-	size_t n = (size_t)(dims[0] * dims[1]);
-	*data = xcalloc(n ? n : 1, sizeof(double));
-	if (n && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
-		error("'%s': cannot read dataset '%s'", path, dataset);
-		free(*data);
-		*data = NULL;
-		goto out;
-	}
-	rc = 0;
-out:
-	if (sp >= 0)
-		H5Sclose(sp);
-	if (ds >= 0)
-		H5Dclose(ds);
-	if (file >= 0)
-		H5Fclose(file);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * h5store.h - one HDF5 file per run. Layout (schema_version 1):
+ * h5store.h - one HDF5 file per run: a private part of the results store
+ * (store.h; readers use store_read_series). Layout (schema_version 1):
  *
  *   /                       attributes: schema_version, experiment, cell_id, env_id,
  *                           env_label, env_options (JSON), learner, config_name,
@@ -57,6 +58,17 @@ int h5_content_hash(const char *path, char out[65]);
  * of taking the caller down. For files this process did not just write.
  */
 int h5_content_hash_isolated(const char *path, char out[65]);
+
+/* HDF5's own error printing off (errors go through error()). */
+void h5_quiet(void);
+/* 1 if name ("eval/returns") is a series of the size table. */
+int h5_series_known(const char *name);
+/* 1 if a path below / is outside the results hash: /timing, /provenance and below, exactly. */
+int h5_unhashed(const char *name);
+/* Row i of the size table: its name and whether it is hashed; NULL past the end. */
+const char *h5_series_name(int i, int *hashed);
+/* The README's table rows of the series (Markdown, one line each). */
+void h5_series_doc(struct strbuf *sb);
 
 /* Reads a float64 or int64 dataset (1-D or 2-D) as doubles; dims[1] = 1 for 1-D. */
 int h5_read_doubles(const char *path, const char *dataset, double **data, long long dims[2]);

@@ -26,6 +26,7 @@ static const struct {
 	{ "status", cmd_status, "count an experiment's cells: pending, running, done, failed" },
 	{ "collect", cmd_collect, "record a Slurm run's cells in the database, draw the figures" },
 	{ "verify", cmd_verify, "re-hash every complete run's file and compare with the database" },
+	{ "prune", cmd_prune, "remove an experiment's runs that are of no cell of its spec" },
 };
 
 int wants_help(int argc, char **argv)

@@ -5,10 +5,10 @@
 
 #include <jansson.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include "../envs/dp.h"
+#include "store.h"
 #include "util.h"
 
 int norm_random_score(const char *env_id, const struct params *opts, int max_steps, int episodes,
@@ -121,56 +121,7 @@ static int options_from_json(const struct env_spec *spec, json_t *obj, struct pa
 	return 0;
 }
 
-/* Binds ?1..?6, the key of a cached random score. */
-static void bind_cache_key(sqlite3_stmt *st, const char *id, const char *opts, int episodes, int cap,
-			   const char *source_hash)
-{
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, opts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 3, episodes);
-	sqlite3_bind_int64(st, 4, (long long)NORM_RANDOM_SEED);
-	sqlite3_bind_int(st, 5, cap);
-	sqlite3_bind_text(st, 6, source_hash, -1, SQLITE_TRANSIENT);
-}
-
-static int cache_get(sqlite3 *db, const char *id, const char *opts, int episodes, int cap,
-		     const char *source_hash, double *mean)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "SELECT mean_return FROM random_scores WHERE env_id = ?1 AND env_options = ?2"
-				   " AND episodes = ?3 AND seed = ?4 AND max_steps = ?5 AND source_hash = ?6",
-			       -1, &st, NULL) != SQLITE_OK)
-		return error("cannot read random scores: %s", sqlite3_errmsg(db));
-	bind_cache_key(st, id, opts, episodes, cap, source_hash);
-	int rc = sqlite3_step(st);
-	int found = rc == SQLITE_ROW;
-	if (found)
-		*mean = sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	if (!found && rc != SQLITE_DONE)
-		return error("cannot read random scores: %s", sqlite3_errmsg(db));
-	return found;
-}
-
-static int cache_put(sqlite3 *db, const char *id, const char *opts, int episodes, int cap,
-		     const char *source_hash, double mean)
-{
-	char now[32];
-	iso_time_now(now);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO random_scores (env_id, env_options, episodes, seed,"
-				   " max_steps, source_hash, mean_return, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return error("cannot record a random score: %s", sqlite3_errmsg(db));
-	bind_cache_key(st, id, opts, episodes, cap, source_hash);
-	sqlite3_bind_double(st, 7, mean);
-	sqlite3_bind_text(st, 8, now, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : error("cannot record a random score: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int norm_env(struct sqlite3 *db, const char *config_json, const char *source_hash, struct env_norm *out)
+int norm_env(struct store *db, const char *config_json, const char *source_hash, struct env_norm *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->reference = NAN;
@@ -199,14 +150,15 @@ int norm_env(struct sqlite3 *db, const char *config_json, const char *source_has
 		json_t *ev = json_object_get(json_object_get(root, "eval"), "max_episode_steps");
 		cap = json_is_integer(ev) && json_integer_value(ev) > 0 ? (int)json_integer_value(ev) : 1000;
 	}
-	int found = db ? cache_get(db, id, optstr, NORM_RANDOM_EPISODES, cap, source_hash, &out->random) : 0;
+	struct random_key key = { id, optstr, source_hash, NORM_RANDOM_EPISODES, cap, (long long)NORM_RANDOM_SEED };
+	int found = db ? store_random_get(db, &key, &out->random) : 0;
 	if (found < 0)
 		goto out;
 	out->cached = found;
 	if (!found) {
 		if (norm_random_score(id, &opts, cap, NORM_RANDOM_EPISODES, NORM_RANDOM_SEED, &out->random))
 			goto out;
-		if (db && cache_put(db, id, optstr, NORM_RANDOM_EPISODES, cap, source_hash, out->random))
+		if (db && store_random_put(db, &key, out->random))
 			goto out;
 	}
 	if (env_make(&e, id, &opts))

@@ -28,7 +28,7 @@
 #define NORM_RANDOM_EPISODES 100
 #define NORM_RANDOM_SEED 20211112ULL
 
-struct sqlite3;
+struct store;
 
 struct env_norm {
 	double random;
@@ -55,9 +55,10 @@ int norm_optimal_value(const struct env *e, int horizon, double *v);
 
 /*
  * The normalisation of the environment of a run: config_json is the run's
- * runs.config_json (env id and options, eval cap). db may be NULL (no cache).
+ * runs.config_json (env id and options, eval cap). db may be NULL (no cache);
+ * a read-only store reads the cache but does not add to it.
  */
-int norm_env(struct sqlite3 *db, const char *config_json, const char *source_hash, struct env_norm *out);
+int norm_env(struct store *db, const char *config_json, const char *source_hash, struct env_norm *out);
 
 /* (score - random) / (reference - random); NAN when the env cannot be normalised. */
 double norm_score(const struct env_norm *n, double score);

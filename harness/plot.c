@@ -5,13 +5,13 @@
 #include "plot.h"
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "aggfig.h"
 #include "expdata.h"
 #include "provenance.h"
+#include "store.h"
 #include "tables.h"
 #include "util.h"
 
@@ -99,8 +99,8 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 }
 
 /* The plot command of one env's curves: bands first, lines over them. */
-static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qdat, const int *block, int titles,
-		       const struct fig_style *st)
+static void curve_plot(struct strbuf *b, const struct expdata *d, int e, const char *qdat, const int *block,
+		       int titles, const struct fig_style *st)
 {
 	int first = 1;
 	strbuf_addstr(b, "plot ");
@@ -114,7 +114,12 @@ static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qd
 				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat,
 					    block[a], algo_colour(a));
 			} else {
-				char *t = gnuplot_quote_fit(d->algos[a], st->width - 0.6, st->font_pt);
+				struct strbuf lab = {0};
+				strbuf_addf(&lab, "%s (", d->algos[a]);
+				exp_group_n(exp_group(d, e, a), &lab);
+				strbuf_addstr(&lab, ")");
+				char *t = gnuplot_quote_fit(lab.buf, st->width - 0.6, st->font_pt);
+				strbuf_release(&lab);
 				strbuf_addf(b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' %s%s", qdat,
 					    block[a], algo_dash(a), algo_colour(a), titles ? "title " : "notitle",
 					    titles ? t : "");
@@ -173,7 +178,7 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
 		curve_labels(&b, d, e, o, o->width, st.height, st.font_pt, o->width < 5 ? 4 : 8, 1);
 		strbuf_addstr(&b, "set key below horizontal reverse Left samplen 2.5 height 0.8\n");
-		curve_plot(&b, d, qdat, block, 1, &st);
+		curve_plot(&b, d, e, qdat, block, 1, &st);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
 		free(qdat);
 		strbuf_release(&b);
@@ -212,7 +217,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
 			    1 - (e / cols + 1) * ph, pw, ph);
 		curve_labels(&b, d, e, o, pw * st.width, panel_h, st.font_pt, 3, e % cols == 0);
-		curve_plot(&b, d, qdat, block, 0, &st);
+		curve_plot(&b, d, e, qdat, block, 0, &st);
 		free(qdat);
 		free(dat);
 		free(base);
@@ -223,7 +228,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		    "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
 		    "set key at screen 0.5,%.4f center center horizontal reverse Left\nplot ", kf, kf / 2);
 	for (int a = 0; a < d->nalgos; a++) {
-		char *t = gnuplot_quote_fit(d->algos[a], st.width - 0.6, st.font_pt);
+		char *t = gnuplot_quote_fit(d->labels[a], st.width - 0.6, st.font_pt);
 		strbuf_addf(&b, "%sNaN with lines lw 2 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
 			    algo_dash(a), algo_colour(a), t);
 		free(t);
@@ -235,11 +240,12 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 	return rc;
 }
 
-int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *experiment,
-			 const char *only_commit, const struct plot_opts *o, char **figdir_out)
+int plot_experiment_opts(struct store *db, const struct selection *sel, const struct plot_opts *o,
+			 char **figdir_out)
 {
 	struct expdata d;
-	if (expdata_load(&d, db, experiment, only_commit, o->smooth))
+	const char *root = store_root(db), *experiment = sel->spec->name;
+	if (expdata_load(&d, sel, o->smooth))
 		return -1;
 	struct provenance prov;
 	const char *hash = o->source_hash;
@@ -248,8 +254,9 @@ int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *exper
 		hash = prov.source_hash;
 	}
 	int rc = -1;
-	char *figdir = xstrfmt("%s/%s/figures", root, experiment);
-	char *tabdir = xstrfmt("%s/%s/tables", root, experiment);
+	char *base = o->output ? xstrdup(o->output) : xstrfmt("%s/%s", root, experiment);
+	char *figdir = xstrfmt("%s/figures", base), *tabdir = xstrfmt("%s/tables", base);
+	free(base);
 	if (expdata_normalize(&d, db, hash) || mkdir_p(figdir, 0755) || mkdir_p(tabdir, 0755))
 		goto out;
 	for (int e = 0; e < d.nenvs; e++)
@@ -268,10 +275,9 @@ out:
 	return rc;
 }
 
-int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
-		    const char *only_commit, char **figdir)
+int plot_experiment(struct store *db, const struct selection *sel, char **figdir)
 {
 	struct plot_opts o;
 	plot_opts_init(&o);
-	return plot_experiment_opts(db, root, experiment, only_commit, &o, figdir);
+	return plot_experiment_opts(db, sel, &o, figdir);
 }

@@ -27,7 +27,8 @@
 #include "gnuplot.h"
 #include "stats.h"
 
-struct sqlite3;
+struct store;
+struct selection;
 
 struct plot_opts {
 	enum stats_metric metric; /* curves and tables: STATS_IQM (default), _MEAN or _MEDIAN */
@@ -38,17 +39,19 @@ struct plot_opts {
 	int resamples;            /* bootstrap resamples (default 2000) */
 	double level;             /* interval level (0.95) */
 	const char *source_hash;  /* code version keying cached random scores (default: this binary's) */
+	const char *output;       /* figures/ and tables/ go under this directory (default <root>/<NAME>) */
 };
 void plot_opts_init(struct plot_opts *o);
 
 /*
- * Draws everything with default options (run.c calls this at the end of a
- * run). only_commit: a git commit prefix, or NULL for the newest runs.
- * figdir (optional) receives the figures directory. 0 ok, -1 after error().
+ * Draws everything of a selection (store.h: the cells of the current spec)
+ * with default options (run.c and collect call this at the end). Legends
+ * and tables say n per algorithm and entry; failed runs count with their
+ * score at failure (expdata.h). figdir (optional) receives the figures
+ * directory. 0 ok, -1 after error().
  */
-int plot_experiment(struct sqlite3 *db, const char *root, const char *experiment,
-		    const char *only_commit, char **figdir);
-int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *experiment,
-			 const char *only_commit, const struct plot_opts *o, char **figdir);
+int plot_experiment(struct store *db, const struct selection *sel, char **figdir);
+int plot_experiment_opts(struct store *db, const struct selection *sel, const struct plot_opts *o,
+			 char **figdir);
 
 #endif

@@ -14,7 +14,10 @@
  * under the curve are compared across seeds with Welch's t-test and a bootstrap CI of the
  * difference, p-values Holm-corrected across every test of the report. Verdicts: identical,
  * changed (not significant), improved, regressed. Exit 0 when nothing regressed, 1 when something
- * did (or, with --strict, when a cell expected to be bit-identical changed), 2 on error.
+ * did (or, with --strict, when a cell expected to be bit-identical changed), 2 on error. A cell
+ * complete in the base and missing, errored or failed in the head is "lost": named in the table's
+ * footer and the report, and exit 1 with or without --strict (a crash never passes the gate).
+ * Both sides are read through the store, read-only (store.h).
  *
  * Bit-identity is expected for every cell when both sides ran on the same CPU type and BLAS
  * kernel; otherwise only for learners that do not use BLAS (tabular ones), and the report says
@@ -23,7 +26,6 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@
 #include "compare.h"
 #include "provenance.h"
 #include "results.h"
+#include "store.h"
 #include "spec.h"
 
 struct cellres {
@@ -46,7 +49,9 @@ struct cellres {
 	char cpu_model[128];
 	double final_return, auc;
 	int portable; /* ran with plain-C kernels: bit-stable across CPU types */
-	int present;
+	int present;  /* complete or failed: compared */
+	char status[16]; /* of the newest run: complete, failed, error, running; "" none */
+	char error[160];
 };
 
 struct side {
@@ -153,54 +158,49 @@ static int run_spec(const char *bin, const char *spec, const char *root, const c
 
 /* --- loading results --- */
 
-static int load_side(const char *dbpath, const struct spec *s, const char *commit,
+static int load_side(const char *root, const struct spec *s, const char *commit,
 		     const char *source_hash, struct cellres *cells)
 {
-	sqlite3 *db;
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return error("cannot open database '%s'", dbpath);
-	}
-	sqlite3_busy_timeout(db, 60000);
-	const char *sql = "SELECT config_hash, content_hash, learner, blas_core, cpu_model, final_return, auc,"
-			  " instr(config_json, '\"portable\":true') > 0 FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
-			  " AND ((?3 IS NOT NULL AND git_commit = ?3 AND git_dirty = 0) OR source_hash = ?4)"
-			  " ORDER BY finished_at DESC, id DESC LIMIT 1";
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		int r = error("cannot query '%s': %s", dbpath, sqlite3_errmsg(db));
-		sqlite3_close(db);
-		return r;
-	}
-	for (int i = 0; i < s->ncells; i++) {
+	struct store *st;
+	if (store_open(&st, root, STORE_READ))
+		return -1;
+	int rc = 0;
+	for (int i = 0; i < s->ncells && !rc; i++) {
 		struct cellres *c = &cells[i];
 		memset(c, 0, sizeof(*c));
 		snprintf(c->cell_id, sizeof(c->cell_id), "%s", s->cells[i].cell_id);
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, c->cell_id, -1, SQLITE_TRANSIENT);
-		if (commit)
-			sqlite3_bind_text(st, 3, commit, -1, SQLITE_TRANSIENT);
-		else
-			sqlite3_bind_null(st, 3);
-		sqlite3_bind_text(st, 4, source_hash ? source_hash : "", -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			c->present = 1;
-#define COL(i) (sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
-			snprintf(c->config_hash, sizeof(c->config_hash), "%s", COL(0));
-			snprintf(c->content_hash, sizeof(c->content_hash), "%s", COL(1));
-			snprintf(c->learner, sizeof(c->learner), "%s", COL(2));
-			snprintf(c->blas_core, sizeof(c->blas_core), "%s", COL(3));
-			snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", COL(4));
-#undef COL
-			c->final_return = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
-			c->auc = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
-			c->portable = sqlite3_column_int(st, 7);
+		struct run_filter f = { .experiment = s->name, .cell_id = c->cell_id };
+		if (commit) {
+			f.commit = commit;
+			f.clean = 1;
+		} else {
+			/* this binary's runs: of exactly the spec's cells (an edited spec leaves other rows) */
+			f.source_hash = source_hash ? source_hash : "";
+			f.config_hash = s->cells[i].config_hash;
 		}
+		struct run_rec r;
+		int found = store_newest(st, &f, &r);
+		if (found < 0) {
+			rc = -1;
+			break;
+		}
+		if (!found)
+			continue;
+		snprintf(c->status, sizeof(c->status), "%s", run_status_name(r.status));
+		snprintf(c->error, sizeof(c->error), "%s", r.error);
+		c->present = r.status == RUN_COMPLETE || r.status == RUN_FAILED;
+		snprintf(c->config_hash, sizeof(c->config_hash), "%s", r.config_hash);
+		snprintf(c->content_hash, sizeof(c->content_hash), "%s", r.content_hash);
+		snprintf(c->learner, sizeof(c->learner), "%s", r.learner);
+		snprintf(c->blas_core, sizeof(c->blas_core), "%s", r.blas_core);
+		snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", r.cpu_model);
+		c->final_return = r.final_return;
+		c->auc = r.auc;
+		c->portable = strstr(r.config_json, "\"portable\":true") != NULL;
+		run_rec_release(&r);
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return 0;
+	store_close(st);
+	return rc;
 }
 
 static int learner_uses_blas(const char *name)
@@ -249,7 +249,18 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 	double *pv = xcalloc((size_t)nrows * 2, sizeof(double)), *padj = xcalloc((size_t)nrows * 2, sizeof(double));
 	struct rng rng;
 	rng_seed(&rng, 7);
-	int stats_only_cells = 0, missing = 0;
+	int stats_only_cells = 0, missing = 0, lost = 0;
+	struct strbuf lost_md = {0}, lost_tty = {0};
+	/* cells the base has (complete) that the head lacks, or has as error or failed: never silent */
+	for (int k = 0; k < s->ncells; k++) {
+		const struct cellres *cb = &base->cells[k], *ch = &head->cells[k];
+		if (!cb->present || strcmp(cb->status, "failed") == 0 || !strcmp(ch->status, "complete"))
+			continue;
+		lost++;
+		const char *what = !ch->status[0] ? "missing" : ch->status;
+		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
+		strbuf_addf(&lost_md, "- `%s`: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
+	}
 	for (int r = 0; r < nrows; r++) {
 		struct row *w = &rows[r];
 		double *a[2], *b[2];
@@ -360,14 +371,22 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 				 "their results hashes are not expected to match, so they were compared by statistics only.\n",
 			    stats_only_cells);
 	if (missing)
-		strbuf_addf(&md, "\n%d cells are missing on one side and were left out.\n", missing);
+		strbuf_addf(&md, "\n%d cells are missing on one side and were left out of the statistics.\n", missing);
+	if (lost)
+		strbuf_addf(&md, "\n**%d cells complete in the base are missing, errored or failed in the head:**\n\n%s",
+			    lost, lost_md.buf);
 	strbuf_addf(&md, "\nSummary: %d rows, %d regressed; %d rows changed where bit-identity was expected.\n",
 		    nrows, regressed, strict_changes);
 	fputs(tty.buf, stdout);
 	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
 	       missing ? "some cells missing on one side: left out\n" : "", "");
-	printf("%d regressed, %d changed where bit-identity was expected; report: %s\n", regressed,
-	       strict_changes, report_path);
+	if (lost)
+		printf("%s: %d cells complete in the base are missing, errored or failed in the head:\n%s",
+		       strict ? "FAIL" : "WARNING", lost, lost_tty.buf);
+	printf("%d regressed, %d changed where bit-identity was expected, %d lost; report: %s\n", regressed,
+	       strict_changes, lost, report_path);
+	strbuf_release(&lost_md);
+	strbuf_release(&lost_tty);
 	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
 	strbuf_release(&md);
 	strbuf_release(&tty);
@@ -378,7 +397,7 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 		return rc;
 	if (strict && strict_changes)
 		printf("strict: cells expected to be bit-identical changed\n");
-	return regressed || (strict && strict_changes) ? 1 : 0;
+	return regressed || lost || (strict && strict_changes) ? 1 : 0;
 }
 
 /* --- baselines --- */
@@ -574,13 +593,11 @@ int cmd_baseline(int argc, char **argv)
 	}
 	struct provenance p;
 	provenance_get(&p);
-	char *db = results_db_path(root);
 	cells = xcalloc((size_t)s.ncells, sizeof(*cells));
-	if (!self_run(spec_path, root, jobs) && !load_side(db, &s, NULL, p.source_hash, cells) &&
+	if (!self_run(spec_path, root, jobs) && !load_side(root, &s, NULL, p.source_hash, cells) &&
 	    !write_baseline(&s, cells, &p))
 		rc = 0;
 	free(cells);
-	free(db);
 	free(spec_path);
 	spec_release(&s);
 	return rc;
@@ -596,11 +613,9 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 	if (!bin)
 		return -1;
 	char *root = xstrfmt("%s/.regress/%s/results", abs_root, side->commit);
-	char *db = results_db_path(root);
-	int bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, NULL, side->cells);
+	int bad = run_spec(bin, spec_path, root, jobs) || load_side(root, s, side->commit, NULL, side->cells);
 	free(bin);
 	free(root);
-	free(db);
 	snprintf(side->label, sizeof(side->label), "%.10s", side->commit);
 	return bad ? -1 : 0;
 }
@@ -619,8 +634,10 @@ int cmd_regress(int argc, char **argv)
 		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
 		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
 		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
-		       "exit status: 0 nothing regressed, 1 something regressed (with --strict: or a cell\n"
-		       "expected to be bit-identical changed), 2 error. So 'git bisect run make regress\n"
+		       "exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
+		       "base is missing, errored (crashed) or failed in the head (named; with or without\n"
+		       "--strict), or with --strict a cell expected to be bit-identical changed; 2 error.\n"
+		       "So 'git bisect run make regress\n"
 		       "NAME=x BASE=good' finds the commit that broke a result.\n\n"
 		       "examples:\n  harness regress quickstart --base HEAD~1\n  harness regress smoke --baseline --strict\n");
 		return 0;
@@ -648,7 +665,6 @@ int cmd_regress(int argc, char **argv)
 	head.cells = xcalloc((size_t)s.ncells, sizeof(*head.cells));
 	struct provenance p;
 	provenance_get(&p);
-	char *main_db = results_db_path(root);
 	char *report = NULL;
 	if (mkdir_p(root, 0755))
 		goto out;
@@ -658,7 +674,7 @@ int cmd_regress(int argc, char **argv)
 		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head))
 			goto out_abs;
 	} else {
-		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, p.source_hash, head.cells))
+		if (self_run(spec_path, abs_root, jobs) || load_side(abs_root, &s, NULL, p.source_hash, head.cells))
 			goto out_abs;
 		snprintf(head.label, sizeof(head.label), "working tree (%.10s%s, source %.10s)", p.git_commit,
 			 p.git_dirty ? "+dirty" : "", p.source_hash);
@@ -683,7 +699,6 @@ out_abs:
 	free(abs_root);
 out:
 	free(report);
-	free(main_db);
 	free(base.cells);
 	free(head.cells);
 	free(spec_path);

@@ -24,10 +24,10 @@
 #include <unistd.h>
 #include "cellrun.h"
 #include "commands.h"
-#include "h5store.h"
 #include "plot.h"
 #include "results.h"
 #include "rundb.h"
+#include "store.h"
 #include "runner.h"
 #include "slurm.h"
 
@@ -58,6 +58,7 @@ struct runner_state {
 	const struct spec *spec;
 	const char *root;
 	struct provenance prov;
+	struct store *store;
 	struct rundb *db;
 	int jobs, force, retry_failed, tty, quiet;
 	int done, failed, skipped, busy_waiting, total_to_run;
@@ -505,8 +506,9 @@ int cmd_run(int argc, char **argv)
 	if (results_prepare(rs.root, spec.name))
 		goto out;
 	dbpath = results_db_path(rs.root);
-	if (rundb_open(&rs.db, dbpath))
+	if (store_open(&rs.store, rs.root, STORE_WRITE))
 		goto out;
+	rs.db = store_rundb(rs.store);
 
 	/* plan: verify complete runs' files before anything is written */
 	queue = xcalloc((size_t)spec.ncells, sizeof(int));
@@ -522,7 +524,7 @@ int cmd_run(int argc, char **argv)
 				     (!strcmp(row.status, "failed") && !retry));
 		if (done && !force && !strcmp(row.status, "complete")) {
 			char h[65] = "";
-			if (h5_content_hash_isolated(row.h5_path, h) || strcmp(h, row.content_hash)) {
+			if (store_hash_file(row.h5_path, 1, h) || strcmp(h, row.content_hash)) {
 				if (h[0]) /* else the reader said why, in one line */
 					error("run file '%s' of cell '%s' does not match its recorded results hash "
 					      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
@@ -540,7 +542,7 @@ int cmd_run(int argc, char **argv)
 		else
 			rs.budget_known = 0;
 	}
-	if (rundb_put_experiment(rs.db, &spec))
+	if (store_put_experiment(rs.store, &spec))
 		goto out;
 	results_stale_tmp(rs.root, spec.name, 1);
 	rs.total_to_run = nq;
@@ -645,10 +647,19 @@ int cmd_run(int argc, char **argv)
 	rc = rs.failed ? 1 : 0;
 	if (!no_plot) {
 		char *figdir = NULL;
-		if (plot_experiment(rundb_handle(rs.db), rs.root, spec.name, NULL, &figdir))
+		struct selection sel;
+		struct select_opts so = { NULL, 0, &rs.prov };
+		if (store_select_spec(rs.store, &spec, &so, &sel)) {
 			rc = rc ? rc : 2;
-		else if (!quiet && figdir)
-			fprintf(stderr, "harness: figures in %s/\n", figdir);
+		} else {
+			if (!quiet)
+				selection_report(&sel, stderr);
+			if (plot_experiment(rs.store, &sel, &figdir))
+				rc = rc ? rc : 2;
+			else if (!quiet && figdir)
+				fprintf(stderr, "harness: figures in %s/\n", figdir);
+			selection_release(&sel);
+		}
 		free(figdir);
 	}
 restore:
@@ -659,7 +670,7 @@ out:
 	free(queue);
 	free(busy);
 	free(dbpath);
-	rundb_close(rs.db);
+	store_close(rs.store);
 	spec_release(&spec);
 	return rc;
 }

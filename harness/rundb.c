@@ -7,16 +7,24 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 struct rundb {
 	sqlite3 *db;
 	char *path;
+	char *root;   /* the results root: the directory holding the database */
+	int readonly; /* opened by a read-only command: never written, never migrated */
+	char *snapshot; /* a private copy of database and WAL read instead (see open_readonly) */
+	int version;  /* its schema version (PRAGMA user_version) */
 };
 
 /* Migrations: entry i brings the schema from version i to i+1. */
+#define MIGRATE_RELATIVE_PATHS "-- relativize_paths"
+static int relativize_paths(struct rundb *db);
 static const char *const migrations[] = {
 	"CREATE TABLE experiments ("
 	"  name TEXT PRIMARY KEY,"
@@ -68,6 +76,8 @@ static const char *const migrations[] = {
 	"CREATE TABLE random_scores (env_id TEXT NOT NULL, env_options TEXT NOT NULL, episodes INTEGER NOT NULL,"
 	"  seed INTEGER NOT NULL, max_steps INTEGER NOT NULL, source_hash TEXT NOT NULL, mean_return REAL NOT NULL,"
 	"  created_at TEXT NOT NULL, PRIMARY KEY (env_id, env_options, episodes, seed, max_steps, source_hash));",
+	/* runs.h5_path relative to the results root: rewritten in C (relativize_paths), whatever its index */
+	MIGRATE_RELATIVE_PATHS,
 };
 
 static int db_error(struct rundb *db, const char *what)
@@ -96,6 +106,51 @@ static sqlite3_stmt *prepare(struct rundb *db, const char *sql)
 	return st;
 }
 
+char *rundb_rel_run_path(const char *experiment, const char *path)
+{
+	size_t n = strlen(experiment);
+	if (!strncmp(path, experiment, n) && !strncmp(path + n, "/runs/", 6))
+		return xstrdup(path);
+	char *needle = xstrfmt("/%s/runs/", experiment);
+	const char *last = NULL;
+	for (const char *p = strstr(path, needle); p; p = strstr(p + 1, needle))
+		last = p;
+	free(needle);
+	return xstrdup(last ? last + 1 : path);
+}
+
+char *rundb_resolve(const struct rundb *db, const char *experiment, const char *stored)
+{
+	char *rel = rundb_rel_run_path(experiment, stored);
+	char *path = rel[0] == '/' ? xstrdup(rel) : xstrfmt("%s/%s", db->root, rel);
+	free(rel);
+	return path;
+}
+
+/* Migration 3: every runs.h5_path from the path the run saw to <NAME>/runs/<file>. */
+static int relativize_paths(struct rundb *db)
+{
+	sqlite3_stmt *st = prepare(db, "SELECT id, experiment, h5_path FROM runs");
+	sqlite3_stmt *up = prepare(db, "UPDATE runs SET h5_path = ?2 WHERE id = ?1");
+	int rc = st && up ? 0 : -1, step;
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *e = (const char *)sqlite3_column_text(st, 1);
+		const char *p = (const char *)sqlite3_column_text(st, 2);
+		char *rel = rundb_rel_run_path(e ? e : "", p ? p : "");
+		sqlite3_reset(up);
+		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+		sqlite3_bind_text(up, 2, rel, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(up) != SQLITE_DONE)
+			rc = db_error(db, "cannot migrate run paths");
+		free(rel);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(db, "cannot migrate run paths");
+	sqlite3_finalize(st);
+	sqlite3_finalize(up);
+	return rc;
+}
+
 static int migrate(struct rundb *db)
 {
 	if (exec(db, "BEGIN IMMEDIATE"))
@@ -113,7 +168,7 @@ static int migrate(struct rundb *db)
 		goto fail;
 	}
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
-		if (exec(db, migrations[v]))
+		if (!strcmp(migrations[v], MIGRATE_RELATIVE_PATHS) ? relativize_paths(db) : exec(db, migrations[v]))
 			goto fail;
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
@@ -126,15 +181,111 @@ fail:
 	return -1;
 }
 
-int rundb_open(struct rundb **out, const char *path)
+static char *dir_of(const char *path)
 {
-	struct rundb *db = xcalloc(1, sizeof(*db));
-	db->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		error("cannot open database '%s': %s", path, db->db ? sqlite3_errmsg(db->db) : "out of memory");
-		rundb_close(db);
-		return -1;
+	const char *slash = strrchr(path, '/');
+	return slash ? xstrfmt("%.*s", (int)(slash - path), path) : xstrdup(".");
+}
+
+/* A file: URI of path (RFC 3986 percent-escapes), with a query. */
+static char *file_uri(const char *path, const char *query)
+{
+	struct strbuf sb = {0};
+	strbuf_addstr(&sb, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    strchr("/-._~", *p))
+			strbuf_add(&sb, p, 1);
+		else
+			strbuf_addf(&sb, "%%%02X", *p);
 	}
+	strbuf_addf(&sb, "?%s", query);
+	return strbuf_detach(&sb);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	size_t len;
+	char *data = read_file(from, &len);
+	if (!data)
+		return -1;
+	FILE *f = fopen(to, "wb");
+	int rc = f && fwrite(data, 1, len, f) == len ? 0 : -1;
+	if (f && fclose(f))
+		rc = -1;
+	free(data);
+	return rc ? error("cannot copy '%s' to '%s': %s", from, to, strerror(errno)) : 0;
+}
+
+static int try_open_ro(struct rundb *db, const char *path, const char *query)
+{
+	if (db->db) {
+		sqlite3_close(db->db);
+		db->db = NULL;
+	}
+	char *uri = file_uri(path, query);
+	int rc = sqlite3_open_v2(uri, &db->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return -1;
+	sqlite3_busy_timeout(db->db, 120000);
+	sqlite3_stmt *st = NULL;
+	rc = sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+	     sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+	if (!rc)
+		db->version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Read-only: mode=ro first. A WAL database in a directory this process
+ * cannot write (a read-only mount, another user's results) cannot be opened
+ * that way when its -shm file is missing or read-only. Then: without WAL
+ * content it is opened immutable (exact: all of it is in the main file);
+ * with WAL content (a writer that did not checkpoint), database and WAL are
+ * copied into a private temporary directory and read there, so no committed
+ * run is missed.
+ */
+static int open_readonly(struct rundb *db)
+{
+	int rc = try_open_ro(db, db->path, "mode=ro");
+	if (rc) {
+		char *wal = xstrfmt("%s-wal", db->path);
+		struct stat st;
+		int has_wal = !stat(wal, &st) && st.st_size > 0;
+		if (!has_wal) {
+			rc = try_open_ro(db, db->path, "immutable=1");
+		} else {
+			const char *tmp = getenv("TMPDIR");
+			char *dir = xstrfmt("%s/harness-db-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+			if (mkdtemp(dir)) {
+				db->snapshot = dir;
+				char *copy = xstrfmt("%s/harness.db", dir), *cwal = xstrfmt("%s/harness.db-wal", dir);
+				if (!copy_file(db->path, copy) && !copy_file(wal, cwal))
+					rc = try_open_ro(db, copy, "mode=ro");
+				free(copy);
+				free(cwal);
+			} else {
+				free(dir);
+			}
+		}
+		free(wal);
+	}
+	if (rc)
+		return error("cannot open database '%s' read-only: %s", db->path,
+			     db->db ? sqlite3_errmsg(db->db) : strerror(errno));
+	if (db->version > (int)ARRAY_SIZE(migrations))
+		return error("database '%s' has schema version %d, newer than this harness (%d): "
+			     "read it with a newer harness", db->path, db->version, (int)ARRAY_SIZE(migrations));
+	return 0;
+}
+
+static int open_readwrite(struct rundb *db)
+{
+	const char *path = db->path;
+	if (sqlite3_open_v2(path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return error("cannot open database '%s': %s", path, db->db ? sqlite3_errmsg(db->db) : "out of memory");
 	sqlite3_busy_timeout(db->db, 120000);
 	/*
 	 * Switching a new database to WAL needs an exclusive lock, and SQLite
@@ -151,12 +302,21 @@ int rundb_open(struct rundb **out, const char *path)
 			usleep(50000);
 			continue;
 		}
-		if (st)
-			db_error(db, "cannot switch to WAL mode");
-		rundb_close(db);
-		return -1;
+		return st ? db_error(db, "cannot switch to WAL mode") : -1;
 	}
-	if (exec(db, "PRAGMA synchronous=FULL") || exec(db, "PRAGMA foreign_keys=ON") || migrate(db)) {
+	if (exec(db, "PRAGMA synchronous=FULL") || exec(db, "PRAGMA foreign_keys=ON") || migrate(db))
+		return -1;
+	db->version = (int)ARRAY_SIZE(migrations);
+	return 0;
+}
+
+int rundb_open_mode(struct rundb **out, const char *path, int readonly)
+{
+	struct rundb *db = xcalloc(1, sizeof(*db));
+	db->path = xstrdup(path);
+	db->root = dir_of(path);
+	db->readonly = readonly;
+	if (readonly ? open_readonly(db) : open_readwrite(db)) {
 		rundb_close(db);
 		return -1;
 	}
@@ -164,12 +324,38 @@ int rundb_open(struct rundb **out, const char *path)
 	return 0;
 }
 
+int rundb_open(struct rundb **out, const char *path)
+{
+	return rundb_open_mode(out, path, 0);
+}
+
+int rundb_schema_version(const struct rundb *db)
+{
+	return db->version;
+}
+
+int rundb_readonly(const struct rundb *db)
+{
+	return db->readonly;
+}
+
 void rundb_close(struct rundb *db)
 {
 	if (!db)
 		return;
 	sqlite3_close(db->db);
+	if (db->snapshot) {
+		static const char *const files[] = { "harness.db", "harness.db-wal", "harness.db-shm" };
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			char *f = xstrfmt("%s/%s", db->snapshot, files[i]);
+			unlink(f);
+			free(f);
+		}
+		rmdir(db->snapshot);
+		free(db->snapshot);
+	}
 	free(db->path);
+	free(db->root);
 	free(db);
 }
 
@@ -226,7 +412,10 @@ static int find_locked(struct rundb *db, const char *experiment, const struct ce
 		copy_col(st, 1, row->status, sizeof(row->status));
 		row->pid = sqlite3_column_int64(st, 2);
 		copy_col(st, 3, row->host, sizeof(row->host));
-		copy_col(st, 4, row->h5_path, sizeof(row->h5_path));
+		char *path = rundb_resolve(db, experiment, (const char *)sqlite3_column_text(st, 4) ?
+					   (const char *)sqlite3_column_text(st, 4) : "");
+		snprintf(row->h5_path, sizeof(row->h5_path), "%s", path);
+		free(path);
 		copy_col(st, 5, row->content_hash, sizeof(row->content_hash));
 		copy_col(st, 6, row->error, sizeof(row->error));
 		row->final_return = sqlite3_column_double(st, 7);
@@ -260,9 +449,26 @@ static char *u64str(uint64_t v)
 	return xstrfmt("%llu", (unsigned long long)v);
 }
 
+static enum claim_result claim_locked(struct rundb *db, const char *experiment, const struct cell *c,
+				      const struct provenance *p, const char *h5_path, int force,
+				      int retry_failed, long long *row_id);
+
 enum claim_result rundb_claim(struct rundb *db, const char *experiment, const struct cell *c,
 			      const struct provenance *p, const char *h5_path, int force,
 			      int retry_failed, long long *row_id)
+{
+	if (db->readonly)
+		BUG("claim on a read-only database");
+	char *rel = rundb_rel_run_path(experiment, h5_path);
+	h5_path = rel;
+	enum claim_result result = claim_locked(db, experiment, c, p, h5_path, force, retry_failed, row_id);
+	free(rel);
+	return result;
+}
+
+static enum claim_result claim_locked(struct rundb *db, const char *experiment, const struct cell *c,
+				      const struct provenance *p, const char *h5_path, int force,
+				      int retry_failed, long long *row_id)
 {
 	if (exec(db, "BEGIN IMMEDIATE"))
 		return CLAIM_ERROR;

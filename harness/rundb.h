@@ -1,5 +1,7 @@
 /*
- * rundb.h - the SQLite database of experiments and runs (results/harness.db).
+ * rundb.h - the SQLite database of experiments and runs (results/harness.db):
+ * the writer half of the results store (store.h), used by the commands that
+ * record runs (run, collect) through store_rundb(). Readers use store.h.
  *
  * WAL mode, a busy timeout, every change in a transaction, prepared
  * statements only, schema version in PRAGMA user_version with migrations
@@ -20,14 +22,31 @@
 
 struct rundb;
 
-#define RUNDB_SCHEMA_VERSION 2
+/* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5") */
+#define RUNDB_SCHEMA_VERSION 3
 
 int rundb_open(struct rundb **db, const char *path);
+/*
+ * readonly: SQLITE_OPEN_READONLY, never migrated (an older schema is read as
+ * it is; a newer one is refused, saying so); falls back to immutable=1 where
+ * a WAL database cannot be opened read-only (read-only directory).
+ */
+int rundb_open_mode(struct rundb **db, const char *path, int readonly);
+int rundb_schema_version(const struct rundb *db);
+int rundb_readonly(const struct rundb *db);
+
+/*
+ * A run file's path as stored: "<experiment>/runs/<file>" (from a path ending
+ * in that, as run files of any earlier schema do; caller frees), and back: the
+ * path under this database's results root.
+ */
+char *rundb_rel_run_path(const char *experiment, const char *path);
+char *rundb_resolve(const struct rundb *db, const char *experiment, const char *stored);
 void rundb_close(struct rundb *db);
 
 int rundb_put_experiment(struct rundb *db, const struct spec *s);
 
-/* The newest row of a cell at this code version, if any. */
+/* The row of a cell at this code version, if any; h5_path resolved under the root. */
 struct run_row {
 	long long id;
 	char status[16];

@@ -30,6 +30,7 @@
 #include "provenance.h"
 #include "results.h"
 #include "rundb.h"
+#include "store.h"
 #include "spec.h"
 
 /* Appends s single-quoted for the shell. */
@@ -187,7 +188,7 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 		rc = -1;
 	} else if (found && !strcmp(row.status, "complete") && !o->force) {
 		char h[65] = "";
-		if (h5_content_hash(row.h5_path, h) || strcmp(h, row.content_hash)) {
+		if (store_hash_file(row.h5_path, 1, h) || strcmp(h, row.content_hash)) {
 			if (!h[0] || strcmp(h, row.content_hash))
 				error("run file '%s' of cell '%s' does not match its recorded results hash "
 				      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
@@ -370,6 +371,7 @@ int slurm_submit(int argc, char **argv)
 	provenance_get(&prov);
 	int rc = 2;
 	struct rundb *db = NULL;
+	struct store *store = NULL;
 	char *root = NULL, *dir = NULL, *records = NULL, *dbpath = NULL, *exe = self_exe();
 	char *spec_abs = realpath(o.spec_path, NULL);
 	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
@@ -393,8 +395,12 @@ int slurm_submit(int argc, char **argv)
 	dir = slurm_dir(root, spec.name);
 	records = xstrfmt("%s/records", dir);
 	dbpath = results_db_path(root);
-	if (!access(dbpath, F_OK) && rundb_open(&db, dbpath))
-		goto out;
+	/* the planner only reads: the collect job alone writes the database */
+	if (!access(dbpath, F_OK)) {
+		if (store_open(&store, root, STORE_READ))
+			goto out;
+		db = store_rundb(store);
+	}
 
 	struct slurm_submission last;
 	int have_last = slurm_submission_read(root, spec.name, &last);
@@ -561,7 +567,7 @@ int slurm_submit(int argc, char **argv)
 	       o.results ? " --results " : "", o.results ? o.results : "");
 	rc = collect_id[0] ? 0 : 2;
 out:
-	rundb_close(db);
+	store_close(store);
 	free(todo);
 	free(root);
 	free(dir);

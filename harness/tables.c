@@ -52,6 +52,7 @@ char *tex_escape(const char *s)
 struct entry {
 	struct stats_interval iv;
 	int valid, best, overlaps;
+	char n[96]; /* "n=5", "n=4 of 5, 1 failed" */
 };
 
 static void mark_row(struct entry *row, int n)
@@ -81,7 +82,7 @@ static void add_num(struct strbuf *sb, double v)
 static void md_entry(struct strbuf *sb, const struct entry *e)
 {
 	if (!e->valid) {
-		strbuf_addstr(sb, " | n/a");
+		strbuf_addf(sb, e->n[0] ? " | n/a (%s)" : " | –", e->n); /* –: not in the spec's matrix */
 		return;
 	}
 	strbuf_addstr(sb, e->best ? " | **" : " | ");
@@ -90,13 +91,16 @@ static void md_entry(struct strbuf *sb, const struct entry *e)
 	add_num(sb, e->iv.lo);
 	strbuf_addstr(sb, ", ");
 	add_num(sb, e->iv.hi);
-	strbuf_addf(sb, "\\]%s", e->overlaps ? " †" : "");
+	strbuf_addf(sb, "\\]%s (%s)", e->overlaps ? " †" : "", e->n);
 }
 
 static void tex_entry(struct strbuf *sb, const struct entry *e)
 {
 	if (!e->valid) {
-		strbuf_addstr(sb, " & n/a");
+		if (e->n[0])
+			strbuf_addf(sb, " & n/a {\\scriptsize (%s)}", e->n);
+		else
+			strbuf_addstr(sb, " & --");
 		return;
 	}
 	strbuf_addstr(sb, e->best ? " & \\textbf{" : " & ");
@@ -105,7 +109,7 @@ static void tex_entry(struct strbuf *sb, const struct entry *e)
 	add_num(sb, e->iv.lo);
 	strbuf_addstr(sb, ", ");
 	add_num(sb, e->iv.hi);
-	strbuf_addstr(sb, "]}");
+	strbuf_addf(sb, "] (%s)}", e->n);
 }
 
 int tables_write(const struct expdata *d, const char *tabdir, const struct plot_opts *o)
@@ -116,6 +120,11 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		for (int a = 0; a < na; a++) {
 			const struct exp_group *g = exp_group(d, e, a);
 			struct entry *en = &ent[e * na + a];
+			struct strbuf nb = {0};
+			if (g->ncells)
+				exp_group_n(g, &nb);
+			snprintf(en->n, sizeof(en->n), "%s", nb.buf ? nb.buf : "");
+			strbuf_release(&nb);
 			if (!g->nruns)
 				continue;
 			double *x = xcalloc((size_t)g->nruns, sizeof(double));
@@ -142,6 +151,18 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 			n[i] = g->nruns;
 		}
 		struct stats_tasks t = { ne, x, n };
+		struct exp_group sum = { 0 };
+		for (int i = 0; i < ne; i++) {
+			const struct exp_group *g = exp_group(d, envs[i], a);
+			sum.nruns += g->nruns;
+			sum.ncells += g->ncells;
+			sum.nfailed += g->nfailed;
+			sum.nother += g->nother;
+		}
+		struct strbuf nb = {0};
+		exp_group_n(&sum, &nb);
+		snprintf(ent[d->nenvs * na + a].n, sizeof(ent[0].n), "%s", nb.buf);
+		strbuf_release(&nb);
 		struct rng rng;
 		rng_seed(&rng, 20211112u + 19u + 1009u * (unsigned)a);
 		struct entry *en = &ent[d->nenvs * na + a];
@@ -195,7 +216,9 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		strbuf_addstr(&md, " |\n");
 		strbuf_addstr(&tex, " \\\\\n");
 	}
-	strbuf_addf(&md, "\n**Bold**: best in its row. †: interval overlaps the best's (not clearly worse).\n");
+	strbuf_addf(&md, "\n**Bold**: best in its row. †: interval overlaps the best's (not clearly worse). "
+		    "n: runs counted of the spec's cells; a failed run (e.g. diverged) counts with its score at "
+		    "failure (its last evaluation), cells with no usable run are not counted.\n");
 	if (ne)
 		strbuf_addf(&md, "Normalised score: (score - random) / (reference - random), reference the optimal "
 			    "return (tabular environments) or the reward threshold; %s over runs of all environments.\n",
@@ -211,7 +234,7 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		free(m);
 	}
 	strbuf_addf(&tex, "\\bottomrule\n\\multicolumn{%d}{l}{\\footnotesize \\textbf{Bold}: best in its row; "
-		    "$^\\dagger$: %g\\%% interval overlaps the best's.}\\\\\n\\end{tabular}\n", na + 1, 100 * o->level);
+		    "$^\\dagger$: %g\\%% interval overlaps the best's; n: runs counted, failed ones with their score at failure.}\\\\\n\\end{tabular}\n", na + 1, 100 * o->level);
 	char *pmd = xstrfmt("%s/final.md", tabdir), *ptex = xstrfmt("%s/final.tex", tabdir);
 	int rc = write_file_atomic(pmd, md.buf, md.len) || write_file_atomic(ptex, tex.buf, tex.len) ? -1 : 0;
 	free(pmd);

@@ -184,12 +184,19 @@ out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1)
 grep -q "collected 0 runs" <<<"$out" || fail "second collect applied records: $out"
 [ "$before" = "$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")" ] ||
 	fail "second collect changed rows"
-# a failed cell is kept on re-submission, and re-run with --retry-failed
+# collect never replaces a complete row whose file verifies: a record saying otherwise is not collected
 rec=$(ls "$T/s/itrun/slurm/records/"*.rec | head -n1)
 sed -i 's/^status=complete$/status=failed/' "$rec"
 out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1 || true)
-grep -q "collected 1 runs: 0 complete, 1 failed" <<<"$out" ||
-	{ printf "%s\n" "$out"; fail "collect did not record the changed record"; }
+grep -q "collected 0 runs" <<<"$out" && grep -q "is complete in the database and its file verifies" <<<"$out" ||
+	{ printf "%s\n" "$out"; fail "collect demoted a complete row whose file verifies"; }
+[ "$before" = "$(sqlite3 "$T/s/harness.db" "SELECT group_concat(id || status || finished_at) FROM runs")" ] ||
+	fail "collect changed a complete row"
+# a failed cell is kept on re-submission, and re-run with --retry-failed
+cell=$(sed -n 's/^cell_id=//p' "$rec")
+sqlite3 "$T/s/harness.db" "UPDATE runs SET status = 'failed' WHERE cell_id = '$cell'"
+out=$("$H" collect "$S" --results "$T/s" --no-plot 2>&1 || true)
+grep -q "collected 0 runs" <<<"$out" || { printf "%s\n" "$out"; fail "collect changed the failed row"; }
 st=$("$H" status itrun --results "$T/s")
 grep -q "11 done, 1 failed" <<<"$st" || fail "status after a failed cell: $st"
 out=$("$H" run "$S" --backend slurm --results "$T/s" --dry-run 2>&1)

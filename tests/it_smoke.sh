@@ -12,3 +12,20 @@ st=0
 cat "$T/out"
 [ "$st" -eq 0 ] || { tail -5 "$T/err"; echo "FAIL: smoke results differ from experiments/baselines/smoke.json (exit $st)"; exit 1; }
 grep -q "0 regressed, 0 changed where bit-identity was expected" "$T/out"
+# the gate fails when a cell crashes: a worker segfaulting on one cell (fault injection) is a
+# lost cell under --strict (exit 1, named), and without --strict the exit status says so too
+C=$(mktemp -d /tmp/it_smoke_crash.XXXXXX)
+trap 'rm -rf "$T" "$C"' EXIT
+cp -a "$T/harness.db" "$T/smoke" "$C/"
+sqlite3 "$C/harness.db" "DELETE FROM runs WHERE cell_id = 'CartPole-v1/dqn/seed=1'"
+for strict in --strict ""; do
+	st=0
+	HARNESS_TEST_CRASH_CELL='CartPole-v1/dqn/seed=1' "$H" regress smoke --baseline $strict --results "$C" -j 2 \
+		> "$C/out" 2> "$C/err" || st=$?
+	[ "$st" -eq 1 ] || { cat "$C/out"; echo "FAIL: a crashed cell passed the smoke gate ($strict exit $st)"; exit 1; }
+	grep -q "1 cells complete in the base are missing, errored or failed in the head" "$C/out" &&
+		grep -q "CartPole-v1/dqn/seed=1: error in head: worker killed by signal 11" "$C/out" ||
+		{ cat "$C/out"; echo "FAIL: the crashed cell is not named ($strict)"; exit 1; }
+	sqlite3 "$C/harness.db" "DELETE FROM runs WHERE cell_id = 'CartPole-v1/dqn/seed=1'"
+done
+echo "it_smoke: baseline reproduced; a crashed cell fails the gate"

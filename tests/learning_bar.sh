@@ -24,9 +24,24 @@ runs=$(mktemp)
 trap 'rm -f "$csv" "$runs"' EXIT
 "$HARNESS" export "$exp" --csv --what eval --results "$results" -o "$csv"
 "$HARNESS" export "$exp" --csv --what runs --results "$results" -o "$runs"
+# the columns this script reads, by name (the CSVs quote fields with commas and
+# have one column per hyperparameter): evaluations of complete runs only
+/usr/bin/python3 - "$csv" "$runs" <<'PY'
+import csv, sys
+def project(path, cols, keep=lambda r: True):
+    rows = [r for r in csv.DictReader(open(path, newline="")) if keep(r)]
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([r.get(c, "") for c in cols])
+project(sys.argv[1], ["cell_id", "env_label", "config_name", "seed", "step", "mean_return"],
+        lambda r: r["state"] == "complete")
+project(sys.argv[2], ["run_id", "experiment", "cell_id", "env_id", "env_label", "config_name", "learner", "seed", "status"])
+PY
 
-# runs: id,experiment,cell_id,env_id,env_label,config_name,learner,seed,status,... (a failed or
-# unfinished seed counts as missing the bar); eval: cell_id,env,config,seed,step,mean_return
+# runs: run_id,experiment,cell_id,env_id,env_label,config_name,learner,seed,status (a failed or
+# unfinished seed counts as missing the bar); eval: cell_id,env_label,config_name,seed,step,mean_return
 sort -t, -k2,2 -k3,3 -k5,5n -k4,4n "$csv" | awk -F, '
 function bar(env) {
 	if (env == "CartPole-v1")    { kind = "seeds";  thr = 475;  upto = 50000;  need = 0.8; return 1 }

@@ -9,6 +9,7 @@
 #include "testutil.h"
 #include "../harness/normalize.h"
 #include "../harness/rundb.h"
+#include "../harness/store.h"
 
 static struct env *make(const char *id, const char *k, const char *v)
 {
@@ -120,24 +121,22 @@ static void test_normalize__formula(void **state)
 static void test_normalize__cached_in_database(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/test_normalize.XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	unlink(path);
-	struct rundb *db;
-	assert_int_equal(rundb_open(&db, path), 0);
-	sqlite3 *h = rundb_handle(db);
+	char root[] = "/tmp/test_normalize.XXXXXX";
+	assert_non_null(mkdtemp(root));
+	char *path = xstrfmt("%s/harness.db", root);
+	struct store *db;
+	assert_int_equal(store_open(&db, root, STORE_WRITE), 0);
+	sqlite3 *h = rundb_handle(store_rundb(db));
 	sqlite3_stmt *st;
 	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), RUNDB_SCHEMA_VERSION);
-	assert_int_equal(RUNDB_SCHEMA_VERSION, 2);
+	assert_int_equal(RUNDB_SCHEMA_VERSION, 3);
 	sqlite3_finalize(st);
 	const char *cfg = "{\"env\":{\"id\":\"FrozenLake-v1\",\"options\":{\"map_name\":\"4x4\",\"is_slippery\":false}},"
 			  "\"eval\":{\"every\":100,\"episodes\":5,\"max_episode_steps\":100}}";
 	struct env_norm a, b, c;
-	assert_int_equal(norm_env(h, cfg, "code1", &a), 0);
+	assert_int_equal(norm_env(db, cfg, "code1", &a), 0);
 	assert_int_equal(a.cached, 0);
 	assert_string_equal(a.reference_kind, "optimal");
 	assert_true(fabs(a.reference - 1) < 1e-12);
@@ -148,28 +147,39 @@ static void test_normalize__cached_in_database(void **state)
 					   NORM_RANDOM_SEED, &direct), 0);
 	env_free(e);
 	assert_true(a.random == direct);
-	assert_int_equal(norm_env(h, cfg, "code1", &b), 0);
+	assert_int_equal(norm_env(db, cfg, "code1", &b), 0);
 	assert_int_equal(b.cached, 1);
 	assert_true(b.random == a.random);
 	/* the value is read from the table: change it there and it is what comes back */
 	assert_int_equal(sqlite3_exec(h, "UPDATE random_scores SET mean_return = 0.25", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(norm_env(h, cfg, "code1", &c), 0);
+	assert_int_equal(norm_env(db, cfg, "code1", &c), 0);
 	assert_true(c.cached && c.random == 0.25);
 	/* another code version measures again */
-	assert_int_equal(norm_env(h, cfg, "code2", &c), 0);
+	assert_int_equal(norm_env(db, cfg, "code2", &c), 0);
 	assert_true(!c.cached && c.random == a.random);
 	/* CartPole: the registry's threshold */
 	const char *cp = "{\"env\":{\"id\":\"CartPole-v1\",\"options\":{}},\"eval\":{\"max_episode_steps\":500}}";
-	assert_int_equal(norm_env(h, cp, "code1", &c), 0);
+	assert_int_equal(norm_env(db, cp, "code1", &c), 0);
 	assert_string_equal(c.reference_kind, "threshold");
 	assert_true(c.reference == 475 && c.random > 5 && c.random < 60);
-	rundb_close(db);
+	store_close(db);
+	/* read-only: the cache is read, a measurement is not stored */
+	assert_int_equal(store_open(&db, root, STORE_READ), 0);
+	assert_int_equal(norm_env(db, cfg, "code1", &c), 0);
+	assert_true(c.cached && c.random == 0.25);
+	assert_int_equal(norm_env(db, cfg, "code3", &c), 0);
+	assert_true(!c.cached && c.random == a.random);
+	assert_int_equal(norm_env(db, cfg, "code3", &c), 0);
+	assert_int_equal(c.cached, 0);
+	store_close(db);
 	unlink(path);
 	char *wal = xstrfmt("%s-wal", path), *shm = xstrfmt("%s-shm", path);
 	unlink(wal);
 	unlink(shm);
+	rmdir(root);
 	free(wal);
 	free(shm);
+	free(path);
 }
 
 int main(void)
