@@ -38,8 +38,11 @@ enum param_flag {
 	/* Chooses what a run stores, not how it learns (e.g. `checkpoint`): never
 	 * part of seed derivation, so switching it changes no result. */
 	PARAM_NO_SEED = 1u << 1,
-	/* Chooses the arithmetic kernels (e.g. `portable`): results at true are
-	 * bit-identical across CPU types (regress uses it to judge platforms). */
+	/* A bool choosing the arithmetic kernels (e.g. DQN's `portable`): true
+	 * means plain-C kernels whose results are bit-identical across CPU types.
+	 * `portable = true;` in a spec (or run --portable) sets every such
+	 * parameter; regress expects bit-identity across CPUs for a run whose
+	 * stored configuration has them all true. */
 	PARAM_KERNEL = 1u << 2,
 };
 

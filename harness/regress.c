@@ -153,6 +153,28 @@ static int run_spec(const char *bin, const char *spec, const char *root, const c
 
 /* --- loading results --- */
 
+/*
+ * Whether a stored configuration ran on portable kernels: its learner has
+ * PARAM_KERNEL hyperparameters (params.h) and the configuration sets them
+ * all to true. Learners without any are judged by uses_blas alone.
+ */
+static int config_portable(const char *config_json)
+{
+	json_t *root = config_json ? json_loads(config_json, 0, NULL) : NULL;
+	const char *name = json_string_value(json_object_get(root, "learner"));
+	const struct learner_spec *ls = name ? learner_lookup(name) : NULL;
+	json_t *hp = json_object_get(root, "hparams");
+	int kernels = 0, on = 0;
+	for (const struct param_def *d = ls ? ls->vt->params : NULL; d && d->name; d++) {
+		if (!(d->flags & PARAM_KERNEL))
+			continue;
+		kernels++;
+		on += json_is_true(json_object_get(hp, d->name));
+	}
+	json_decref(root);
+	return kernels && on == kernels;
+}
+
 static int load_side(const char *dbpath, const struct spec *s, const char *commit,
 		     const char *source_hash, struct cellres *cells)
 {
@@ -163,7 +185,7 @@ static int load_side(const char *dbpath, const struct spec *s, const char *commi
 	}
 	sqlite3_busy_timeout(db, 60000);
 	const char *sql = "SELECT config_hash, content_hash, learner, blas_core, cpu_model, final_return, auc,"
-			  " instr(config_json, '\"portable\":true') > 0 FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
+			  " config_json FROM runs WHERE experiment = ?1 AND cell_id = ?2 AND status IN ('complete','failed')"
 			  " AND ((?3 IS NOT NULL AND git_commit = ?3 AND git_dirty = 0) OR source_hash = ?4)"
 			  " ORDER BY finished_at DESC, id DESC LIMIT 1";
 	sqlite3_stmt *st;
@@ -195,7 +217,7 @@ static int load_side(const char *dbpath, const struct spec *s, const char *commi
 #undef COL
 			c->final_return = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
 			c->auc = sqlite3_column_type(st, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 6);
-			c->portable = sqlite3_column_int(st, 7);
+			c->portable = config_portable((const char *)sqlite3_column_text(st, 7));
 		}
 	}
 	sqlite3_finalize(st);

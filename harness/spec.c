@@ -17,7 +17,7 @@
 /* Parse context: the file name for messages. */
 struct ctx {
 	const char *file;
-	int portable; /* set portable = true on every learner that has it */
+	int portable; /* set every PARAM_KERNEL hyperparameter (e.g. DQN's `portable`) to true */
 };
 
 static int bad(const struct ctx *c, const config_setting_t *s, const char *key, const char *fmt, ...)
@@ -486,9 +486,12 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 			   struct params *hp)
 {
 	learner_params_init(cfg->learner, hp);
-	char pwhy[64];
-	if (c->portable && param_find(hp->defs, "portable"))
-		params_set_bool(hp, "portable", 1, pwhy, sizeof(pwhy));
+	for (int i = 0; c->portable && i < hp->n; i++) {
+		char pwhy[128];
+		if ((hp->defs[i].flags & PARAM_KERNEL) && hp->defs[i].type == PARAM_BOOL &&
+		    params_set_bool(hp, hp->defs[i].name, 1, pwhy, sizeof(pwhy)))
+			BUG("kernel switch '%s': %s", hp->defs[i].name, pwhy);
+	}
 	if (env->hparams) {
 		for (int i = 0; i < config_setting_length(env->hparams); i++) {
 			const config_setting_t *m = config_setting_get_elem(env->hparams, (unsigned)i);

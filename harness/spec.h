@@ -63,8 +63,8 @@ struct spec {
 /* Reads and validates path; expands the matrix. 0, or -1 after error(). */
 int spec_load(struct spec *s, const char *path);
 /*
- * portable: every learner with a `portable` hyperparameter (the DQN family)
- * gets portable = true: plain-C matrix kernels instead of OpenBLAS, so its
+ * portable: every hyperparameter flagged PARAM_KERNEL (DQN's `portable`) is
+ * set to true: plain-C matrix kernels instead of OpenBLAS, so the learner's
  * results are bit-identical across CPU types (the spec key `portable = true;`
  * does the same).
  */
