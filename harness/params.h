@@ -44,13 +44,20 @@ enum param_flag {
 	 * parameter; regress expects bit-identity across CPUs for a run whose
 	 * stored configuration has them all true. */
 	PARAM_KERNEL = 1u << 2,
+	/* Ends of the range [min, max] that are open: (min, max], [min, max), and
+	 * one value inside it that is refused (e.g. gradient_steps: -1 or >= 1).
+	 * Validation and the range `harness learners` / `harness envs` print are
+	 * both made from these (param_range_text), so they cannot disagree. */
+	PARAM_MIN_OPEN = 1u << 3,
+	PARAM_MAX_OPEN = 1u << 4,
+	PARAM_NOT_ZERO = 1u << 5,
 };
 
 struct param_def {
 	const char *name;
 	enum param_type type;
 	const char *def;     /* default as text: "0.1", "true", "4x4", "64,64", "" */
-	double min, max;     /* inclusive range of numbers and list elements */
+	double min, max;     /* range of numbers and list elements: inclusive unless flagged open */
 	const char *choices; /* strings: '|'-separated allowed values, NULL = any */
 	const char *doc;     /* one line */
 	unsigned flags;      /* enum param_flag bits */
@@ -121,6 +128,9 @@ void params_to_json_learning(const struct params *p, struct strbuf *sb);
 /* Whether p's value of def i equals the table default (not a preset's). */
 int params_at_table_default(const struct params *p, int i);
 void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb);
+/* The accepted values of a number or list: "[0, 1]", "(0, 1]", "[-1, 1e+06] except 0";
+ * a string's choices; "" otherwise. */
+void param_range_text(const struct param_def *d, char *buf, size_t n);
 /* Prints a help table (name, type, default, range, doc). */
 void params_print_help(const struct param_def *defs, FILE *out, const char *indent);
 
