@@ -123,6 +123,7 @@ int cmd_run_cell(int argc, char **argv)
 	struct cell_record r;
 	memset(&r, 0, sizeof(r));
 	provenance_get(&r.prov);
+	provenance_for_cell(&r.prov, c->code_version);
 	if (results_prepare(root, spec.name))
 		goto out;
 	rec = record_path_of(root, &spec, c, r.prov.source_hash, &h5);
@@ -236,7 +237,7 @@ static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
 		 struct collect_counts *n)
 {
 	struct run_row row;
-	int found = rundb_find(db, s->name, c, p->source_hash, &row);
+	int found = rundb_find(db, s->name, c, c->code_version, &row);
 	if (found < 0)
 		return -1;
 	if (found && !strcmp(row.status, sum->status) &&
@@ -335,12 +336,12 @@ int cmd_collect(int argc, char **argv)
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
 		char *h5;
-		char *rec = record_path_of(root, &spec, c, prov.source_hash, &h5);
+		char *rec = record_path_of(root, &spec, c, c->code_version, &h5);
 		struct cell_record r;
 		struct run_summary sum = { 0 };
 		char why[1400];
 		int have = !access(rec, F_OK), r_ok = have && !cell_record_read(rec, &r);
-		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, prov.source_hash) ||
+		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, c->code_version) ||
 			     strcmp(r.cell_id, c->cell_id))) {
 			warning("record '%s' is not of cell '%s' at this code version: ignored", rec, c->cell_id);
 			have = r_ok = 0;
@@ -535,12 +536,12 @@ int cmd_status(int argc, char **argv)
 	struct strbuf fails = {0};
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
-		char *rec = record_path_of(root, &spec, c, prov.source_hash, NULL);
+		char *rec = record_path_of(root, &spec, c, c->code_version, NULL);
 		struct cell_record r;
 		struct run_row row;
 		const char *state = "pending", *detail = "not run";
 		char buf[700];
-		int found = db ? rundb_find(db, spec.name, c, prov.source_hash, &row) : 0;
+		int found = db ? rundb_find(db, spec.name, c, c->code_version, &row) : 0;
 		const char *tstate = pos[i] >= 0 && q.task ? q.task[pos[i] / sub.per_task] : "";
 		if (found < 0) {
 			free(rec);
@@ -594,16 +595,22 @@ int cmd_status(int argc, char **argv)
 	}
 	if (db) {
 		sqlite3_stmt *st;
+		long long other = 0;
 		if (sqlite3_prepare_v2(rundb_handle(db), "SELECT count(*) FROM runs WHERE experiment = ?1"
-				       " AND source_hash <> ?2", -1, &st, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, spec.name, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, prov.source_hash, -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
-				printf("(counted at this binary's code version %.12s; %lld runs at other code "
-				       "versions are not counted)\n", prov.source_hash,
-				       (long long)sqlite3_column_int64(st, 0));
+				       " AND cell_id = ?2 AND source_hash <> ?3", -1, &st, NULL) == SQLITE_OK) {
+			for (int i = 0; i < spec.ncells; i++) {
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, spec.name, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_text(st, 2, spec.cells[i].cell_id, -1, SQLITE_TRANSIENT);
+				sqlite3_bind_text(st, 3, spec.cells[i].code_version, -1, SQLITE_TRANSIENT);
+				if (sqlite3_step(st) == SQLITE_ROW)
+					other += sqlite3_column_int64(st, 0);
+			}
 			sqlite3_finalize(st);
 		}
+		if (other > 0)
+			printf("(counted at each cell's code version in this binary; %lld runs at other code "
+			       "versions are not counted)\n", other);
 	}
 	if (uncollected)
 		printf("%d cells ran but are not in the database yet (collect job pending, or run "

@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include "../algorithms/learner.h"
 #include "commands.h"
+#include "codever.h"
 #include "compare.h"
 #include "provenance.h"
 #include "results.h"
@@ -175,8 +176,9 @@ static int config_portable(const char *config_json)
 	return kernels && on == kernels;
 }
 
+/* A side's newest run of each cell: made at commit (clean), or at the cell's code version in this binary. */
 static int load_side(const char *dbpath, const struct spec *s, const char *commit,
-		     const char *source_hash, struct cellres *cells)
+		     int by_code_version, struct cellres *cells)
 {
 	sqlite3 *db;
 	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -205,7 +207,7 @@ static int load_side(const char *dbpath, const struct spec *s, const char *commi
 			sqlite3_bind_text(st, 3, commit, -1, SQLITE_TRANSIENT);
 		else
 			sqlite3_bind_null(st, 3);
-		sqlite3_bind_text(st, 4, source_hash ? source_hash : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, by_code_version ? s->cells[i].code_version : "", -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW) {
 			c->present = 1;
 #define COL(i) (sqlite3_column_text(st, i) ? (const char *)sqlite3_column_text(st, i) : "")
@@ -519,14 +521,21 @@ static int self_run(const char *spec, const char *root, const char *jobs)
 int cmd_version(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness version\n\nPrints the git commit, dirty flag and source hash (the code "
-		       "version that decides what re-runs) this binary was built from, and its build facts.\n");
+		printf("usage: harness version\n\nPrints the git commit and dirty flag this binary was built from, "
+		       "its code version\n(source_hash: of the whole binary; a cell's is made of the core hash and "
+		       "the units of its\nenvironment and learner, see README \"What re-runs\"), build facts and "
+		       "runtime libraries.\n");
 		return 0;
 	}
 	struct provenance p;
 	provenance_get(&p);
-	printf("git_commit  %s%s\nsource_hash %s\ncompiler    %s\ncflags      %s\nblas        %s\nblas_core   %s\n",
-	       p.git_commit, p.git_dirty ? " (dirty)" : "", p.source_hash, p.compiler, p.cflags, p.blas, p.blas_core);
+	printf("git_commit  %s%s\nsource_hash %s\ncore_hash   %s\ncompiler    %s\ncflags      %s\nldflags     %s\n"
+	       "libraries   %s\nblas        %s\nblas_core   %s\n",
+	       p.git_commit, p.git_dirty ? " (dirty)" : "", p.source_hash, build_core_hash, p.compiler, p.cflags,
+	       build_ldflags, p.libs, p.blas, p.blas_core);
+	for (int i = 0; i < build_nunits; i++)
+		printf("unit        %-22s %.16s %s\n", build_units[i].symbol, build_units[i].hash,
+		       build_units[i].objects[0] ? build_units[i].objects : "(all in the core)");
 	return 0;
 }
 
@@ -598,7 +607,7 @@ int cmd_baseline(int argc, char **argv)
 	provenance_get(&p);
 	char *db = results_db_path(root);
 	cells = xcalloc((size_t)s.ncells, sizeof(*cells));
-	if (!self_run(spec_path, root, jobs) && !load_side(db, &s, NULL, p.source_hash, cells) &&
+	if (!self_run(spec_path, root, jobs) && !load_side(db, &s, NULL, 1, cells) &&
 	    !write_baseline(&s, cells, &p))
 		rc = 0;
 	free(cells);
@@ -619,7 +628,7 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 		return -1;
 	char *root = xstrfmt("%s/.regress/%s/results", abs_root, side->commit);
 	char *db = results_db_path(root);
-	int bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, NULL, side->cells);
+	int bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, 0, side->cells);
 	free(bin);
 	free(root);
 	free(db);
@@ -680,7 +689,7 @@ int cmd_regress(int argc, char **argv)
 		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head))
 			goto out_abs;
 	} else {
-		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, p.source_hash, head.cells))
+		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, 1, head.cells))
 			goto out_abs;
 		snprintf(head.label, sizeof(head.label), "working tree (%.10s%s, source %.10s)", p.git_commit,
 			 p.git_dirty ? "+dirty" : "", p.source_hash);

@@ -3,6 +3,7 @@
  * See spec.h for the contract and README.md ("Experiment specs") for the format.
  */
 #include "spec.h"
+#include "codever.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -737,6 +738,7 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	cell->env_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "env");
 	cell->learner_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "learner");
 	cell->eval_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "eval");
+	code_version_for_cell(env->spec, cfg->learner, cell->code_version);
 	return 0;
 }
 

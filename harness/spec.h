@@ -47,6 +47,8 @@ struct cell {
 	char algo_hash[65];    /* SHA-256 of {"learner":..,"hparams":..} (params_to_json_learning) */
 	char config_hash[65];  /* SHA-256 of config_json */
 	char *config_json;     /* everything that determines the run's results */
+	char code_version[65]; /* of the code this cell runs (code_version_for_cell): with config_hash,
+				* what decides whether it re-runs; recorded as the run's source_hash */
 };
 
 struct spec {

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# code_version.py - the build side of the code version (README: "What re-runs:
+# code versions"). Two modes, both run by the Makefile:
+#
+#   code_version.py tokens OUT -- CC CFLAGS... -E -P SRC
+#       Runs the preprocessor command and writes to OUT the SHA-256 of the
+#       compiler command and of the preprocessed token stream, with the layout
+#       normalised: whitespace outside string and character literals collapsed
+#       (dropped next to ( ) [ ] { } ; , which never join a neighbour into
+#       another token), and the file and line BUG() and assert() pass to the
+#       functions that abort the process (bug_fl, __assert_fail) replaced by
+#       constants. So comments, blank lines and indentation change nothing;
+#       every other token of the translation unit, including what it takes
+#       from every header (ours and the system's), does.
+#
+#   code_version.py generate OUT FLAGS_FILE OBJ...
+#       Reads every object's .th (written with it by the object rule), the
+#       symbol tables (nm) and section lists (readelf) of the objects, and
+#       writes the C file OUT (compiled into the binary) with: the git commit
+#       and dirty flag (untracked files under harness/ algorithms/ envs/ count),
+#       the compiler identity, the flags, a core hash and one hash per
+#       registered environment and learner implementation (vtable):
+#         - the reference graph: object A -> object B when A uses a symbol B
+#           defines (every definition, should there be several);
+#         - the core: everything reachable from main.o, except that the two
+#           registries' references to *_vtable symbols are not followed (a
+#           cell reaches only its own environment's and learner's vtables
+#           through them), nor main.o's to the cmd_* functions of commands that
+#           compute no result (only run, run-cell and collect do; regress and
+#           baseline run cells as `harness run` processes); objects with
+#           constructors or destructors, and anything a registry references
+#           other than a vtable, are core;
+#         - a unit: what is reachable from the object defining a vtable (same
+#           rule), minus the core. A unit that uses the registries or their
+#           lookups (env_lookup, learner_lookup) could reach any other unit,
+#           so its hash is that of every unit.
+#       The core hash covers the core's token hashes, the compiler (--version,
+#       target, assembler and linker versions) and the link flags.
+import hashlib
+import os
+import re
+import subprocess
+import sys
+
+SEP = set("()[]{};,")
+LITERAL = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|\s+|[^"\'\s]+|.', re.S)
+BUG_AT = re.compile(r'\bbug_fl\s*\(\s*"(?:\\.|[^"\\\n])*"\s*,\s*\d+\s*,')
+ASSERT_AT = re.compile(r'\b__assert_fail\s*\(\s*("(?:\\.|[^"\\\n])*")\s*,\s*"(?:\\.|[^"\\\n])*"\s*,\s*\d+\s*,')
+
+
+def normalise(text):
+    out = []
+    code = []
+
+    def flush():
+        s = " ".join(code)
+        code.clear()
+        s = BUG_AT.sub("bug_fl(,", s)
+        s = ASSERT_AT.sub(r"__assert_fail(\1,", s)
+        prev = ""
+        pending = False
+        for m in LITERAL.finditer(s):
+            t = m.group(0)
+            if t.isspace():
+                pending = True
+                continue
+            if pending and prev and prev[-1] not in SEP and t[0] not in SEP:
+                out.append(" ")
+            pending = False
+            out.append(t)
+            prev = t
+    for line in text.split("\n"):
+        if line.lstrip().startswith("#"):  # a #pragma: its line is its extent
+            flush()
+            out.append("\n" + " ".join(line.split()) + "\n")
+        else:
+            code.append(line)
+    flush()
+    return "".join(out)
+
+
+def tokens(argv):
+    out, cmd = argv[0], argv[2:]
+    pp = subprocess.run(cmd, stdout=subprocess.PIPE, check=True).stdout.decode("utf-8", "surrogateescape")
+    h = hashlib.sha256()
+    h.update(("cmd " + " ".join(cmd) + "\n").encode())
+    h.update(normalise(pp).encode("utf-8", "surrogateescape"))
+    with open(out + ".tmp", "w") as f:
+        f.write(h.hexdigest() + "\n")
+    os.replace(out + ".tmp", out)
+
+
+def sh(cmd):
+    r = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return r.stdout.decode("utf-8", "replace").strip()
+
+
+def c_string(s):
+    return '"' + "".join(chr(b) if 32 <= b < 127 and chr(b) not in '"\\?' else "\\%03o" % b
+                         for b in s.encode()) + '"'
+
+
+REGISTRIES = ("envs/registry.o", "algorithms/registry.o")
+LOOKUPS = {"env_lookup", "learner_lookup"}
+# The commands whose processes compute and record results; main.o's references
+# to the other cmd_* functions (bench, plot, show, ...) are not a cell's path.
+RESULT_COMMANDS = {"cmd_run", "cmd_run_cell", "cmd_collect"}
+
+
+def generate(argv):
+    out, flags_file, objs = argv[0], argv[1], argv[2:]
+    flags = {}
+    with open(flags_file) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition("=")
+            flags[k] = v
+    th = {}
+    for o in objs:
+        with open(o[:-2] + ".th") as f:
+            th[o] = f.read().strip()
+    defs, undef = {}, {o: set() for o in objs}
+    nm = subprocess.run(["nm", "-P", "-A", "-g"] + objs, stdout=subprocess.PIPE, check=True).stdout.decode()
+    for line in nm.splitlines():
+        m = re.match(r"^(.*?): (\S+) (\S)", line)
+        if not m:
+            continue
+        o, sym, t = m.group(1), m.group(2), m.group(3)
+        if t in "Uwv":
+            undef[o].add(sym)
+        else:
+            defs.setdefault(sym, set()).add(o)
+    sections = subprocess.run(["readelf", "-S", "-W"] + objs, stdout=subprocess.PIPE, check=True).stdout.decode()
+    ctor, cur = set(), None
+    for line in sections.splitlines():
+        if line.startswith("File: "):
+            cur = line[6:].strip()
+        elif cur and re.search(r"\.(init_array|fini_array|preinit_array|ctors|dtors)\b", line):
+            ctor.add(cur)
+    reg = {o for o in objs if o.endswith(REGISTRIES)}
+    main = [o for o in objs if o.endswith("harness/main.o")]
+    roots, forced = [], set()
+    for r in sorted(reg):
+        kind = "env" if r.endswith(REGISTRIES[0]) else "learner"
+        for sym in sorted(undef[r]):
+            if sym not in defs:
+                continue
+            if sym.endswith("_vtable"):
+                roots.append((kind, sym))
+            else:
+                forced |= defs[sym]
+
+    def edges(o):
+        for sym in undef[o]:
+            if o in reg and sym.endswith("_vtable"):
+                continue
+            if o in main and sym.startswith("cmd_") and sym not in RESULT_COMMANDS:
+                continue
+            yield from defs.get(sym, ())
+
+    def closure(start):
+        seen, todo = set(), list(start)
+        while todo:
+            o = todo.pop()
+            if o in seen:
+                continue
+            seen.add(o)
+            todo.extend(edges(o))
+        return seen
+
+    core = closure(main + sorted(forced) + sorted(ctor))
+    reg_syms = {s for s, ds in defs.items() if ds & reg} | LOOKUPS
+    units = {}
+    for kind, sym in roots:
+        objs_u = closure(sorted(defs[sym])) - core
+        dynamic = any(undef[o] & reg_syms for o in objs_u)
+        units[sym] = (kind, sorted(objs_u), dynamic)
+
+    def listing(os_):
+        return "".join("%s %s\n" % (o.split("/", 1)[1] if "/" in o else o, th[o]) for o in sorted(os_))
+
+    cc = flags.get("CC", "cc")
+    toolchain = "\n".join([sh(cc + " --version"), sh(cc + " -dumpmachine"),
+                           sh("$(%s -print-prog-name=as) --version | head -n1" % cc),
+                           sh("$(%s -print-prog-name=ld) --version | head -n1" % cc)])
+    core_text = "harness-code-v2\ntoolchain\n%s\nlink %s %s\n%s" % (
+        toolchain, flags.get("LDFLAGS", ""), flags.get("LDLIBS", ""), listing(core))
+    core_hash = hashlib.sha256(core_text.encode()).hexdigest()
+    uhash = {s: hashlib.sha256(("%s %s\n%s" % (k, s, listing(u))).encode()).hexdigest()
+             for s, (k, u, d) in units.items()}
+    every = hashlib.sha256("".join("%s %s\n" % (s, uhash[s]) for s in sorted(uhash)).encode()).hexdigest()
+    build_hash = hashlib.sha256((core_hash + " " + every).encode()).hexdigest()
+
+    commit = sh("git rev-parse HEAD 2>/dev/null") or "unknown"
+    if not re.fullmatch(r"[0-9a-f]{40}", commit):
+        commit, dirty = "unknown", 1
+    else:
+        st = subprocess.run("git status --porcelain --untracked-files=all -- harness algorithms envs Makefile",
+                            shell=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        dirty = 1 if st.returncode or st.stdout.strip() else 0
+    ccv = sh(cc + " --version").split("\n")[0]
+
+    lines = ["/* generated by harness/code_version.py at build time: do not edit */",
+             '#include "../harness/codever.h"', ""]
+    for s, (k, u, d) in sorted(units.items()):
+        lines.append("extern const struct %s_vtable %s;" % (k, s))
+    lines += ["",
+              "const char build_git_commit[] = %s;" % c_string(commit),
+              "const int build_git_dirty = %d;" % dirty,
+              "const char build_cc[] = %s;" % c_string(ccv),
+              "const char build_cflags[] = %s;" % c_string(flags.get("CFLAGS", "")),
+              "const char build_ldflags[] = %s;" % c_string((flags.get("LDFLAGS", "") + " " + flags.get("LDLIBS", "")).strip()),
+              "const char build_core_hash[] = %s;" % c_string(core_hash),
+              "const char build_hash[] = %s;" % c_string(build_hash),
+              "const struct code_unit build_units[] = {"]
+    for s, (k, u, d) in sorted(units.items()):
+        lines.append("\t{ &%s, %s, %s, %s },  /* %s */" % (s, c_string(s), c_string(every if d else uhash[s]),
+                                                         c_string(" ".join(o.split("/", 1)[1] for o in u)),
+                                                         "uses the registry: every unit" if d else k))
+    lines += ["};", "const int build_nunits = %d;" % len(units), ""]
+    text = "\n".join(lines)
+    try:
+        with open(out) as f:
+            if f.read() == text:
+                return
+    except OSError:
+        pass
+    with open(out + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(out + ".tmp", out)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 3 and sys.argv[1] == "tokens" and sys.argv[3] == "--":
+        tokens(sys.argv[2:])
+    elif len(sys.argv) > 4 and sys.argv[1] == "generate":
+        generate(sys.argv[2:])
+    else:
+        sys.exit("usage: code_version.py tokens OUT -- CMD... | generate OUT FLAGS_FILE OBJ...")

@@ -1,0 +1,65 @@
+/*
+ * codever.c - see codever.h.
+ */
+#include "codever.h"
+
+#include <cblas.h>
+#include <gnu/libc-version.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "util.h"
+
+const char *code_libraries(void)
+{
+	static char libs[1024];
+	if (libs[0])
+		return libs;
+	/* OpenBLAS's configuration without the kernel it chose for this CPU (a platform fact, blas_core) */
+	char blas[256];
+	snprintf(blas, sizeof(blas), "%s", openblas_get_config());
+	const char *core = openblas_get_corename();
+	char *nl = strchr(blas, '\n');
+	if (nl)
+		*nl = '\0';
+	char *at = core && *core ? strstr(blas, core) : NULL;
+	if (at) {
+		size_t skip = strlen(core) + (at[strlen(core)] == ' ');
+		memmove(at, at + skip, strlen(at + skip) + 1);
+	}
+	unsigned maj, min, rel;
+	H5get_libversion(&maj, &min, &rel);
+	snprintf(libs, sizeof(libs), "%s; HDF5 %u.%u.%u; SQLite %s; glibc %s; GSL %s; Jansson %s; %s", blas,
+		 maj, min, rel, sqlite3_libversion(), gnu_get_libc_version(), gsl_version, jansson_version_str(),
+		 OpenSSL_version(OPENSSL_VERSION));
+	return libs;
+}
+
+const struct code_unit *code_unit_of(const void *vtable)
+{
+	for (int i = 0; i < build_nunits; i++)
+		if (build_units[i].vtable == vtable)
+			return &build_units[i];
+	return NULL;
+}
+
+void code_version_for_cell(const struct env_spec *env, const struct learner_spec *learner, char out[65])
+{
+	const struct code_unit *e = code_unit_of(env->vt), *l = code_unit_of(learner->vt);
+	char *s = xstrfmt("harness-code-v2|core=%s|env=%s|learner=%s|libs=%s", build_core_hash,
+			  e ? e->hash : build_hash, l ? l->hash : build_hash, code_libraries());
+	sha256_hex(s, strlen(s), out);
+	free(s);
+}
+
+void code_version_build(char out[65])
+{
+	char *s = xstrfmt("harness-code-v2|build=%s|libs=%s", build_hash, code_libraries());
+	sha256_hex(s, strlen(s), out);
+	free(s);
+}
