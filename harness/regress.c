@@ -34,6 +34,7 @@
 #include "commands.h"
 #include "codever.h"
 #include "compare.h"
+#include "regress_cells.h"
 #include "provenance.h"
 #include "results.h"
 #include "spec.h"
@@ -54,6 +55,7 @@ struct side {
 	char label[128];       /* "94e4ca0" or "working tree" */
 	char commit[64];       /* full hash, or "" for the working tree */
 	struct cellres *cells; /* one per spec cell, in spec order */
+	int reused;            /* cells at the other side's code version: its results, not run again */
 };
 
 /* --- running a command and capturing its output --- */
@@ -385,11 +387,17 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			    stats_only_cells);
 	if (missing)
 		strbuf_addf(&md, "\n%d cells are missing on one side and were left out.\n", missing);
+	if (base->reused)
+		strbuf_addf(&md, "\n%d cells have the same code version and configuration on both sides: not run "
+				 "again with the base's binary (the same code version computes the same results).\n",
+			    base->reused);
 	strbuf_addf(&md, "\nSummary: %d rows, %d regressed; %d rows changed where bit-identity was expected.\n",
 		    nrows, regressed, strict_changes);
 	fputs(tty.buf, stdout);
 	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
 	       missing ? "some cells missing on one side: left out\n" : "", "");
+	if (base->reused)
+		printf("%d cells at the same code version on both sides: not re-run\n", base->reused);
 	printf("%d regressed, %d changed where bit-identity was expected; report: %s\n", regressed,
 	       strict_changes, report_path);
 	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
@@ -617,9 +625,41 @@ int cmd_baseline(int argc, char **argv)
 	return rc;
 }
 
-/* One side at a commit: build it (once), run the spec with it, load its results. */
+/*
+ * Runs with the commit's binary only the cells whose code version (or config
+ * hash) differs from other's (this binary's); the others take other's
+ * results: the same code version computes the same results.
+ */
+static int changed_cells_side(const char *bin, const char *root, const char *db, const char *spec_path,
+			      const char *jobs, const struct spec *s, const int *same, struct side *side,
+			      const struct side *other)
+{
+	int *idx = xcalloc((size_t)s->ncells, sizeof(*idx)), n = 0, bad = 0;
+	if (!access(db, F_OK))
+		bad = load_side(db, s, side->commit, 0, side->cells);
+	for (int i = 0; i < s->ncells && !bad; i++)
+		if (!same[i] && !side->cells[i].present)
+			idx[n++] = i;
+	if (!bad && n) {
+		fprintf(stderr, "harness: %.10s: %d of %d cells at another code version: running them\n",
+			side->commit, n, s->ncells);
+		char *log = xstrfmt("%s/../../%s.cells.log", root, side->commit);
+		bad = regress_run_cells(bin, spec_path, root, idx, n, atoi(jobs), log) ||
+		      load_side(db, s, side->commit, 0, side->cells);
+		free(log);
+	}
+	for (int i = 0; i < s->ncells && !bad; i++)
+		if (same[i]) {
+			side->cells[i] = other->cells[i];
+			side->reused++;
+		}
+	free(idx);
+	return bad ? -1 : 0;
+}
+
+/* One side at a commit: build it (once), run the spec (or what differs from other) with it, load its results. */
 static int commit_side(const char *abs_root, const char *rev, const char *spec_path, const char *jobs,
-		       const struct spec *s, struct side *side)
+		       const struct spec *s, struct side *side, const struct side *other)
 {
 	if (resolve_commit(rev, side->commit))
 		return -1;
@@ -628,7 +668,12 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 		return -1;
 	char *root = xstrfmt("%s/.regress/%s/results", abs_root, side->commit);
 	char *db = results_db_path(root);
-	int bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, 0, side->cells);
+	int *same = xcalloc((size_t)s->ncells, sizeof(*same)), bad;
+	if (other && regress_same_code(bin, spec_path, s, same) > 0)
+		bad = changed_cells_side(bin, root, db, spec_path, jobs, s, same, side, other);
+	else
+		bad = run_spec(bin, spec_path, root, jobs) || load_side(db, s, side->commit, 0, side->cells);
+	free(same);
 	free(bin);
 	free(root);
 	free(db);
@@ -686,7 +731,7 @@ int cmd_regress(int argc, char **argv)
 	char *abs_root = realpath(root, NULL);
 	/* head */
 	if (head_rev) {
-		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head))
+		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head, NULL))
 			goto out_abs;
 	} else {
 		if (self_run(spec_path, abs_root, jobs) || load_side(main_db, &s, NULL, 1, head.cells))
@@ -699,7 +744,7 @@ int cmd_regress(int argc, char **argv)
 		if (read_baseline(&s, base.cells, base.label, sizeof(base.label)))
 			goto out_abs;
 	} else {
-		if (commit_side(abs_root, base_rev, spec_path, jobs, &s, &base))
+		if (commit_side(abs_root, base_rev, spec_path, jobs, &s, &base, head_rev ? NULL : &head))
 			goto out_abs;
 	}
 	char *edir = xstrfmt("%s/%s", root, s.name);
