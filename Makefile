@@ -82,7 +82,7 @@ $(file >$(BUILD)/.flags,$(FLAGS_TEXT))
 endif
 CODEVER := python3 harness/code_version.py
 
-$(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags | $(BUILD)/.deps
+$(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags harness/code_version.py | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -c $< -o $(BUILD)/$*.o
 	@$(CODEVER) tokens $(BUILD)/$*.th -- $(CC) $(CFLAGS_ALL) -E -P $<

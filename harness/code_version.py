@@ -5,13 +5,14 @@
 #   code_version.py tokens OUT -- CC CFLAGS... -E -P SRC
 #       Runs the preprocessor command and writes to OUT the SHA-256 of the
 #       compiler command and of the preprocessed token stream, with the layout
-#       normalised: whitespace outside string and character literals collapsed
-#       (dropped next to ( ) [ ] { } ; , which never join a neighbour into
-#       another token), and the file and line BUG() and assert() pass to the
-#       functions that abort the process (bug_fl, __assert_fail) replaced by
-#       constants. So comments, blank lines and indentation change nothing;
-#       every other token of the translation unit, including what it takes
-#       from every header (ours and the system's), does.
+#       normalised: the C token sequence (C11 6.4: literals, identifiers,
+#       numbers, punctuators by maximal munch) joined by single spaces, so the
+#       layout is gone but no two different token sequences look alike; and
+#       the file and line BUG() and assert() pass to the functions that abort
+#       the process (bug_fl, __assert_fail) replaced by constants. So comments,
+#       blank lines, indentation and spacing change nothing; every token of the
+#       translation unit, including what it takes from every header (ours and
+#       the system's), does.
 #
 #   code_version.py generate OUT FLAGS_FILE OBJ...
 #       Reads every object's .th (written with it by the object rule), the
@@ -35,44 +36,51 @@
 #           lookups (env_lookup, learner_lookup) could reach any other unit,
 #           so its hash is that of every unit.
 #       The core hash covers the core's token hashes, the compiler (--version,
-#       target, assembler and linker versions) and the link flags.
+#       target, the target options it resolves for the flags, e.g. what
+#       -march=native means on this machine, assembler and linker versions) and
+#       the link flags.
 import hashlib
 import os
 import re
 import subprocess
 import sys
 
-SEP = set("()[]{};,")
-LITERAL = re.compile(r'"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'|\s+|[^"\'\s]+|.', re.S)
-BUG_AT = re.compile(r'\bbug_fl\s*\(\s*"(?:\\.|[^"\\\n])*"\s*,\s*\d+\s*,')
-ASSERT_AT = re.compile(r'\b__assert_fail\s*\(\s*("(?:\\.|[^"\\\n])*")\s*,\s*"(?:\\.|[^"\\\n])*"\s*,\s*\d+\s*,')
+# C tokens (C11 6.4): literals (with their prefixes) first, then identifiers,
+# preprocessing numbers, punctuators by maximal munch; anything else one char.
+TOKEN = re.compile(r"""
+    (?:u8|u|U|L)?"(?:\\.|[^"\\\n])*"
+  | (?:u|U|L)?'(?:\\.|[^'\\\n])*'
+  | [A-Za-z_][A-Za-z0-9_]*
+  | \.?[0-9](?:[eEpP][+-]|[A-Za-z0-9_.])*
+  | %:%: | \.\.\. | <<= | >>=
+  | -> | \+\+ | -- | << | >> | <= | >= | == | != | && | \|\| | \*= | /= | %= | \+= | -= | &= | \^= | \|=
+  | \#\# | <: | :> | <% | %> | %:
+  | \S
+""", re.X)
+def constant_places(toks):
+    """The file and line BUG() and assert() pass on: constants (both abort the process).
+    bug_fl ( "file" , line , ...  and  __assert_fail ( "expr" , "file" , line , ..."""
+    for i, t in enumerate(toks):
+        if t == "bug_fl" and toks[i + 1:i + 2] == ["("] and len(toks) > i + 5 and toks[i + 2][:1] == '"' \
+                and toks[i + 3] == "," and toks[i + 4].isdigit() and toks[i + 5] == ",":
+            toks[i + 2], toks[i + 4] = '""', "0"
+        if t == "__assert_fail" and toks[i + 1:i + 2] == ["("] and len(toks) > i + 7 and toks[i + 4][:1] == '"' \
+                and toks[i + 3] == "," and toks[i + 5] == "," and toks[i + 6].isdigit() and toks[i + 7] == ",":
+            toks[i + 4], toks[i + 6] = '""', "0"
+    return toks
 
 
 def normalise(text):
-    out = []
-    code = []
+    """The token sequence, one space between tokens; #pragma lines on their own lines."""
+    out, code = [], []
 
     def flush():
-        s = " ".join(code)
+        out.append(" ".join(constant_places(TOKEN.findall(" ".join(code)))))
         code.clear()
-        s = BUG_AT.sub("bug_fl(,", s)
-        s = ASSERT_AT.sub(r"__assert_fail(\1,", s)
-        prev = ""
-        pending = False
-        for m in LITERAL.finditer(s):
-            t = m.group(0)
-            if t.isspace():
-                pending = True
-                continue
-            if pending and prev and prev[-1] not in SEP and t[0] not in SEP:
-                out.append(" ")
-            pending = False
-            out.append(t)
-            prev = t
     for line in text.split("\n"):
         if line.lstrip().startswith("#"):  # a #pragma: its line is its extent
             flush()
-            out.append("\n" + " ".join(line.split()) + "\n")
+            out.append("\n" + " ".join(TOKEN.findall(line)) + "\n")
         else:
             code.append(line)
     flush()
@@ -179,7 +187,9 @@ def generate(argv):
         return "".join("%s %s\n" % (o.split("/", 1)[1] if "/" in o else o, th[o]) for o in sorted(os_))
 
     cc = flags.get("CC", "cc")
-    toolchain = "\n".join([sh(cc + " --version"), sh(cc + " -dumpmachine"),
+    # the target options as the compiler resolves them for these flags (-march=native: this machine's)
+    target = sh("%s %s -Q --help=target 2>&1 < /dev/null" % (cc, flags.get("CFLAGS", "")))
+    toolchain = "\n".join([sh(cc + " --version"), sh(cc + " -dumpmachine"), target,
                            sh("$(%s -print-prog-name=as) --version | head -n1" % cc),
                            sh("$(%s -print-prog-name=ld) --version | head -n1" % cc)])
     core_text = "harness-code-v2\ntoolchain\n%s\nlink %s %s\n%s" % (
