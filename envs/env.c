@@ -3,6 +3,7 @@
  * seeding, Gymnasium's TimeLimit and order checks. See env.h.
  */
 #include "env.h"
+#include "pyenv.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@ const struct env_spec *env_lookup(const char *id)
 	for (int i = 0; i < env_registry_len; i++)
 		if (!strcmp(env_registry[i].id, id))
 			return &env_registry[i];
-	return NULL;
+	return pyenv_lookup(id);
 }
 
 void env_options_init(const struct env_spec *spec, struct params *opts)
@@ -96,14 +97,21 @@ void env_free(struct env *e)
 
 int env_reset(struct env *e, const uint64_t *seed, float *obs)
 {
+	const struct env_vtable *vt = e->spec->vt;
 	if (seed) {
 		rng_seed(&e->rng, *seed);
-		if (e->spec->vt->seed)
-			e->spec->vt->seed(e->state, *seed);
+		if (vt->seed)
+			vt->seed(e->state, *seed);
 	}
-	e->spec->vt->reset(e->state, &e->rng, obs);
+	vt->reset(e->state, &e->rng, obs);
 	e->elapsed = 0;
 	e->need_reset = 0;
+	int trunc;
+	const char *err = vt->status ? vt->status(e->state, &trunc) : NULL;
+	if (err) {
+		e->need_reset = 1;
+		return error("'%s': reset: %s", e->spec->id, err);
+	}
 	return 0;
 }
 
@@ -115,9 +123,17 @@ int env_step(struct env *e, int action, float *obs, double *reward, int *termina
 	if (action < 0 || action >= e->info.n_actions)
 		return error("'%s': invalid action %d (the action space is Discrete(%d))",
 			     e->spec->id, action, e->info.n_actions);
-	e->spec->vt->step(e->state, &e->rng, action, obs, reward, terminated);
+	const struct env_vtable *vt = e->spec->vt;
+	vt->step(e->state, &e->rng, action, obs, reward, terminated);
 	e->elapsed++;
 	*truncated = e->max_episode_steps > 0 && e->elapsed >= e->max_episode_steps;
+	int own_trunc = 0;
+	const char *err = vt->status ? vt->status(e->state, &own_trunc) : NULL;
+	if (err) {
+		e->need_reset = 1;
+		return error("'%s': step: %s", e->spec->id, err);
+	}
+	*truncated |= own_trunc;
 	if (*terminated || *truncated)
 		e->need_reset = 1;
 	return 0;

@@ -93,8 +93,9 @@ struct env_vtable {
 	int (*init)(void *state, const struct params *opts);
 	void (*release)(void *state);
 
-	/* Optional: environments with their own generator (MinAtar's numpy MT19937) take
-	 * reset(seed)'s seed here, before reset; rng is then theirs to ignore. */
+	/* Optional: environments with their own generator (MinAtar's numpy MT19937,
+	 * Gymnasium's reset(seed=S)) take reset(seed)'s seed here, before reset;
+	 * rng is then theirs to ignore. */
 	void (*seed)(void *state, uint64_t seed);
 	void (*reset)(void *state, struct rng *rng, float *obs);
 	/* action is valid here; reports `terminated` only (truncation is the wrapper's). */
@@ -106,6 +107,10 @@ struct env_vtable {
 	int (*set_state)(void *state, const double *vals, int n, float *obs, char *why, size_t wn);
 	/* Optional, tabular environments only. */
 	int (*model)(const void *state, struct tabular_model *m);
+	/* Optional, asked after every reset and step: the error of that call
+	 * (NULL: none; the episode is then over) and whether the implementation
+	 * truncated the episode itself (its own time limit). */
+	const char *(*status)(void *state, int *truncated);
 };
 
 /* A registered id: an implementation, option defaults, time limit, threshold. */

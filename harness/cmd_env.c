@@ -219,9 +219,9 @@ static int parse_env_args(int argc, char **argv, const char *sub, const char *al
 		if (set_option(a, options[k]))
 			return -1;
 	struct env_info info;
-	char why[256];
+	char why[512];
 	if (env_describe(a->spec, &a->opts, &info, why, sizeof(why)))
-		return error("--option: %s", why);
+		return error("%s: %s", nopt ? "--option" : a->id, why);
 	return 0;
 }
 
@@ -301,7 +301,8 @@ static int env_replay(int argc, char **argv)
 	}
 	obs = xcalloc((size_t)e->info.obs_dim, sizeof(float));
 	uint64_t useed = (uint64_t)seed;
-	env_reset(e, &useed, obs);
+	if (env_reset(e, &useed, obs))
+		goto out;
 	if (a.state && env_set_state(e, state, nstate, obs))
 		goto out;
 	int dim = e->info.obs_dim;

@@ -43,7 +43,8 @@ static int evaluate(const struct cell *c, struct run_result *r, const struct lea
 	float *obs = xcalloc((size_t)env->info.obs_dim, sizeof(float));
 	int rc = -1;
 	for (int ep = 0; ep < r->eval_episodes; ep++) {
-		env_reset(env, *first_reset ? &c->eval_seed : NULL, obs);
+		if (env_reset(env, *first_reset ? &c->eval_seed : NULL, obs))
+			goto out;
 		*first_reset = 0;
 		double ret = 0;
 		long long len = 0;
@@ -102,7 +103,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 
 	obs = xcalloc((size_t)env->info.obs_dim, sizeof(float));
 	next = xcalloc((size_t)env->info.obs_dim, sizeof(float));
-	env_reset(env, &c->env_seed, obs);
+	if (env_reset(env, &c->env_seed, obs))
+		goto out;
 	long long steps = 0, ep_len = 0;
 	double ep_ret = 0, ep_t0 = now_seconds(), last_progress = ep_t0;
 	if (c->eval.every && evaluate(c, r, vt, learner, eval_env, &tie_rng, &first_eval_reset, 0))
@@ -115,10 +117,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 		int a = vt->act(learner, obs);
 		double rew;
 		int term, trunc;
-		if (env_step(env, a, next, &rew, &term, &trunc)) {
-			error("learner '%s' chose action %d", c->learner->name, a);
-			goto out;
-		}
+		if (env_step(env, a, next, &rew, &term, &trunc))
+			goto out; /* reported: an invalid action, or the environment's own error */
 		steps++;
 		ep_len++;
 		ep_ret += rew;
@@ -132,7 +132,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 			ep_ret = 0;
 			ep_len = 0;
 			ep_t0 = now;
-			env_reset(env, NULL, obs);
+			if (env_reset(env, NULL, obs))
+				goto out;
 		} else {
 			memcpy(obs, next, sizeof(float) * (size_t)env->info.obs_dim);
 		}
