@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <glob.h>
+#include "../envs/pyenv.h"
 #include "util.h"
 
 const char *code_libraries(void)
@@ -48,13 +51,49 @@ const struct code_unit *code_unit_of(const void *vtable)
 	return NULL;
 }
 
-void code_version_for_cell(const struct env_spec *env, const struct learner_spec *learner, char out[65])
+/* SHA-256 of the bridge script's bytes and of the venv's installed packages (static). */
+static const char *python_side(void)
+{
+	static char hex[65];
+	if (hex[0])
+		return hex;
+	struct strbuf sb = {0};
+	char *script = xstrfmt("%s/harness_gym.py", pyenv_pydir());
+	size_t len = 0;
+	char *bytes = access(script, R_OK) ? NULL : read_file(script, &len);
+	strbuf_addf(&sb, "bridge %zu\n", bytes ? len : 0);
+	if (bytes)
+		strbuf_add(&sb, bytes, len);
+	free(bytes);
+	free(script);
+	char *pattern = xstrfmt("%s/lib/python*/site-packages/*.dist-info", pyenv_venv());
+	glob_t g;
+	if (glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *slash = strrchr(g.gl_pathv[i], '/');
+			strbuf_addf(&sb, "\npackage %s", slash ? slash + 1 : g.gl_pathv[i]);
+		}
+		globfree(&g);
+	}
+	free(pattern);
+	sha256_hex(sb.buf, sb.len, hex);
+	strbuf_release(&sb);
+	return hex;
+}
+
+void code_version_for_cell(const struct env_spec *env, const struct params *env_opts,
+			   const struct learner_spec *learner, char out[65])
 {
 	const struct code_unit *e = code_unit_of(env->vt), *l = code_unit_of(learner->vt);
-	char *s = xstrfmt("harness-code-v2|core=%s|env=%s|learner=%s|libs=%s", build_core_hash,
-			  e ? e->hash : build_hash, l ? l->hash : build_hash, code_libraries());
-	sha256_hex(s, strlen(s), out);
-	free(s);
+	struct strbuf sb = {0};
+	strbuf_addf(&sb, "harness-code-v2|core=%s|env=%s|learner=%s|libs=%s", build_core_hash,
+		    e ? e->hash : build_hash, l ? l->hash : build_hash, code_libraries());
+	if (pyenv_is_python_id(env->id)) {
+		const char *v = env_opts ? pyenv_versions(env_opts) : NULL;
+		strbuf_addf(&sb, "|python=%s|versions=%s", python_side(), v ? v : "");
+	}
+	sha256_hex(sb.buf, sb.len, out);
+	strbuf_release(&sb);
 }
 
 void code_version_build(char out[65])

@@ -41,8 +41,15 @@ extern const int build_nunits;
 
 /* The runtime libraries: "OpenBLAS 0.3.21 ...; HDF5 1.10.8; SQLite 3.40.1; ..." (static). */
 const char *code_libraries(void);
-/* The code version of a cell of env x learner (64 hex digits). */
-void code_version_for_cell(const struct env_spec *env, const struct learner_spec *learner, char out[65]);
+/*
+ * The code version of a cell of env (with its options) x learner (64 hex
+ * digits). A Python environment (gym:, py:) also depends on what runs outside
+ * the binary: the bridge script (envs/python/harness_gym.py), every package
+ * installed in the venv (its dist-info names) and the versions the spec check
+ * saw; those are added. A user's own module (py:module:Class, `modules`) is not.
+ */
+void code_version_for_cell(const struct env_spec *env, const struct params *env_opts,
+			   const struct learner_spec *learner, char out[65]);
 /* The code version of the whole binary: core, every unit, libraries. */
 void code_version_build(char out[65]);
 /* The unit of a vtable, or NULL. */

@@ -44,13 +44,16 @@ enum param_flag {
 	 * parameter; regress expects bit-identity across CPUs for a run whose
 	 * stored configuration has them all true. */
 	PARAM_KERNEL = 1u << 2,
+	/* A string holding JSON: a spec may give it as a libconfig group or list,
+	 * which is its value (never a sweep). */
+	PARAM_JSON = 1u << 3,
 	/* Ends of the range [min, max] that are open: (min, max], [min, max), and
 	 * one value inside it that is refused (e.g. gradient_steps: -1 or >= 1).
 	 * Validation and the range `harness learners` / `harness envs` print are
 	 * both made from these (param_range_text), so they cannot disagree. */
-	PARAM_MIN_OPEN = 1u << 3,
-	PARAM_MAX_OPEN = 1u << 4,
-	PARAM_NOT_ZERO = 1u << 5,
+	PARAM_MIN_OPEN = 1u << 4,
+	PARAM_MAX_OPEN = 1u << 5,
+	PARAM_NOT_ZERO = 1u << 6,
 };
 
 struct param_def {
