@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <ftw.h>
 #include <glob.h>
+#include <sys/stat.h>
 #include "../envs/pyenv.h"
 #include "util.h"
 
@@ -81,6 +83,72 @@ static const char *python_side(void)
 	return hex;
 }
 
+/* nftw has no context argument: the buffer the .py files of a package go to */
+static struct strbuf *tree_sb;
+
+static int add_py(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	size_t n = strlen(path), len = 0;
+	if (type != FTW_F || n < 3 || strcmp(path + n - 3, ".py"))
+		return 0;
+	char *bytes = read_file(path, &len);
+	char hex[65];
+	sha256_hex(bytes ? bytes : "", bytes ? len : 0, hex);
+	strbuf_addf(tree_sb, "\nfile %s %s", path, hex);
+	free(bytes);
+	return 0;
+}
+
+/*
+ * A user's module `name` (dotted), wherever Python could find it outside the
+ * venv: every directory of PYTHONPATH, the current one and the bridge's. Every
+ * candidate counts (M.py, or every .py under package M), not only the one
+ * Python would pick first.
+ */
+static void user_module(struct strbuf *sb, const char *name)
+{
+	char *rel = xstrdup(name);
+	for (char *p = rel; *p; p++)
+		if (*p == '.')
+			*p = '/';
+	const char *pp = getenv("PYTHONPATH");
+	char *dirs = xstrfmt("%s:.:%s", pp ? pp : "", pyenv_pydir());
+	strbuf_addf(sb, "|module %s", name);
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *file = xstrfmt("%s/%s.py", d, rel), *pkg = xstrfmt("%s/%s", d, rel);
+		struct stat st;
+		if (!stat(file, &st) && S_ISREG(st.st_mode))
+			add_py(file, &st, FTW_F, NULL);
+		if (!stat(pkg, &st) && S_ISDIR(st.st_mode))
+			nftw(pkg, add_py, 16, FTW_PHYS);
+		free(file);
+		free(pkg);
+	}
+	free(dirs);
+	free(rel);
+}
+
+/* The modules a Python environment imports from outside the venv: py:M:Class, gym:M:ID, `modules`. */
+static void user_modules(struct strbuf *sb, const char *id, const struct params *opts)
+{
+	tree_sb = sb;
+	const char *rest = strchr(id, ':') + 1, *colon = strchr(rest, ':');
+	if (colon) {
+		char *m = xstrfmt("%.*s", (int)(colon - rest), rest);
+		user_module(sb, m);
+		free(m);
+	}
+	const struct param_def *d = opts ? param_find(opts->defs, "modules") : NULL;
+	const char *mods = d && d->type == PARAM_STRING ? params_str(opts, "modules") : "";
+	char *copy = xstrdup(mods), *save = NULL;
+	for (char *m = strtok_r(copy, ", ", &save); m; m = strtok_r(NULL, ", ", &save))
+		user_module(sb, m);
+	free(copy);
+}
+
 void code_version_for_cell(const struct env_spec *env, const struct params *env_opts,
 			   const struct learner_spec *learner, char out[65])
 {
@@ -91,6 +159,7 @@ void code_version_for_cell(const struct env_spec *env, const struct params *env_
 	if (pyenv_is_python_id(env->id)) {
 		const char *v = env_opts ? pyenv_versions(env_opts) : NULL;
 		strbuf_addf(&sb, "|python=%s|versions=%s", python_side(), v ? v : "");
+		user_modules(&sb, env->id, env_opts);
 	}
 	sha256_hex(sb.buf, sb.len, out);
 	strbuf_release(&sb);

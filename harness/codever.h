@@ -46,7 +46,8 @@ const char *code_libraries(void);
  * digits). A Python environment (gym:, py:) also depends on what runs outside
  * the binary: the bridge script (envs/python/harness_gym.py), every package
  * installed in the venv (its dist-info names) and the versions the spec check
- * saw; those are added. A user's own module (py:module:Class, `modules`) is not.
+ * saw; those are added, and the .py files of the user's own modules
+ * (py:M:Class, gym:M:ID, `modules`) on PYTHONPATH, in . and in the bridge's folder.
  */
 void code_version_for_cell(const struct env_spec *env, const struct params *env_opts,
 			   const struct learner_spec *learner, char out[65]);
