@@ -90,7 +90,7 @@ CODEVER := python3 harness/code_version.py
 $(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags harness/code_version.py | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $(BUILD)/$*.o
-	@$(CODEVER) tokens $(BUILD)/$*.th -- $(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -E -P $<
+	@$(CODEVER) tokens $(BUILD)/$*.th $(CURDIR) -- $(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -E -P $<
 
 # Whether this build embeds Python, and where the project's venv and the
 # Python half of the bridge are (absolute: the harness runs from anywhere).

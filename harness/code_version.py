@@ -2,7 +2,7 @@
 # code_version.py - the build side of the code version (README: "What re-runs:
 # code versions"). Two modes, both run by the Makefile:
 #
-#   code_version.py tokens OUT -- CC CFLAGS... -E -P SRC
+#   code_version.py tokens OUT ROOT -- CC CFLAGS... -E -P SRC
 #       Runs the preprocessor command and writes to OUT the SHA-256 of the
 #       compiler command and of the preprocessed token stream, with the layout
 #       normalised: the C token sequence (C11 6.4: literals, identifiers,
@@ -12,7 +12,8 @@
 #       the process (bug_fl, __assert_fail) replaced by constants. So comments,
 #       blank lines, indentation and spacing change nothing; every token of the
 #       translation unit, including what it takes from every header (ours and
-#       the system's), does.
+#       the system's), does. ROOT (the checkout's absolute path) inside a
+#       string literal is replaced by a placeholder (see tokens()).
 #
 #   code_version.py generate OUT FLAGS_FILE OBJ...
 #       Reads every object's .th (written with it by the object rule), the
@@ -88,11 +89,19 @@ def normalise(text):
 
 
 def tokens(argv):
-    out, cmd = argv[0], argv[2:]
+    out, root, cmd = argv[0], argv[1], argv[3:]
     pp = subprocess.run(cmd, stdout=subprocess.PIPE, check=True).stdout.decode("utf-8", "surrogateescape")
+    text = normalise(pp)
+    # The checkout's own absolute path inside string literals (build/pyconf.h: the
+    # venv and the bridge's folder) is one placeholder, so a checkout elsewhere
+    # (regress's worktrees) has the same code version: what is read there at run
+    # time, the bridge script and the venv's packages, is in the version itself.
+    if len(root) > 1:
+        text = re.sub(r'(?:u8|u|U|L)?"(?:\\.|[^"\\\n])*"',
+                      lambda m: re.sub(re.escape(root) + r'(?=/|")', "$ROOT", m.group(0)), text)
     h = hashlib.sha256()
     h.update(("cmd " + " ".join(cmd) + "\n").encode())
-    h.update(normalise(pp).encode("utf-8", "surrogateescape"))
+    h.update(text.encode("utf-8", "surrogateescape"))
     with open(out + ".tmp", "w") as f:
         f.write(h.hexdigest() + "\n")
     os.replace(out + ".tmp", out)
@@ -240,9 +249,9 @@ def generate(argv):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[1] == "tokens" and sys.argv[3] == "--":
+    if len(sys.argv) > 4 and sys.argv[1] == "tokens" and sys.argv[4] == "--":
         tokens(sys.argv[2:])
     elif len(sys.argv) > 4 and sys.argv[1] == "generate":
         generate(sys.argv[2:])
     else:
-        sys.exit("usage: code_version.py tokens OUT -- CMD... | generate OUT FLAGS_FILE OBJ...")
+        sys.exit("usage: code_version.py tokens OUT ROOT -- CMD... | generate OUT FLAGS_FILE OBJ...")
