@@ -10,9 +10,10 @@
  * so a flattened output row is torch.flatten(z, 1): (F, Ho, Wo) order.
  *
  * Two implementations with one contract:
- *   conv_forward / conv_backward: im2col (patches as rows, (B Ho Wo, C K K))
- *     and one cblas_sgemm for the whole batch; results depend on the OpenBLAS
- *     kernel (summation order), like mlp.h's linear_*.
+ *   conv_forward / conv_backward: im2col (the batch's patches as columns,
+ *     (C K K, B Ho Wo)) and one matrix product for the whole batch (libxsmm,
+ *     gemm.h; the weight gradient through OpenBLAS); results depend on the
+ *     kernels' summation order, i.e. on the CPU type, like mlp.h's linear_*.
  *   conv_forward_naive / conv_backward_naive: direct loops that sum every
  *     output in a fixed order without FMA (forward: c, ky, kx ascending from
  *     0.0f, then the bias; dW: b, oy, ox; dX: f, ky, kx), so their bits do not
@@ -64,6 +65,14 @@ void conv_forward_naive(const struct conv_shape *s, const float *x, const float 
 /* dz is masked in place by z > 0; dx may be NULL. work: conv_work_size floats. */
 void conv_backward(const struct conv_shape *s, const float *x, const float *z, float *dz,
 		   const float *w, float *dw, float *db, float *dx, int B, float *work);
+/*
+ * conv_backward when work still holds the patches of the last conv_forward
+ * on x (same work buffer, `rows` >= B rows, untouched since): skips the
+ * im2col. The BLAS forward leaves them there; DQN's backward follows the
+ * online network's forward on the batch.
+ */
+void conv_backward_cached(const struct conv_shape *s, int rows, const float *z, float *dz,
+			  const float *w, float *dw, float *db, float *dx, int B, float *work);
 void conv_backward_naive(const struct conv_shape *s, const float *x, const float *z, float *dz,
 			 const float *w, float *dw, float *db, float *dx, int B);
 

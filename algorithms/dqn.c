@@ -27,7 +27,8 @@
  * Randomness: the learner seed is expanded with SplitMix64 into three
  * streams: network initialisation, exploration, replay sampling. OpenBLAS
  * runs single-threaded, so a seed fixes every bit of a run (on one machine
- * and OpenBLAS kernel).
+ * and OpenBLAS kernel; networks with conv layers also use libxsmm's kernels
+ * for that CPU, gemm.h).
  *
  * A non-finite loss, gradient norm, target or Q-value makes observe() return
  * -1 with "diverged at step N: ...".
@@ -159,8 +160,8 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 		return -1;
 	double np = ns.n_params;
 	if (np > DQN_MAX_PARAMS) {
-		snprintf(why, n, "'conv' and 'hidden' give a network of %.0f parameters, at most %d (memory)", np,
-			 DQN_MAX_PARAMS);
+		snprintf(why, n, "%s a network of %.0f parameters, at most %d (memory)",
+			 ns.n_conv ? "'conv' and 'hidden' give" : "'hidden' gives", np, DQN_MAX_PARAMS);
 		return -1;
 	}
 	if (env->obs_kind == SPACE_DISCRETE && env->obs_n > DQN_MAX_ONEHOT) {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../harness/util.h"
+#include "gemm.h"
 #include "simd.h"
 
 int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out, int dueling,
@@ -97,7 +98,11 @@ int mlp_init_conv(struct mlp *m, int C, int H, int W, const int (*conv)[3], int 
 	m->wt = p + 2 * rows * m->max_width;
 	if (n_conv) {
 		/* the trunk's buffers: a second allocation, so a plain MLP's workspace is unchanged */
-		size_t cneed = cwork + 2 * rows * cmax;
+		size_t tmax = 0; /* transposes of the libxsmm linear backward: (out + in) rows */
+		for (int l = 0; l < m->n_layers; l++)
+			if ((size_t)(m->layer[l].in + m->layer[l].out) > tmax)
+				tmax = (size_t)(m->layer[l].in + m->layer[l].out);
+		size_t cneed = cwork + 2 * rows * cmax + tmax * rows;
 		for (int i = 0; i < n_conv; i++)
 			cneed += rows * conv_out_size(&m->conv[i].s);
 		m->cwork = xcalloc(cneed, sizeof(float));
@@ -108,6 +113,7 @@ int mlp_init_conv(struct mlp *m, int C, int H, int W, const int (*conv)[3], int 
 		}
 		m->cdz[0] = q;
 		m->cdz[1] = q + rows * cmax;
+		m->tscratch = q + 2 * rows * cmax;
 	}
 	return 0;
 }
@@ -246,6 +252,32 @@ HOT_LOOP void linear_forward_naive(const float *restrict x, const float *restric
 	}
 }
 
+/*
+ * The libxsmm kernels of conv networks (gemm.h): the same contract as
+ * linear_forward/linear_backward. dX = dz W^T is formed as (W dz^T)^T,
+ * libxsmm having no kernel for a transposed first factor; t: (in + out) B.
+ */
+static void linear_forward_x(const float *x, const float *w, const float *b, float *z, int B,
+			     int in, int out, int relu)
+{
+	gemm_nn(B, out, in, x, in, w, out, z, out);
+	add_bias_rows(z, b, B, out, relu);
+}
+
+static void linear_backward_x(const float *x, const float *dz, const float *w, float *dw,
+			      float *db, float *dx, int B, int in, int out, float *t)
+{
+	gemm_tn(in, out, B, x, in, dz, out, dw, out);
+	column_sums(dz, db, B, out);
+	if (!dx)
+		return;
+	float *dzt = t, *dxt = t + (size_t)out * B;
+	gemm_transpose(dz, B, out, out, dzt, B);       /* (out, B) */
+	gemm_nn(in, B, out, w, out, dzt, B, dxt, B);   /* dX^T (in, B) = W dz^T */
+	gemm_transpose(dxt, in, B, B, dx, in);
+	relu_mask(dx, x, (size_t)B * in);
+}
+
 void linear_backward(const float *x, const float *dz, const float *w, float *dw, float *db,
 		     float *dx, int B, int in, int out)
 {
@@ -345,12 +377,16 @@ const float *mlp_forward(struct mlp *m, const float *x, int B)
 				     m->cwork);
 		in = m->cact[i];
 	}
+	m->crows = m->naive ? 0 : B;
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		int relu = l < m->n_layers - 1;
 		if (m->naive)
 			linear_forward_naive(in, m->params + L->w, m->params + L->b, m->act[l], B, L->in,
 					     L->out, relu);
+		else if (m->n_conv)
+			linear_forward_x(in, m->params + L->w, m->params + L->b, m->act[l], B, L->in,
+					 L->out, relu);
 		else
 			linear_forward(in, m->params + L->w, m->params + L->b, m->act[l], B, L->in,
 				       L->out, relu);
@@ -381,6 +417,9 @@ void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
 		if (m->naive)
 			linear_backward_naive(in, dz, m->params + L->w, m->grads + L->w,
 					      m->grads + L->b, dx, m->wt, B, L->in, L->out);
+		else if (m->n_conv)
+			linear_backward_x(in, dz, m->params + L->w, m->grads + L->w, m->grads + L->b, dx,
+					  B, L->in, L->out, m->tscratch);
 		else
 			linear_backward(in, dz, m->params + L->w, m->grads + L->w, m->grads + L->b, dx,
 					B, L->in, L->out);
@@ -395,8 +434,12 @@ void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
 		if (m->naive)
 			conv_backward_naive(&L->s, in, m->cact[i], m->cdz[c], m->params + L->w,
 					    m->grads + L->w, m->grads + L->b, dx, B);
+		else if (i == m->n_conv - 1 && m->crows >= B) /* its patches are still in cwork */
+			conv_backward_cached(&L->s, m->crows, m->cact[i], m->cdz[c], m->params + L->w,
+					     m->grads + L->w, m->grads + L->b, dx, B, m->cwork);
 		else
 			conv_backward(&L->s, in, m->cact[i], m->cdz[c], m->params + L->w,
 				      m->grads + L->w, m->grads + L->b, dx, B, m->cwork);
 	}
+	m->crows = 0; /* cwork was overwritten */
 }

@@ -16,7 +16,9 @@
  * layout) run before the linear layers, whose first layer takes the last
  * conv output flattened in (F, Ho, Wo) order, as torch.flatten(z, 1). The
  * conv layers come first in the parameter block (W (F, C, K, K) then b (F)
- * for each), then the linear layers. Without a trunk nothing changes.
+ * for each), then the linear layers. A network with a trunk runs all its
+ * products (conv and linear) through libxsmm's kernels (gemm.h), faster at
+ * these sizes; without a trunk nothing changes (OpenBLAS, same bits).
  *
  * Dueling head (Wang et al. 2016): the last layer has n_out + 1 units
  * [V, A_0 .. A_{n-1}] and Q_j = V + A_j - mean_k A_k.
@@ -61,6 +63,8 @@ struct mlp {
 	float *cact[MLP_MAX_CONV]; /* (max_batch, conv_out_size) post-ReLU conv outputs */
 	float *cdz[2];    /* (max_batch, largest conv output) backward ping-pong */
 	float *cwork;     /* conv_work_size of the largest conv layer: im2col scratch */
+	int crows;        /* rows of the last BLAS forward: cwork holds the last conv layer's patches */
+	float *tscratch;  /* (in + out of the widest layer, max_batch): libxsmm backward transposes */
 	size_t n_params;
 	float *params;    /* (n_params) */
 	float *grads;     /* (n_params), NULL for a network that is never trained */

@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "minatar.h"
+#include "../algorithms/simd.h"
 
 static const struct param_def minatar_options[] = {
 	{ "sticky_action_prob", PARAM_FLOAT, "0.1", 0, 1, NULL,
@@ -94,13 +95,17 @@ static void seed(void *state, uint64_t s)
 		minatar_seed64(&e->m, s);
 }
 
-static void observe(struct menv *e, float *obs)
+HOT_LOOP static void observe(struct menv *e, float *obs)
 {
 	const int C = e->m.game->channels, P = MINATAR_GRID * MINATAR_GRID;
 	minatar_render(&e->m, e->grid);
-	for (int c = 0; c < C; c++)
+	/* (10, 10, C) -> (C, 10, 10) */
+	for (int c = 0; c < C; c++) {
+		float *restrict o = obs + c * P;
+		const uint8_t *restrict g = e->grid + c;
 		for (int p = 0; p < P; p++)
-			obs[c * P + p] = (float)e->grid[p * C + c];
+			o[p] = (float)g[p * C];
+	}
 }
 
 static void reset(void *state, struct rng *rng, float *obs)

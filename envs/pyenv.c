@@ -106,6 +106,15 @@ const struct env_spec *pyenv_lookup(const char *id)
 
 /* ---- spaces, from a describe process (cached) or the embedded interpreter */
 
+/* Set in processes that step environments (pyenv_embed_here): they describe in-process. */
+static int embed_here;
+static json_t *describe_embedded(const struct params *o, char *why, size_t n);
+
+void pyenv_embed_here(void)
+{
+	embed_here = 1;
+}
+
 struct described {
 	char *key;
 	struct env_info info;
@@ -325,7 +334,7 @@ static int pyenv_configure(const struct params *opts, struct env_info *info, cha
 			*info = c->info;
 			return 0;
 		}
-	json_t *d = describe_process(opts, why, n);
+	json_t *d = embed_here ? describe_embedded(opts, why, n) : describe_process(opts, why, n);
 	int hwc;
 	if (!d || info_from_json(d, params_str(opts, "image_layout"), info, &hwc, why, n)) {
 		json_decref(d);
@@ -453,6 +462,27 @@ static int start_python(char *why, size_t n)
 	s_step = PyUnicode_InternFromString("step");
 	s_seed = PyUnicode_InternFromString("seed");
 	return 0;
+}
+
+static json_t *describe_embedded(const struct params *o, char *why, size_t n)
+{
+	if (start_python(why, n))
+		return NULL;
+	const char *target = params_str(o, "target");
+	PyObject *r = PyObject_CallMethod(bridge, "describe_json", "sssss", kind_of(target),
+					  target_name(target), params_str(o, "modules"),
+					  params_str(o, "kwargs"), params_str(o, "wrappers"));
+	if (!r) {
+		exception_line(why, n);
+		return NULL;
+	}
+	const char *text = PyUnicode_AsUTF8(r);
+	json_t *d = text ? json_loads(text, 0, NULL) : NULL;
+	if (!d)
+		snprintf(why, n, "the bridge printed no description");
+	PyErr_Clear();
+	Py_DECREF(r);
+	return d;
 }
 
 static int pyenv_init(void *state, const struct params *opts)
@@ -664,6 +694,13 @@ static int pyenv_set_state(void *state, const double *vals, int n, float *obs, c
 }
 
 #else /* !HAVE_PYTHON */
+
+static json_t *describe_embedded(const struct params *o, char *why, size_t n)
+{
+	(void)o;
+	snprintf(why, n, "this harness was built without Python (no python3-embed)");
+	return NULL;
+}
 
 static int pyenv_init(void *state, const struct params *opts)
 {

@@ -17,6 +17,13 @@ const char *pyenv_venv(void);
 const char *pyenv_pydir(void);
 /* "python=3.11.2;gymnasium=1.4.0;..." of a described environment, or NULL. */
 const char *pyenv_versions(const struct params *opts);
+/*
+ * Marks this process as one that steps environments (a cell's worker,
+ * `harness env`): it then describes Python environments with its own
+ * embedded interpreter instead of a separate describe process. Never call it
+ * in a process that forks workers afterwards.
+ */
+void pyenv_embed_here(void);
 /* Steps/s of a plain Python loop over Gymnasium's gym_id (a separate process), or -1. */
 double pyenv_loop_rate(const char *gym_id, double seconds);
 

@@ -10,6 +10,9 @@ void bench_envs(double seconds);
 void bench_tabular(double seconds);
 void bench_matrix(double seconds);
 void bench_dqn(double seconds);
+void bench_minatar(double seconds);
+/* Single-threaded sgemm 1024^3 GFLOP/s, the best single product (bench_dqn.c). */
+double bench_sgemm_peak(double seconds);
 /* The Gymnasium bridge against a plain Python loop (bench_gym.c). */
 void bench_gym(double seconds);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "../envs/dp.h"
 #include "../envs/env.h"
+#include "../envs/pyenv.h"
 #include "commands.h"
 
 /* The shortest decimal that reads back as the float32 v (numpy's repr). */
@@ -259,12 +260,116 @@ static int parse_list(const char *flag, const char *text, double **out, int *n)
 	}
 }
 
-static void csv_row(struct strbuf *sb, int t, int action, const float *obs, int dim, double reward,
-		    int te, int tr)
+/*
+ * The action list of env replay: actions and 'r' (a reset without a seed:
+ * the environment's stream continues), comma-separated; from --actions @FILE
+ * also separated by whitespace and newlines. where[k] is the token's line in
+ * the file, or its position in the argument. 0 or -1 (reported).
+ */
+#define ACT_RESET (-1)
+struct action_list {
+	int *a, *where, n;
+	const char *file; /* NULL: the argument itself */
+};
+
+static int parse_actions(const char *arg, struct action_list *l)
+{
+	memset(l, 0, sizeof(*l));
+	char *text = NULL;
+	const char *seps = ",";
+	if (arg[0] == '@') {
+		l->file = arg + 1;
+		if (!(text = read_file(l->file, NULL)))
+			return -1; /* reported, naming the file */
+		seps = ", \t\r\n";
+	} else {
+		text = xstrdup(arg);
+	}
+	int cap = 0, line = 1, rc = 0;
+	for (char *p = text; *p;) {
+		size_t skip = strspn(p, seps);
+		for (size_t i = 0; i < skip; i++)
+			line += p[i] == '\n';
+		p += skip;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, seps);
+		char *tok = xstrfmt("%.*s", (int)len, p);
+		p += len;
+		long long v = 0;
+		if (strcmp(tok, "r") && (parse_ll(tok, &v) || v < 0 || v > 1 << 30)) {
+			if (l->file)
+				rc = error("%s:%d: '%s' is not an action (an integer, or 'r' to reset)",
+					   l->file, line, tok);
+			else
+				rc = error("--actions: '%s' (number %d) is not an action (an integer, or "
+					   "'r' to reset)", tok, l->n + 1);
+			free(tok);
+			break;
+		}
+		if (l->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			l->a = xrealloc(l->a, (size_t)cap * sizeof(int));
+			l->where = xrealloc(l->where, (size_t)cap * sizeof(int));
+		}
+		l->a[l->n] = strcmp(tok, "r") ? (int)v : ACT_RESET;
+		l->where[l->n] = l->file ? line : l->n + 1;
+		l->n++;
+		free(tok);
+	}
+	free(text);
+	return rc;
+}
+
+static void action_list_release(struct action_list *l)
+{
+	free(l->a);
+	free(l->where);
+}
+
+/* A bool image (MinAtar's grids): its frames print as one `state` column. */
+static int state_column(const struct env_info *info)
+{
+	return info->obs_kind == SPACE_BOX && info->obs_dtype == OBS_BOOL && info->obs_rank == 3;
+}
+
+/*
+ * The (C, H, W) bool observation as MinAtar's reference files write a frame:
+ * the (H, W, C) grid packed 8 cells a byte, first cell in the high bit
+ * (numpy.packbits), zero-padded, in hex.
+ */
+static void add_state_hex(struct strbuf *sb, const struct env_info *info, const float *obs)
+{
+	static const char digits[] = "0123456789abcdef";
+	const int C = info->obs_shape[0], HW = info->obs_shape[1] * info->obs_shape[2];
+	unsigned byte = 0;
+	int bits = 0;
+	for (int p = 0; p < HW; p++)
+		for (int c = 0; c < C; c++) {
+			byte = byte << 1 | (obs[c * HW + p] != 0.0f);
+			if (++bits == 8) {
+				strbuf_addf(sb, "%c%c", digits[byte >> 4], digits[byte & 15]);
+				byte = 0;
+				bits = 0;
+			}
+		}
+	if (bits) {
+		byte <<= 8 - bits;
+		strbuf_addf(sb, "%c%c", digits[byte >> 4], digits[byte & 15]);
+	}
+}
+
+static void csv_row(struct strbuf *sb, const struct env_info *info, int t, int action,
+		    const float *obs, double reward, int te, int tr)
 {
 	strbuf_addf(sb, "%d,%d", t, action);
-	for (int i = 0; i < dim; i++)
-		strbuf_addf(sb, ",%.9g", (double)obs[i]);
+	if (state_column(info)) {
+		strbuf_addstr(sb, ",");
+		add_state_hex(sb, info, obs);
+	} else {
+		for (int i = 0; i < info->obs_dim; i++)
+			strbuf_addf(sb, ",%.9g", (double)obs[i]);
+	}
 	strbuf_addf(sb, ",%.9g,%d,%d\n", reward, te, tr);
 }
 
@@ -272,9 +377,10 @@ static int env_replay(int argc, char **argv)
 {
 	struct env_args a;
 	struct env *e = NULL;
-	double *state = NULL, *acts = NULL;
+	double *state = NULL;
+	struct action_list acts = {0};
 	float *obs = NULL;
-	int nstate = 0, nacts = 0, rc = 2;
+	int nstate = 0, rc = 2;
 	struct strbuf out = {0};
 	if (parse_env_args(argc, argv, "replay", "--state --seed --actions ", &a))
 		goto out;
@@ -287,15 +393,19 @@ static int env_replay(int argc, char **argv)
 		error("--seed: '%s' is not a non-negative integer", a.seed);
 		goto out;
 	}
-	if (parse_list("--actions", a.actions, &acts, &nacts) ||
+	if (parse_actions(a.actions, &acts) ||
 	    (a.state && parse_list("--state", a.state, &state, &nstate)))
 		goto out;
 	if (env_make(&e, a.id, &a.opts))
 		goto out;
-	for (int k = 0; k < nacts; k++) {
-		if (acts[k] != floor(acts[k]) || acts[k] < 0 || acts[k] >= e->info.n_actions) {
-			error("--actions: '%g' (number %d) is not an action of '%s' (Discrete(%d))",
-			      acts[k], k + 1, a.id, e->info.n_actions);
+	for (int k = 0; k < acts.n; k++) {
+		if (acts.a[k] != ACT_RESET && acts.a[k] >= e->info.n_actions) {
+			if (acts.file)
+				error("%s:%d: %d is not an action of '%s' (Discrete(%d))", acts.file,
+				      acts.where[k], acts.a[k], a.id, e->info.n_actions);
+			else
+				error("--actions: '%d' (number %d) is not an action of '%s' (Discrete(%d))",
+				      acts.a[k], k + 1, a.id, e->info.n_actions);
 			goto out;
 		}
 	}
@@ -305,30 +415,44 @@ static int env_replay(int argc, char **argv)
 		goto out;
 	if (a.state && env_set_state(e, state, nstate, obs))
 		goto out;
-	int dim = e->info.obs_dim;
+	const struct env_info *info = &e->info;
 	strbuf_addstr(&out, "t,action");
-	for (int i = 0; i < dim; i++)
-		strbuf_addf(&out, ",obs_%d", i);
+	if (state_column(info))
+		strbuf_addstr(&out, ",state");
+	else
+		for (int i = 0; i < info->obs_dim; i++)
+			strbuf_addf(&out, ",obs_%d", i);
 	strbuf_addstr(&out, ",reward,terminated,truncated\n");
-	csv_row(&out, 0, -1, obs, dim, 0, 0, 0);
-	int te = 0, tr = 0;
-	for (int k = 0; k < nacts; k++) {
+	csv_row(&out, info, 0, -1, obs, 0, 0, 0);
+	int te = 0, tr = 0, t = 0;
+	for (int k = 0; k < acts.n; k++) {
+		if (acts.a[k] == ACT_RESET) {
+			if (env_reset(e, NULL, obs))
+				goto out;
+			t = te = tr = 0;
+			csv_row(&out, info, 0, -1, obs, 0, 0, 0);
+			continue;
+		}
 		if (te || tr) {
-			error("--actions: action number %d comes after the episode ended at t=%d (%s)",
-			      k + 1, k, te ? "terminated" : "truncated");
+			if (acts.file)
+				error("%s:%d: an action after the episode ended at t=%d (%s); 'r' resets",
+				      acts.file, acts.where[k], t, te ? "terminated" : "truncated");
+			else
+				error("--actions: action number %d comes after the episode ended at t=%d "
+				      "(%s); 'r' resets", k + 1, t, te ? "terminated" : "truncated");
 			goto out;
 		}
 		double reward;
-		if (env_step(e, (int)acts[k], obs, &reward, &te, &tr))
+		if (env_step(e, acts.a[k], obs, &reward, &te, &tr))
 			goto out;
-		csv_row(&out, k + 1, (int)acts[k], obs, dim, reward, te, tr);
+		csv_row(&out, info, ++t, acts.a[k], obs, reward, te, tr);
 	}
 	fwrite(out.buf, 1, out.len, stdout);
 	rc = 0;
 out:
 	strbuf_release(&out);
 	free(state);
-	free(acts);
+	action_list_release(&acts);
 	free(obs);
 	env_free(e);
 	if (a.spec)
@@ -380,17 +504,23 @@ out:
 
 static const char replay_usage[] =
 	"usage: harness env replay ENV_ID [--option NAME=VALUE ...] [--seed N]\n"
-	"                          [--state V1,V2,...] --actions A0,A1,...\n\n"
+	"                          [--state V1,V2,...] --actions A0,A1,...|@FILE\n\n"
 	"Resets ENV_ID (seed N, default 0), then sets its internal state to --state if given\n"
 	"(classic control: the float64 state, read exactly; toy text: the state index), applies\n"
 	"the actions and prints a CSV: t,action,obs_0..obs_k,reward,terminated,truncated, the\n"
 	"first row the reset observation (action -1). Floats have 9 significant digits, enough\n"
-	"to read every float32 observation back exactly. An action after the episode ended\n"
-	"(terminated, or truncated by the time limit) is an error.\n\n"
+	"to read every float32 observation back exactly. Bool image observations (MinAtar)\n"
+	"print one column `state` instead of obs_*: the (H, W, C) grid as numpy.packbits in\n"
+	"hex, the encoding of MinAtar's reference trajectories. An action 'r' resets without a\n"
+	"seed (the stream continues; a row t=0, action -1); an action after the episode ended\n"
+	"(terminated, or truncated by the time limit) without 'r' is an error. --actions @FILE\n"
+	"reads the list from FILE (separators: commas, spaces, newlines).\n\n"
 	"examples:\n"
 	"  harness env replay CartPole-v1 --state 0,0,0,0 --actions 0,1,1,0\n"
 	"  harness env replay CliffWalking-v1 --actions 0,1,1,1,1,1,1,1,1,1,1,1,2\n"
-	"  harness env replay FrozenLake-v1 --option is_slippery=false --seed 3 --actions 1,1,2\n";
+	"  harness env replay FrozenLake-v1 --option is_slippery=false --seed 3 --actions 1,1,2\n"
+	"  harness env replay MinAtar/Breakout-v0 --seed 3 --actions 3,3,3,r,0,1 | cut -d, -f1-3\n"
+	"  harness env replay MinAtar/Freeway-v1 --actions @actions.txt\n";
 
 static const char optimal_usage[] =
 	"usage: harness env optimal ENV_ID [--option NAME=VALUE ...] [--gamma G] [--tol T]\n\n"
@@ -405,6 +535,7 @@ static const char optimal_usage[] =
 
 int cmd_env(int argc, char **argv)
 {
+	pyenv_embed_here(); /* replays step environments in this process */
 	const char *sub = argc > 1 ? argv[1] : NULL;
 	if (sub && !strcmp(sub, "replay")) {
 		if (wants_help(argc - 1, argv + 1)) {

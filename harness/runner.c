@@ -2,6 +2,7 @@
  * runner.c - see runner.h.
  */
 #include "runner.h"
+#include "../envs/pyenv.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -74,6 +75,7 @@ out:
 int runner_run(const struct cell *c, struct run_result *r, progress_fn progress, void *ctx)
 {
 	memset(r, 0, sizeof(*r));
+	pyenv_embed_here(); /* this process steps the environments (a worker) */
 	struct env *env = NULL, *eval_env = NULL;
 	void *learner = NULL;
 	float *obs = NULL, *next = NULL; /* (obs_dim) each */

@@ -49,6 +49,22 @@ check Acrobot-v1 3 0.1,-0.1,0.05,0.02 -0.08,0.03,0.09,-0.1 0,0,0,0
 
 # MinAtar: the Python package (through Gymnasium) and the harness's C games
 # agree frame for frame for the same seed, all five games, both action sets.
+# The C ids print bool frames as one `state` column (packbits of the (10, 10, C)
+# grid, hex); Gymnasium's uint8 frames come as obs_* columns in (C, H, W)
+# order: packed here the same way.
+packed() {
+	awk -F, 'NR == 1 { print "t,action,state,reward,terminated,truncated"; next }
+	{
+		hw = 100; C = (NF - 5) / hw; hex = ""; byte = 0; bits = 0
+		for (p = 0; p < hw; p++)
+			for (c = 0; c < C; c++) {
+				byte = byte * 2 + ($(3 + c * hw + p) != 0)
+				if (++bits == 8) { hex = hex sprintf("%02x", byte); byte = 0; bits = 0 }
+			}
+		if (bits) { while (bits++ < 8) byte *= 2; hex = hex sprintf("%02x", byte) }
+		print $1 "," $2 "," hex "," $(NF - 2) "," $(NF - 1) "," $NF
+	}' "$1"
+}
 for g in Asterix Breakout Freeway Seaquest SpaceInvaders; do
 	for v in v0 v1; do
 		na=$("$H" envs "MinAtar/$g-$v" 2>/dev/null | grep -o "Discrete([0-9]*)" | tail -n 1 | tr -dc 0-9)
@@ -58,7 +74,8 @@ for g in Asterix Breakout Freeway Seaquest SpaceInvaders; do
 			"$H" env replay "MinAtar/$g-$v" --seed $seed --actions "$acts" > "$T/c" 2> "$T/ce" ||
 				acts=$(echo "$acts" | cut -d, -f"1-$(sed -n 's/.*episode ended at t=\([0-9]*\).*/\1/p' "$T/ce")")
 			"$H" env replay "MinAtar/$g-$v" --seed $seed --actions "$acts" > "$T/c" 2>&1
-			"$H" env replay "gym:MinAtar/$g-$v" --seed $seed --actions "$acts" > "$T/p" 2> /dev/null
+			"$H" env replay "gym:MinAtar/$g-$v" --seed $seed --actions "$acts" > "$T/p0" 2> /dev/null
+			packed "$T/p0" > "$T/p"
 			[ "$(wc -l < "$T/c")" -gt 3 ] || fail "MinAtar/$g-$v seed $seed: $(head -c 300 "$T/c")"
 			cmp -s "$T/c" "$T/p" || fail "gym:MinAtar/$g-$v differs from MinAtar/$g-$v, seed $seed"
 		done

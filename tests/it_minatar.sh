@@ -5,7 +5,8 @@
 # the run files record the preset's hyperparameters, the observation space in
 # /provenance and the conv network in /checkpoint in the documented layout (a
 # numpy forward pass in that layout runs on it); a conv net on vector
-# observations is refused with a reason.
+# observations is refused with a reason; tests/minatar_bar.sh judges the runs
+# with the last-100-episode means the files hold.
 set -euo pipefail
 H=${HARNESS:?}
 D=${TEST_DATA:?}
@@ -35,6 +36,24 @@ c=$(sqlite3 "$T/k/harness.db" "SELECT count(*) FROM runs WHERE status='complete'
 [ "$c" -lt 4 ] || fail "kill came too late: all cells complete"
 "$H" run "$D/minatar_short.cfg" --results "$T/k" -j 2 --quiet --no-plot
 [ "$(hashes "$T/k")" = "$(hashes "$T/a")" ] || fail "killed-and-resumed MinAtar results differ from an uninterrupted run"
+
+# the bar of make check-minatar on these (short, so missed) runs: its per-seed
+# last-100 means are the run files' own, computed here with h5py
+BAR=$(cd "$(dirname "$0")" && pwd)/minatar_bar.sh
+set +e
+(cd "$T" && HARNESS="$H" bash "$BAR" minatar_short a 2) > "$T/bar.txt"
+rc=$?
+set -e
+[ "$rc" -eq 1 ] || fail "minatar_bar.sh on short runs exited $rc, not 1 (missed): $(cat "$T/bar.txt")"
+grep -q "^Asterix .*MISSED: 0 of 2 seeds complete" "$T/bar.txt" || fail "a -v1 run was judged as -v0: $(cat "$T/bar.txt")"
+grep -q "^Seaquest .*reported (not judged)" "$T/bar.txt" || fail "Seaquest line"
+/usr/bin/python3 - "$T/bar.txt" "$T"/a/minatar_short/runs/MinAtar_Breakout-v0*seed0*.h5 "$T"/a/minatar_short/runs/MinAtar_Breakout-v0*seed1*.h5 <<'PY'
+import sys, h5py
+line = [l for l in open(sys.argv[1]) if l.startswith("Breakout ")][0].split()
+want = ["%.2f" % h5py.File(p, "r")["episodes/return"][-100:].mean() for p in sys.argv[2:4]]
+if line[3:5] != want or line[-1] != "MISSED":
+    sys.exit("FAIL: bar line %s, want per-seed means %s" % (line, want))
+PY
 
 f=$(ls "$T/a/minatar_short/runs/"MinAtar_Breakout-v0*seed0*.h5)
 /usr/bin/python3 - "$f" <<'PY'

@@ -326,6 +326,17 @@ static void test_conv__network_gradients(void **state)
 	for (size_t i = 0; i < 54; i++)
 		nonzero += a.grads[i] != 0.0f;
 	assert_true(nonzero > 27); /* the first conv layer does get gradient */
+	/* a forward on 2B rows then a backward on the first B (Double DQN's order) */
+	struct mlp c2;
+	assert_int_equal(mlp_init_conv(&c2, C, H, W, conv, 2, hidden, 1, nA, 0, 2 * B, 1), 0);
+	memcpy(c2.params, a.params, a.n_params * sizeof(float));
+	float x2[6 * 60];
+	memcpy(x2, x, sizeof(x));
+	fill(x2 + 3 * 60, 3 * 60, &r, -1, 1);
+	mlp_forward(&c2, x2, 2 * B);
+	mlp_backward(&c2, x2, dq, B);
+	assert_close_f("grads after a 2B-row forward", c2.grads, a.grads, a.n_params, 1e-6);
+	mlp_release(&c2);
 	free(p), free(num), free(ana);
 	mlp_release(&a);
 	mlp_release(&b);

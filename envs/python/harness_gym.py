@@ -133,7 +133,11 @@ def set_state(env, values):
 def versions(env_id=""):
     """Python and package versions that can change a Python environment's results."""
     from importlib import metadata
+    import hashlib
+    import os
     out = {"python": sys.version.split()[0]}
+    with open(os.path.abspath(__file__), "rb") as f:  # this bridge is code on the cell's path too
+        out["bridge"] = hashlib.sha256(f.read()).hexdigest()[:16]
     for p in ("gymnasium", "numpy", "ale-py", "box2d", "pygame", "minatar"):
         try:
             out[p] = metadata.version(p)
@@ -176,6 +180,11 @@ def loop_rate(env_id, seconds):
         best = max(best, n / t)
     env.close()
     return best
+
+
+def describe_json(kind, env_id, modules, kwargs_json, wrappers_json):
+    """describe() as JSON text, for the embedded interpreter."""
+    return json.dumps(describe(kind, env_id, modules, kwargs_json, wrappers_json))
 
 
 if __name__ == "__main__":
