@@ -69,21 +69,29 @@ $(BUILD)/.deps: Makefile
 	@touch $@
 deps: $(BUILD)/.deps
 
-# Build provenance compiled into the binary: git commit, dirty flag, a hash of
-# every source file (the "code version" used to decide what to re-run), flags.
-$(BUILD)/version.h: FORCE | $(BUILD)/.deps
-	@mkdir -p $(BUILD)
-	@commit=$$(git rev-parse HEAD 2>/dev/null || echo unknown); \
-	dirty=$$(test -z "$$(git status --porcelain --untracked-files=no -- harness algorithms envs Makefile 2>/dev/null)" && echo 0 || echo 1); \
-	src=$$(cat $(LIB_SRCS) harness/main.c $(HDRS) Makefile | sha256sum | cut -c1-64); \
-	ccv=$$($(CC) --version | head -n1); \
-	printf '#define GIT_COMMIT "%s"\n#define GIT_DIRTY %s\n#define SOURCE_HASH "%s"\n#define BUILD_CC "%s"\n#define BUILD_CFLAGS "%s"\n' \
-	  "$$commit" "$$dirty" "$$src" "$$ccv" "$(strip $(OPT)) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math" > $@.new; \
-	if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+# The code version (README: "What re-runs: code versions"). $(BUILD)/.flags holds
+# the compiler and every flag; it is rewritten only when they change, and every
+# object depends on it, so `make CFLAGS=...` rebuilds everything. Each object's
+# rule also writes its .th: the hash of its compile command and of its
+# preprocessed tokens (harness/code_version.py tokens). build/version.c, made at
+# every build, holds git commit, dirty flag (untracked files count), compiler,
+# flags and the hashes of the core and of each environment and learner.
+define FLAGS_TEXT
+CC=$(CC)
+CFLAGS=$(CFLAGS_ALL)
+LDFLAGS=$(LDFLAGS_ALL)
+LDLIBS=$(LDLIBS_ALL)
+endef
+ifneq ($(file <$(BUILD)/.flags),$(FLAGS_TEXT))
+$(shell mkdir -p $(BUILD))
+$(file >$(BUILD)/.flags,$(FLAGS_TEXT))
+endif
+CODEVER := python3 harness/code_version.py
 
-$(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
+$(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags harness/code_version.py | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $(BUILD)/$*.o
+	@$(CODEVER) tokens $(BUILD)/$*.th $(CURDIR) -- $(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -E -P $<
 
 # Whether this build embeds Python, and where the project's venv and the
 # Python half of the bridge are (absolute: the harness runs from anywhere).
@@ -107,16 +115,21 @@ $(VENV)/.installed: envs/python/requirements.txt | $(BUILD)/.deps
 .PHONY: venv
 venv: $(VENV)/.installed
 
-$(BUILD)/harness/main.o $(BUILD)/harness/provenance.o: $(BUILD)/version.h
 $(BUILD)/algorithms/optim.o: CFLAGS_ALL += -fno-math-errno
 
-$(BUILD)/libharness.a: $(LIB_OBJS)
+$(BUILD)/version.c: $(LIB_OBJS) $(BUILD)/harness/main.o harness/code_version.py FORCE
+	@$(CODEVER) generate $@ $(BUILD)/.flags $(BUILD)/harness/main.o $(LIB_OBJS)
+
+$(BUILD)/version.o: $(BUILD)/version.c $(HDRS) $(BUILD)/.flags
+	$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(BUILD)/libharness.a: $(LIB_OBJS) $(BUILD)/version.o
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/harness/main.o $(BUILD)/libharness.a
+$(BIN): $(BUILD)/harness/main.o $(BUILD)/libharness.a $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
+	$(CC) $(LDFLAGS_ALL) $(BUILD)/harness/main.o $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
 	@mkdir -p $(dir $@)
@@ -197,10 +210,10 @@ test: $(FUZZ_REPLAY)
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/replay_main.c $(BUILD)/libharness.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< tests/fuzz/replay_main.c $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
-build-fuzz/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
+build-fuzz/%.o: %.c $(HDRS) | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
-build-fuzz/libharness.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRCS))
+build-fuzz/libharness.a: $(patsubst %.c,build-fuzz/%.o,$(LIB_SRCS)) $(BUILD)/version.o
 	@rm -f $@
 	ar rcs $@ $^
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libharness.a

@@ -100,13 +100,13 @@ static const struct param_def dqn_params[] = {
 	  "env steps of uniform random actions before training" },
 	{ "train_freq", PARAM_INT, "4", 1, 1e9, NULL, "env steps between training rounds" },
 	{ "gradient_steps", PARAM_INT, "1", -1, 1e6, NULL,
-	  "updates per training round (-1: train_freq)" },
+	  "updates per training round (-1: train_freq)", PARAM_NOT_ZERO },
 	{ "target_update_interval", PARAM_INT, "10000", 1, 1e12, NULL,
 	  "env steps (or updates, see target_update_unit) between target-network updates" },
 	{ "target_update_unit", PARAM_STRING, "steps", 0, 0, "steps|updates",
 	  "what target_update_interval counts: env steps or gradient updates", PARAM_OMIT_DEFAULT },
 	{ "tau", PARAM_FLOAT, "1", 0, 1, NULL,
-	  "target update: 1 copies, < 1 is Polyak target = tau online + (1 - tau) target" },
+	  "target update: 1 copies, < 1 is Polyak target = tau online + (1 - tau) target", PARAM_MIN_OPEN },
 	{ "epsilon_schedule", PARAM_STRING, "linear", 0, 0, "constant|linear|exponential",
 	  "how epsilon moves from epsilon to epsilon_min" },
 	{ "epsilon", PARAM_FLOAT, "1", 0, 1, NULL, "exploration rate at step 0" },
@@ -171,14 +171,6 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	}
 	if (env->n_actions < 1) {
 		snprintf(why, n, "needs a discrete action space");
-		return -1;
-	}
-	if (params_int(hp, "gradient_steps") == 0) {
-		snprintf(why, n, "'gradient_steps' must be -1 or at least 1");
-		return -1;
-	}
-	if (params_float(hp, "tau") <= 0) {
-		snprintf(why, n, "'tau' must be in (0, 1]");
 		return -1;
 	}
 	if (params_int(hp, "batch_size") > params_int(hp, "buffer_size")) {

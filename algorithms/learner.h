@@ -24,9 +24,9 @@
  * failed observe), before free, and the run file stores what it added under
  * /checkpoint (h5store.h). A learner adds nothing unless its own boolean
  * hyperparameter `checkpoint` is true; one without the hook stores nothing.
- * The harness knows that name: params_to_json leaves `checkpoint` out while
- * it is false and seed derivation always (params.h), so turning it on stores
- * more but changes no result.
+ * Its table row carries PARAM_OMIT_DEFAULT | PARAM_NO_SEED (params.h):
+ * params_to_json leaves it out while it is false and seed derivation always,
+ * so turning it on stores more but changes no result.
  */
 #ifndef LEARNER_H
 #define LEARNER_H

@@ -71,7 +71,7 @@ static const struct param_def tabular_params[] = {
 	{ "learning_rate_schedule", PARAM_STRING, "constant", 0, 0, "constant|visits",
 	  "constant alpha, or alpha = learning_rate / N(s,a)^learning_rate_power" },
 	{ "learning_rate_power", PARAM_FLOAT, "1", 0.5, 1, NULL,
-	  "visits: exponent of N(s,a), in (0.5, 1]" },
+	  "visits: exponent of N(s,a)", PARAM_MIN_OPEN },
 	{ "gamma", PARAM_FLOAT, "0.99", 0, 1, NULL, "discount factor" },
 	EPSILON_PARAMS,
 	{ "initial_q", PARAM_FLOAT, "0", -1e9, 1e9, NULL, "initial value of every Q(s,a) (optimism)" },
@@ -111,11 +111,6 @@ static int tabular_check(const struct params *hp, const struct env_info *env, ch
 	if (!strcmp(params_str(hp, "update"), "q_learning") && params_int(hp, "n") != 1) {
 		snprintf(why, n, "'n': n-step Q-learning is not implemented (update=q_learning needs n=1, got %lld)",
 			 params_int(hp, "n"));
-		return -1;
-	}
-	if (!(params_float(hp, "learning_rate_power") > 0.5)) {
-		snprintf(why, n, "'learning_rate_power': must be in (0.5, 1], got %g",
-			 params_float(hp, "learning_rate_power"));
 		return -1;
 	}
 	return 0;

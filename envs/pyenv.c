@@ -58,6 +58,11 @@ const char *pyenv_venv(void)
 	return v && *v ? v : HARNESS_VENV;
 }
 
+const char *pyenv_pydir(void)
+{
+	return HARNESS_PYDIR;
+}
+
 static const char *kind_of(const char *id)
 {
 	return !strncmp(id, "py:", 3) ? "class" : "id";

@@ -13,6 +13,8 @@ int pyenv_is_python_id(const char *id);
 const struct env_spec *pyenv_lookup(const char *id);
 /* The project's virtual environment ($HARNESS_VENV or the build's .venv). */
 const char *pyenv_venv(void);
+/* The folder of the bridge's Python half (harness_gym.py). */
+const char *pyenv_pydir(void);
 /* "python=3.11.2;gymnasium=1.4.0;..." of a described environment, or NULL. */
 const char *pyenv_versions(const struct params *opts);
 /*

@@ -32,6 +32,9 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 	char started[32];
 	iso_time_now(started);
 
+	struct provenance pc = *p;
+	provenance_for_cell(&pc, c->code_version);
+	p = &pc;
 	memset(o, 0, sizeof(*o));
 	snprintf(o->status, sizeof(o->status), "error");
 	/* fault injection for the tests of crash handling (it_smoke.sh): a worker that segfaults */

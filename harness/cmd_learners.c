@@ -40,11 +40,8 @@ int cmd_learners(int argc, char **argv)
 			struct strbuf v = {0};
 			param_value_text(&hp.defs[k], &hp.v[k], &v);
 			const struct param_def *d = &hp.defs[k];
-			char range[96] = "";
-			if (d->type == PARAM_INT || d->type == PARAM_FLOAT || d->type == PARAM_INT_LIST)
-				snprintf(range, sizeof(range), "[%g, %g]", d->min, d->max);
-			else if (d->choices)
-				snprintf(range, sizeof(range), "%s", d->choices);
+			char range[96];
+			param_range_text(d, range, sizeof(range));
 			printf("  %-22s %-8s %-12s %-24s %s\n", d->name, param_type_name(d->type),
 			       v.len ? v.buf : "\"\"", range, d->doc);
 			strbuf_release(&v);

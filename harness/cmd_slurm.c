@@ -122,6 +122,7 @@ int cmd_run_cell(int argc, char **argv)
 	struct cell_record r;
 	memset(&r, 0, sizeof(r));
 	provenance_get(&r.prov);
+	provenance_for_cell(&r.prov, c->code_version);
 	if (results_prepare(root, spec.name))
 		goto out;
 	rec = record_path_of(root, &spec, c, r.prov.source_hash, &h5);
@@ -235,7 +236,7 @@ static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
 		 struct collect_counts *n)
 {
 	struct run_row row;
-	int found = rundb_find(db, s->name, c, p->source_hash, &row);
+	int found = rundb_find(db, s->name, c, c->code_version, &row);
 	if (found < 0)
 		return -1;
 	/* a complete row whose file verifies is never replaced (a record of another attempt, a stale one) */
@@ -347,12 +348,12 @@ int cmd_collect(int argc, char **argv)
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
 		char *h5;
-		char *rec = record_path_of(root, &spec, c, prov.source_hash, &h5);
+		char *rec = record_path_of(root, &spec, c, c->code_version, &h5);
 		struct cell_record r;
 		struct run_summary sum = { 0 };
 		char why[1400];
 		int have = !access(rec, F_OK), r_ok = have && !cell_record_read(rec, &r);
-		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, prov.source_hash) ||
+		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, c->code_version) ||
 			     strcmp(r.cell_id, c->cell_id))) {
 			warning("record '%s' is not of cell '%s' at this code version: ignored", rec, c->cell_id);
 			have = r_ok = 0;
@@ -547,7 +548,7 @@ int cmd_status(int argc, char **argv)
 	struct strbuf fails = {0};
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
-		char *rec = record_path_of(root, &spec, c, prov.source_hash, NULL);
+		char *rec = record_path_of(root, &spec, c, c->code_version, NULL);
 		struct cell_record r;
 		struct run_rec row;
 		const char *state = "pending", *detail = "not run";
@@ -614,8 +615,8 @@ int cmd_status(int argc, char **argv)
 		if (store_count_outside(store, &spec, &prov, &other, &stale))
 			goto out;
 		if (other)
-			printf("(counted at this binary's code version %.12s; %lld runs at other code versions are "
-			       "not counted)\n", prov.source_hash, other);
+			printf("(counted at each cell's code version in this binary; %lld runs at other code "
+			       "versions are not counted)\n", other);
 		if (stale)
 			printf("%lld runs in the database are of no cell of this spec (not shown; 'harness prune %s' "
 			       "removes them)\n", stale, spec.name);

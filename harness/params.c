@@ -3,6 +3,7 @@
  */
 #include "params.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,18 +52,44 @@ static void fmt_num(char *buf, size_t n, double v)
 		snprintf(buf, n, "%.10g", v);
 }
 
+static int is_number(const struct param_def *d)
+{
+	return d->type == PARAM_INT || d->type == PARAM_FLOAT || d->type == PARAM_INT_LIST;
+}
+
+void param_range_text(const struct param_def *d, char *buf, size_t n)
+{
+	buf[0] = '\0';
+	if (is_number(d)) {
+		char lo[32], hi[32];
+		fmt_num(lo, sizeof(lo), d->min);
+		fmt_num(hi, sizeof(hi), d->max);
+		snprintf(buf, n, "%c%s, %s%c%s", d->flags & PARAM_MIN_OPEN ? '(' : '[', lo, hi,
+			 d->flags & PARAM_MAX_OPEN ? ')' : ']', d->flags & PARAM_NOT_ZERO ? " except 0" : "");
+	} else if (d->type == PARAM_STRING && d->choices) {
+		snprintf(buf, n, "%s", d->choices);
+	}
+}
+
 static int check_range(const struct param_def *d, double v, char *why, size_t n)
 {
 	if (isnan(v)) {
 		snprintf(why, n, "must be a number, got NaN");
 		return -1;
 	}
-	if (v < d->min || v > d->max) {
-		char lo[32], hi[32], got[32];
+	unsigned fl = d->flags;
+	int ok = (fl & PARAM_MIN_OPEN ? v > d->min : v >= d->min) &&
+		 (fl & PARAM_MAX_OPEN ? v < d->max : v <= d->max) && !((fl & PARAM_NOT_ZERO) && v == 0);
+	if (!ok) {
+		char lo[32], hi[32], got[32], range[96];
 		fmt_num(lo, sizeof(lo), d->min);
 		fmt_num(hi, sizeof(hi), d->max);
 		fmt_num(got, sizeof(got), v);
-		snprintf(why, n, "must be between %s and %s, got %s", lo, hi, got);
+		param_range_text(d, range, sizeof(range));
+		if (fl & (PARAM_MIN_OPEN | PARAM_MAX_OPEN | PARAM_NOT_ZERO))
+			snprintf(why, n, "must be in %s, got %s", range, got);
+		else
+			snprintf(why, n, "must be between %s and %s, got %s", lo, hi, got);
 		return -1;
 	}
 	return 0;
@@ -162,6 +189,25 @@ int params_set_list(struct params *p, const char *name, const long long *v, int 
 	return 0;
 }
 
+/* A number that did not parse because it does not fit: "12345678901234567890", "1e400". */
+static int overflow_error(const char *text, int is_int, char *why, size_t n)
+{
+	errno = 0;
+	if (is_int) {
+		char *end;
+		strtoll(text, &end, 10);
+		if (errno != ERANGE || *end)
+			return 0;
+	} else {
+		char *end;
+		double v = strtod(text, &end);
+		if (!isinf(v) || *end || strstr(text, "inf") || strstr(text, "INF") || strstr(text, "Inf"))
+			return 0;
+	}
+	snprintf(why, n, "the number %s is too large (it overflows %s)", text, is_int ? "64 bits" : "a double");
+	return -1;
+}
+
 int params_set_text(struct params *p, const char *name, const char *text, char *why, size_t n)
 {
 	const struct param_def *d = &p->defs[index_of(p, name)];
@@ -170,11 +216,11 @@ int params_set_text(struct params *p, const char *name, const char *text, char *
 	switch (d->type) {
 	case PARAM_INT:
 		if (parse_ll(text, &ll))
-			return type_error(d, text[0] ? text : "\"\"", why, n);
+			return overflow_error(text, 1, why, n) ? -1 : type_error(d, text[0] ? text : "\"\"", why, n);
 		return params_set_int(p, name, ll, why, n);
 	case PARAM_FLOAT:
 		if (parse_double(text, &f))
-			return type_error(d, text[0] ? text : "\"\"", why, n);
+			return overflow_error(text, 0, why, n) ? -1 : type_error(d, text[0] ? text : "\"\"", why, n);
 		return params_set_float(p, name, f, why, n);
 	case PARAM_BOOL:
 		if (!strcmp(text, "true") || !strcmp(text, "1"))
@@ -190,8 +236,9 @@ int params_set_text(struct params *p, const char *name, const char *text, char *
 		char *copy = xstrdup(text), *save = NULL;
 		for (char *tok = strtok_r(copy, ",x[] ", &save); tok; tok = strtok_r(NULL, ",x[] ", &save)) {
 			if (cnt == (int)ARRAY_SIZE(vals) || parse_ll(tok, &vals[cnt])) {
+				int over = cnt < (int)ARRAY_SIZE(vals) && overflow_error(tok, 1, why, n);
 				free(copy);
-				return type_error(d, text, why, n);
+				return over ? -1 : type_error(d, text, why, n);
 			}
 			cnt++;
 		}
@@ -360,15 +407,8 @@ void params_print_help(const struct param_def *defs, FILE *out, const char *inde
 {
 	for (int i = 0; defs && defs[i].name; i++) {
 		const struct param_def *d = &defs[i];
-		char range[96] = "";
-		if (d->type == PARAM_INT || d->type == PARAM_FLOAT || d->type == PARAM_INT_LIST) {
-			char lo[32], hi[32];
-			fmt_num(lo, sizeof(lo), d->min);
-			fmt_num(hi, sizeof(hi), d->max);
-			snprintf(range, sizeof(range), "[%s, %s]", lo, hi);
-		} else if (d->choices) {
-			snprintf(range, sizeof(range), "%s", d->choices);
-		}
+		char range[96];
+		param_range_text(d, range, sizeof(range));
 		fprintf(out, "%s%-22s %-8s default %-10s %-18s %s\n", indent, d->name,
 			param_type_name(d->type), d->def[0] ? d->def : "\"\"", range, d->doc);
 	}

@@ -38,19 +38,29 @@ enum param_flag {
 	/* Chooses what a run stores, not how it learns (e.g. `checkpoint`): never
 	 * part of seed derivation, so switching it changes no result. */
 	PARAM_NO_SEED = 1u << 1,
-	/* Chooses the arithmetic kernels (e.g. `portable`): results at true are
-	 * bit-identical across CPU types (regress uses it to judge platforms). */
+	/* A bool choosing the arithmetic kernels (e.g. DQN's `portable`): true
+	 * means plain-C kernels whose results are bit-identical across CPU types.
+	 * `portable = true;` in a spec (or run --portable) sets every such
+	 * parameter; regress expects bit-identity across CPUs for a run whose
+	 * stored configuration has them all true. */
 	PARAM_KERNEL = 1u << 2,
 	/* A string holding JSON: a spec may give it as a libconfig group or list,
 	 * which is its value (never a sweep). */
 	PARAM_JSON = 1u << 3,
+	/* Ends of the range [min, max] that are open: (min, max], [min, max), and
+	 * one value inside it that is refused (e.g. gradient_steps: -1 or >= 1).
+	 * Validation and the range `harness learners` / `harness envs` print are
+	 * both made from these (param_range_text), so they cannot disagree. */
+	PARAM_MIN_OPEN = 1u << 4,
+	PARAM_MAX_OPEN = 1u << 5,
+	PARAM_NOT_ZERO = 1u << 6,
 };
 
 struct param_def {
 	const char *name;
 	enum param_type type;
 	const char *def;     /* default as text: "0.1", "true", "4x4", "64,64", "" */
-	double min, max;     /* inclusive range of numbers and list elements */
+	double min, max;     /* range of numbers and list elements: inclusive unless flagged open */
 	const char *choices; /* strings: '|'-separated allowed values, NULL = any */
 	const char *doc;     /* one line */
 	unsigned flags;      /* enum param_flag bits */
@@ -121,6 +131,9 @@ void params_to_json_learning(const struct params *p, struct strbuf *sb);
 /* Whether p's value of def i equals the table default (not a preset's). */
 int params_at_table_default(const struct params *p, int i);
 void param_value_text(const struct param_def *d, const struct param_value *v, struct strbuf *sb);
+/* The accepted values of a number or list: "[0, 1]", "(0, 1]", "[-1, 1e+06] except 0";
+ * a string's choices; "" otherwise. */
+void param_range_text(const struct param_def *d, char *buf, size_t n);
 /* Prints a help table (name, type, default, range, doc). */
 void params_print_help(const struct param_def *defs, FILE *out, const char *indent);
 

@@ -1,6 +1,6 @@
 /*
- * provenance.c - see provenance.h. Build facts come from version.h, which the
- * Makefile regenerates at every build.
+ * provenance.c - see provenance.h. Build facts come from build/version.c,
+ * which the Makefile regenerates at every build (codever.h).
  */
 #include "provenance.h"
 
@@ -8,21 +8,27 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "version.h"
+#include "codever.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
+void provenance_for_cell(struct provenance *p, const char *code_version)
+{
+	copy(p->source_hash, sizeof(p->source_hash), code_version);
+}
+
 void provenance_get(struct provenance *p)
 {
 	memset(p, 0, sizeof(*p));
-	copy(p->git_commit, sizeof(p->git_commit), GIT_COMMIT);
-	p->git_dirty = GIT_DIRTY;
-	copy(p->source_hash, sizeof(p->source_hash), SOURCE_HASH);
-	copy(p->compiler, sizeof(p->compiler), BUILD_CC);
-	copy(p->cflags, sizeof(p->cflags), BUILD_CFLAGS);
+	copy(p->git_commit, sizeof(p->git_commit), build_git_commit);
+	p->git_dirty = build_git_dirty;
+	code_version_build(p->source_hash);
+	copy(p->compiler, sizeof(p->compiler), build_cc);
+	copy(p->cflags, sizeof(p->cflags), build_cflags);
+	copy(p->libs, sizeof(p->libs), code_libraries());
 	copy(p->blas, sizeof(p->blas), openblas_get_config());
 	copy(p->blas_core, sizeof(p->blas_core), openblas_get_corename());
 	char *nl;

@@ -1,7 +1,13 @@
 /*
  * provenance.h - the facts recorded with every run: code version (git commit,
- * dirty flag, a hash of every source file), build (compiler and flags), BLAS
- * (name, version and the core type it chose), CPU model and host.
+ * dirty flag, the code version: codever.h), build (compiler and every flag),
+ * runtime libraries, BLAS (name, version and the core type it chose), CPU
+ * model and host.
+ *
+ * provenance_get() gives the binary's: source_hash is the code version of the
+ * whole binary. A run records its cell's own code version instead
+ * (code_version_for_cell, struct cell's code_version): that is what decides
+ * whether it re-runs.
  */
 #ifndef PROVENANCE_H
 #define PROVENANCE_H
@@ -9,9 +15,10 @@
 struct provenance {
 	char git_commit[64];
 	int git_dirty;
-	char source_hash[65]; /* the code version: what decides whether a cell re-runs */
+	char source_hash[65]; /* the code version (of the binary, or of a run's cell) */
 	char compiler[128];
-	char cflags[256];
+	char cflags[1024];
+	char libs[1024];      /* runtime library versions (code_libraries) */
 	char blas[256];
 	char blas_core[64];
 	char cpu_model[128];
@@ -19,5 +26,7 @@ struct provenance {
 };
 
 void provenance_get(struct provenance *p);
+/* p as recorded with a run of a cell whose code version is code_version. */
+void provenance_for_cell(struct provenance *p, const char *code_version);
 
 #endif

@@ -34,7 +34,9 @@
 #include <unistd.h>
 #include "../algorithms/learner.h"
 #include "commands.h"
+#include "codever.h"
 #include "compare.h"
+#include "regress_cells.h"
 #include "provenance.h"
 #include "results.h"
 #include "store.h"
@@ -58,6 +60,7 @@ struct side {
 	char label[128];       /* "94e4ca0" or "working tree" */
 	char commit[64];       /* full hash, or "" for the working tree */
 	struct cellres *cells; /* one per spec cell, in spec order */
+	int reused;            /* cells at the other side's code version: its results, not run again */
 };
 
 /* --- running a command and capturing its output --- */
@@ -158,8 +161,31 @@ static int run_spec(const char *bin, const char *spec, const char *root, const c
 
 /* --- loading results --- */
 
+/*
+ * Whether a stored configuration ran on portable kernels: its learner has
+ * PARAM_KERNEL hyperparameters (params.h) and the configuration sets them
+ * all to true. Learners without any are judged by uses_blas alone.
+ */
+static int config_portable(const char *config_json)
+{
+	json_t *root = config_json ? json_loads(config_json, 0, NULL) : NULL;
+	const char *name = json_string_value(json_object_get(root, "learner"));
+	const struct learner_spec *ls = name ? learner_lookup(name) : NULL;
+	json_t *hp = json_object_get(root, "hparams");
+	int kernels = 0, on = 0;
+	for (const struct param_def *d = ls ? ls->vt->params : NULL; d && d->name; d++) {
+		if (!(d->flags & PARAM_KERNEL))
+			continue;
+		kernels++;
+		on += json_is_true(json_object_get(hp, d->name));
+	}
+	json_decref(root);
+	return kernels && on == kernels;
+}
+
+/* A side's newest run of each cell: made at commit (clean), or at the cell's code version in this binary. */
 static int load_side(const char *root, const struct spec *s, const char *commit,
-		     const char *source_hash, struct cellres *cells)
+		     int by_code_version, struct cellres *cells)
 {
 	struct store *st;
 	if (store_open(&st, root, STORE_READ))
@@ -175,7 +201,7 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 			f.clean = 1;
 		} else {
 			/* this binary's runs: of exactly the spec's cells (an edited spec leaves other rows) */
-			f.source_hash = source_hash ? source_hash : "";
+			f.source_hash = by_code_version ? s->cells[i].code_version : "";
 			f.config_hash = s->cells[i].config_hash;
 		}
 		struct run_rec r;
@@ -196,7 +222,7 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 		snprintf(c->cpu_model, sizeof(c->cpu_model), "%s", r.cpu_model);
 		c->final_return = r.final_return;
 		c->auc = r.auc;
-		c->portable = strstr(r.config_json, "\"portable\":true") != NULL;
+		c->portable = config_portable(r.config_json);
 		run_rec_release(&r);
 	}
 	store_close(st);
@@ -375,11 +401,17 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 	if (lost)
 		strbuf_addf(&md, "\n**%d cells complete in the base are missing, errored or failed in the head:**\n\n%s",
 			    lost, lost_md.buf);
+	if (base->reused)
+		strbuf_addf(&md, "\n%d cells have the same code version and configuration on both sides: not run "
+				 "again with the base's binary (the same code version computes the same results).\n",
+			    base->reused);
 	strbuf_addf(&md, "\nSummary: %d rows, %d regressed; %d rows changed where bit-identity was expected.\n",
 		    nrows, regressed, strict_changes);
 	fputs(tty.buf, stdout);
 	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
 	       missing ? "some cells missing on one side: left out\n" : "", "");
+	if (base->reused)
+		printf("%d cells at the same code version on both sides: not re-run\n", base->reused);
 	if (lost)
 		printf("%s: %d cells complete in the base are missing, errored or failed in the head:\n%s",
 		       strict ? "FAIL" : "WARNING", lost, lost_tty.buf);
@@ -516,14 +548,21 @@ static int self_run(const char *spec, const char *root, const char *jobs)
 int cmd_version(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness version\n\nPrints the git commit, dirty flag and source hash (the code "
-		       "version that decides what re-runs) this binary was built from, and its build facts.\n");
+		printf("usage: harness version\n\nPrints the git commit and dirty flag this binary was built from, "
+		       "its code version\n(source_hash: of the whole binary; a cell's is made of the core hash and "
+		       "the units of its\nenvironment and learner, see README \"What re-runs\"), build facts and "
+		       "runtime libraries.\n");
 		return 0;
 	}
 	struct provenance p;
 	provenance_get(&p);
-	printf("git_commit  %s%s\nsource_hash %s\ncompiler    %s\ncflags      %s\nblas        %s\nblas_core   %s\n",
-	       p.git_commit, p.git_dirty ? " (dirty)" : "", p.source_hash, p.compiler, p.cflags, p.blas, p.blas_core);
+	printf("git_commit  %s%s\nsource_hash %s\ncore_hash   %s\ncompiler    %s\ncflags      %s\nldflags     %s\n"
+	       "libraries   %s\nblas        %s\nblas_core   %s\n",
+	       p.git_commit, p.git_dirty ? " (dirty)" : "", p.source_hash, build_core_hash, p.compiler, p.cflags,
+	       build_ldflags, p.libs, p.blas, p.blas_core);
+	for (int i = 0; i < build_nunits; i++)
+		printf("unit        %-22s %.16s %s\n", build_units[i].symbol, build_units[i].hash,
+		       build_units[i].objects[0] ? build_units[i].objects : "(all in the core)");
 	return 0;
 }
 
@@ -594,7 +633,7 @@ int cmd_baseline(int argc, char **argv)
 	struct provenance p;
 	provenance_get(&p);
 	cells = xcalloc((size_t)s.ncells, sizeof(*cells));
-	if (!self_run(spec_path, root, jobs) && !load_side(root, &s, NULL, p.source_hash, cells) &&
+	if (!self_run(spec_path, root, jobs) && !load_side(root, &s, NULL, 1, cells) &&
 	    !write_baseline(&s, cells, &p))
 		rc = 0;
 	free(cells);
@@ -603,9 +642,41 @@ int cmd_baseline(int argc, char **argv)
 	return rc;
 }
 
-/* One side at a commit: build it (once), run the spec with it, load its results. */
+/*
+ * Runs with the commit's binary only the cells whose code version (or config
+ * hash) differs from other's (this binary's); the others take other's
+ * results: the same code version computes the same results.
+ */
+static int changed_cells_side(const char *bin, const char *root, const char *db, const char *spec_path,
+			      const char *jobs, const struct spec *s, const int *same, struct side *side,
+			      const struct side *other)
+{
+	int *idx = xcalloc((size_t)s->ncells, sizeof(*idx)), n = 0, bad = 0;
+	if (!access(db, F_OK))
+		bad = load_side(root, s, side->commit, 0, side->cells);
+	for (int i = 0; i < s->ncells && !bad; i++)
+		if (!same[i] && !side->cells[i].present)
+			idx[n++] = i;
+	if (!bad && n) {
+		fprintf(stderr, "harness: %.10s: %d of %d cells at another code version: running them\n",
+			side->commit, n, s->ncells);
+		char *log = xstrfmt("%s/../../%s.cells.log", root, side->commit);
+		bad = regress_run_cells(bin, spec_path, root, idx, n, atoi(jobs), log) ||
+		      load_side(root, s, side->commit, 0, side->cells);
+		free(log);
+	}
+	for (int i = 0; i < s->ncells && !bad; i++)
+		if (same[i]) {
+			side->cells[i] = other->cells[i];
+			side->reused++;
+		}
+	free(idx);
+	return bad ? -1 : 0;
+}
+
+/* One side at a commit: build it (once), run the spec (or what differs from other) with it, load its results. */
 static int commit_side(const char *abs_root, const char *rev, const char *spec_path, const char *jobs,
-		       const struct spec *s, struct side *side)
+		       const struct spec *s, struct side *side, const struct side *other)
 {
 	if (resolve_commit(rev, side->commit))
 		return -1;
@@ -613,8 +684,15 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 	if (!bin)
 		return -1;
 	char *root = xstrfmt("%s/.regress/%s/results", abs_root, side->commit);
-	int bad = run_spec(bin, spec_path, root, jobs) || load_side(root, s, side->commit, NULL, side->cells);
+	char *db = results_db_path(root);
+	int *same = xcalloc((size_t)s->ncells, sizeof(*same)), bad;
+	if (other && regress_same_code(bin, spec_path, s, same) > 0)
+		bad = changed_cells_side(bin, root, db, spec_path, jobs, s, same, side, other);
+	else
+		bad = run_spec(bin, spec_path, root, jobs) || load_side(root, s, side->commit, 0, side->cells);
+	free(same);
 	free(bin);
+	free(db);
 	free(root);
 	snprintf(side->label, sizeof(side->label), "%.10s", side->commit);
 	return bad ? -1 : 0;
@@ -671,10 +749,10 @@ int cmd_regress(int argc, char **argv)
 	char *abs_root = realpath(root, NULL);
 	/* head */
 	if (head_rev) {
-		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head))
+		if (commit_side(abs_root, head_rev, spec_path, jobs, &s, &head, NULL))
 			goto out_abs;
 	} else {
-		if (self_run(spec_path, abs_root, jobs) || load_side(abs_root, &s, NULL, p.source_hash, head.cells))
+		if (self_run(spec_path, abs_root, jobs) || load_side(abs_root, &s, NULL, 1, head.cells))
 			goto out_abs;
 		snprintf(head.label, sizeof(head.label), "working tree (%.10s%s, source %.10s)", p.git_commit,
 			 p.git_dirty ? "+dirty" : "", p.source_hash);
@@ -684,7 +762,7 @@ int cmd_regress(int argc, char **argv)
 		if (read_baseline(&s, base.cells, base.label, sizeof(base.label)))
 			goto out_abs;
 	} else {
-		if (commit_side(abs_root, base_rev, spec_path, jobs, &s, &base))
+		if (commit_side(abs_root, base_rev, spec_path, jobs, &s, &base, head_rev ? NULL : &head))
 			goto out_abs;
 	}
 	char *edir = xstrfmt("%s/%s", root, s.name);

@@ -205,7 +205,7 @@ static void log_line(struct runner_state *rs, const char *fmt, ...)
 static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 {
 	const struct cell *c = &rs->spec->cells[ci];
-	char *path = results_run_path(rs->root, rs->spec->name, c, rs->prov.source_hash);
+	char *path = results_run_path(rs->root, rs->spec->name, c, c->code_version);
 	long long row_id;
 	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path, rs->force,
 					   rs->retry_failed, &row_id);
@@ -418,12 +418,12 @@ static void list_matrix(const struct spec *s)
 {
 	printf("# %s: %d cells over %d environments, %d configurations, %d seeds\n", s->name, s->ncells,
 	       s->nenvs, s->nconfigs, s->nseeds);
-	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\n");
+	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\tcode_version\n");
 	for (int i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
-		printf("%s\t%.16s\t%llu\t%llu\t%llu\n", c->cell_id, c->config_hash,
+		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", c->cell_id, c->config_hash,
 		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
-		       (unsigned long long)c->eval_seed);
+		       (unsigned long long)c->eval_seed, c->code_version);
 	}
 }
 
@@ -517,7 +517,7 @@ int cmd_run(int argc, char **argv)
 	rs.budget_known = 1;
 	for (int i = 0; i < spec.ncells; i++) {
 		struct run_row row;
-		int found = rundb_find(rs.db, spec.name, &spec.cells[i], rs.prov.source_hash, &row);
+		int found = rundb_find(rs.db, spec.name, &spec.cells[i], spec.cells[i].code_version, &row);
 		if (found < 0)
 			goto out;
 		int done = found && (!strcmp(row.status, "complete") ||

@@ -473,7 +473,7 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 	if (exec(db, "BEGIN IMMEDIATE"))
 		return CLAIM_ERROR;
 	struct run_row row;
-	int found = find_locked(db, experiment, c, p->source_hash, &row);
+	int found = find_locked(db, experiment, c, c->code_version, &row);
 	if (found < 0)
 		goto fail;
 	char now[32];
@@ -536,7 +536,7 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 		sqlite3_bind_text(st, 13, s3, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 14, p->git_commit, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int(st, 15, p->git_dirty);
-		sqlite3_bind_text(st, 16, p->source_hash, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 16, c->code_version, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 17, p->compiler, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 18, p->cflags, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 19, p->blas, -1, SQLITE_TRANSIENT);

@@ -167,7 +167,8 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 		     const struct provenance *prov, const char *root, const char *records,
 		     const struct opts *o)
 {
-	char *path = results_run_path(root, spec->name, c, prov->source_hash);
+	(void)prov; /* the cell's own code version decides (codever.h) */
+	char *path = results_run_path(root, spec->name, c, c->code_version);
 	char *rec = cell_record_path(records, path);
 	int rc = 1;
 	struct cell_record r;
@@ -183,7 +184,7 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 		goto out;
 	}
 	struct run_row row;
-	int found = db ? rundb_find(db, spec->name, c, prov->source_hash, &row) : 0;
+	int found = db ? rundb_find(db, spec->name, c, c->code_version, &row) : 0;
 	if (found < 0) {
 		rc = -1;
 	} else if (found && !strcmp(row.status, "complete") && !o->force) {
@@ -436,12 +437,12 @@ int slurm_submit(int argc, char **argv)
 		}
 		ndone++;
 		/* done through a record the database does not hold yet? */
-		char *path = results_run_path(root, spec.name, &spec.cells[i], prov.source_hash);
+		char *path = results_run_path(root, spec.name, &spec.cells[i], spec.cells[i].code_version);
 		char *rec = cell_record_path(records, path);
 		struct run_row row;
 		struct cell_record cr;
 		if (!access(rec, F_OK) && !cell_record_read(rec, &cr) &&
-		    (!db || rundb_find(db, spec.name, &spec.cells[i], prov.source_hash, &row) != 1 ||
+		    (!db || rundb_find(db, spec.name, &spec.cells[i], spec.cells[i].code_version, &row) != 1 ||
 		     strcmp(row.status, cr.out.status) || strcmp(row.content_hash, cr.out.hash)))
 			uncollected++;
 		free(path);
@@ -519,7 +520,7 @@ int slurm_submit(int argc, char **argv)
 			goto out;
 		/* the cells about to run: their old records are no longer their outcome */
 		for (long long i = 0; i < ntodo; i++) {
-			char *path = results_run_path(root, spec.name, &spec.cells[todo[i]], prov.source_hash);
+			char *path = results_run_path(root, spec.name, &spec.cells[todo[i]], spec.cells[todo[i]].code_version);
 			char *rec = cell_record_path(records, path);
 			if (unlink(rec) && errno != ENOENT)
 				error("cannot remove '%s': %s", rec, strerror(errno));

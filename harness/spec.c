@@ -3,9 +3,13 @@
  * See spec.h for the contract and README.md ("Experiment specs") for the format.
  */
 #include "spec.h"
+#include "codever.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <libconfig.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +21,7 @@
 /* Parse context: the file name for messages. */
 struct ctx {
 	const char *file;
-	int portable; /* set portable = true on every learner that has it */
+	int portable; /* set every PARAM_KERNEL hyperparameter (e.g. DQN's `portable`) to true */
 };
 
 static int bad(const struct ctx *c, const config_setting_t *s, const char *key, const char *fmt, ...)
@@ -173,6 +177,137 @@ static int is_sweep(const struct param_def *d, const config_setting_t *s)
 	if (d->type == PARAM_INT_LIST)
 		return t == CONFIG_TYPE_LIST;
 	return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
+}
+
+/*
+ * libconfig 1.5 reads an integer literal without the L suffix with atoi():
+ * 3000000000 becomes -1294967296 and 10^20 becomes -1, silently. So the text
+ * handed to libconfig is a copy in which integers beyond 32 bits get the L
+ * suffix (64-bit), and a number beyond 64 bits (or a float beyond a double)
+ * is an error naming its key. Strings and comments are copied as they are; no
+ * newline is added, so line numbers stay those of the file.
+ */
+static const char *key_before(const char *text, size_t pos, char *key, size_t n)
+{
+	size_t i = pos;
+	while (i > 0 && !strchr("=:;{}\n", text[i - 1]))
+		i--; /* over the array or list elements before the literal */
+	key[0] = '\0';
+	if (i == 0 || (text[i - 1] != '=' && text[i - 1] != ':'))
+		return key;
+	i--;
+	while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
+		i--;
+	size_t end = i;
+	while (i > 0 && (isalnum((unsigned char)text[i - 1]) || strchr("_-*", text[i - 1])))
+		i--;
+	snprintf(key, n, "%.*s", (int)(end - i), text + i);
+	return key;
+}
+
+static int literal_error(const char *path, const char *text, size_t pos, const char *tok, int toklen,
+			 const char *what)
+{
+	int line = 1;
+	for (size_t k = 0; k < pos; k++)
+		line += text[k] == '\n';
+	char key[128];
+	key_before(text, pos, key, sizeof(key));
+	if (key[0])
+		return error("%s:%d: key '%s': the number %.*s is too large (it overflows %s)", path, line, key,
+			     toklen, tok, what);
+	return error("%s:%d: the number %.*s is too large (it overflows %s)", path, line, toklen, tok, what);
+}
+
+static int fix_literals(const char *path, const char *in, size_t len, struct strbuf *out)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i;
+		char c = in[i];
+		if (c == '"') {
+			for (j++; j < len && in[j] != '"'; j++)
+				if (in[j] == '\\' && j + 1 < len)
+					j++;
+			j = j < len ? j + 1 : len;
+		} else if (c == '#' || (c == '/' && i + 1 < len && in[i + 1] == '/')) {
+			while (j < len && in[j] != '\n')
+				j++;
+		} else if (c == '/' && i + 1 < len && in[i + 1] == '*') {
+			const char *e = memmem(in + i + 2, len - i - 2, "*/", 2);
+			j = e ? (size_t)(e - in) + 2 : len;
+		} else if (isalpha((unsigned char)c) || c == '_' || c == '*') {
+			while (j < len && (isalnum((unsigned char)in[j]) || strchr("_-*", in[j])))
+				j++;
+		} else if (isdigit((unsigned char)c) ||
+			   ((c == '-' || c == '+' || c == '.') && i + 1 < len &&
+			    (isdigit((unsigned char)in[i + 1]) || in[i + 1] == '.'))) {
+			int is_float = 0, hex = 0;
+			if (in[j] == '-' || in[j] == '+')
+				j++;
+			if (j + 1 < len && in[j] == '0' && (in[j + 1] == 'x' || in[j + 1] == 'X')) {
+				hex = 1;
+				for (j += 2; j < len && isxdigit((unsigned char)in[j]); j++)
+					;
+			} else {
+				while (j < len && isdigit((unsigned char)in[j]))
+					j++;
+				if (j < len && in[j] == '.') {
+					is_float = 1;
+					for (j++; j < len && isdigit((unsigned char)in[j]); j++)
+						;
+				}
+				if (j < len && (in[j] == 'e' || in[j] == 'E')) {
+					size_t k = j + 1;
+					if (k < len && (in[k] == '-' || in[k] == '+'))
+						k++;
+					if (k < len && isdigit((unsigned char)in[k])) {
+						is_float = 1;
+						for (j = k; j < len && isdigit((unsigned char)in[j]); j++)
+							;
+					}
+				}
+			}
+			size_t numlen = j;
+			int suffix = 0;
+			while (j < len && in[j] == 'L')
+				j++, suffix = 1;
+			char tok[128];
+			if (numlen - i >= sizeof(tok))
+				return literal_error(path, in, i, in + i, (int)(numlen - i), "64 bits");
+			memcpy(tok, in + i, numlen - i);
+			tok[numlen - i] = '\0';
+			errno = 0;
+			if (is_float) {
+				double v = strtod(tok, NULL);
+				if (isinf(v))
+					return literal_error(path, in, i, tok, (int)strlen(tok), "a double");
+			} else if (hex) {
+				unsigned long long v = strtoull(tok, NULL, 16);
+				if (errno == ERANGE)
+					return literal_error(path, in, i, tok, (int)strlen(tok), "64 bits");
+				strbuf_add(out, in + i, j - i);
+				if (!suffix && v > 0xffffffffULL)
+					strbuf_addstr(out, "L");
+				i = j;
+				continue;
+			} else {
+				long long v = strtoll(tok, NULL, 10);
+				if (errno == ERANGE)
+					return literal_error(path, in, i, tok, (int)strlen(tok), "64 bits");
+				strbuf_add(out, in + i, j - i);
+				if (!suffix && (v < INT_MIN || v > INT_MAX))
+					strbuf_addstr(out, "L");
+				i = j;
+				continue;
+			}
+		} else {
+			j++;
+		}
+		strbuf_add(out, in + i, j - i);
+		i = j;
+	}
+	return 0;
 }
 
 static int get_int(const struct ctx *c, const config_setting_t *s, const char *key, long long lo,
@@ -524,9 +659,12 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 			   struct params *hp)
 {
 	learner_params_init(cfg->learner, hp);
-	char pwhy[64];
-	if (c->portable && param_find(hp->defs, "portable"))
-		params_set_bool(hp, "portable", 1, pwhy, sizeof(pwhy));
+	for (int i = 0; c->portable && i < hp->n; i++) {
+		char pwhy[128];
+		if ((hp->defs[i].flags & PARAM_KERNEL) && hp->defs[i].type == PARAM_BOOL &&
+		    params_set_bool(hp, hp->defs[i].name, 1, pwhy, sizeof(pwhy)))
+			BUG("kernel switch '%s': %s", hp->defs[i].name, pwhy);
+	}
 	if (env->hparams) {
 		for (int i = 0; i < config_setting_length(env->hparams); i++) {
 			const config_setting_t *m = config_setting_get_elem(env->hparams, (unsigned)i);
@@ -638,6 +776,7 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	cell->env_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "env");
 	cell->learner_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "learner");
 	cell->eval_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "eval");
+	code_version_for_cell(env->spec, &env->opts, cfg->learner, cell->code_version);
 	return 0;
 }
 
@@ -720,8 +859,15 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	long long *seeds = NULL;
 	int nseeds = 0;
 
-	int parsed = config_read_string(&cfg, bytes);
+	struct strbuf fixed = {0};
+	if (fix_literals(path, bytes, len, &fixed)) {
+		free(bytes);
+		strbuf_release(&fixed);
+		goto out;
+	}
 	free(bytes);
+	int parsed = config_read_string(&cfg, fixed.buf ? fixed.buf : "");
+	strbuf_release(&fixed);
 	if (parsed != CONFIG_TRUE) {
 		error("%s:%d: syntax error: %s", config_error_file(&cfg) ? config_error_file(&cfg) : path,
 		      config_error_line(&cfg), config_error_text(&cfg));

@@ -47,6 +47,8 @@ struct cell {
 	char algo_hash[65];    /* SHA-256 of {"learner":..,"hparams":..} (params_to_json_learning) */
 	char config_hash[65];  /* SHA-256 of config_json */
 	char *config_json;     /* everything that determines the run's results */
+	char code_version[65]; /* of the code this cell runs (code_version_for_cell): with config_hash,
+				* what decides whether it re-runs; recorded as the run's source_hash */
 };
 
 struct spec {
@@ -63,8 +65,8 @@ struct spec {
 /* Reads and validates path; expands the matrix. 0, or -1 after error(). */
 int spec_load(struct spec *s, const char *path);
 /*
- * portable: every learner with a `portable` hyperparameter (the DQN family)
- * gets portable = true: plain-C matrix kernels instead of OpenBLAS, so its
+ * portable: every hyperparameter flagged PARAM_KERNEL (DQN's `portable`) is
+ * set to true: plain-C matrix kernels instead of OpenBLAS, so the learner's
  * results are bit-identical across CPU types (the spec key `portable = true;`
  * does the same).
  */

@@ -78,8 +78,7 @@ struct rundb *store_rundb(struct store *s)
 
 const char *store_cell_code_version(const struct cell *c, const struct provenance *p)
 {
-	(void)c;
-	return p->source_hash;
+	return c->code_version[0] ? c->code_version : p->source_hash;
 }
 
 static const char *const status_names[] = { "running", "complete", "failed", "error" };

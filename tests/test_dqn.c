@@ -427,8 +427,15 @@ static void test_dqn__check_refuses(void **state)
 	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "batch_size"));
 	assert_int_equal(params_set_text(&hp, "buffer_size", "1000", why, sizeof(why)), 0);
-	assert_int_equal(params_set_text(&hp, "gradient_steps", "0", why, sizeof(why)), 0);
-	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
+	/* ranges the table states (open ends, a refused 0) are what validation applies */
+	assert_int_equal(params_set_text(&hp, "gradient_steps", "0", why, sizeof(why)), -1);
+	assert_string_equal(why, "must be in [-1, 1000000] except 0, got 0");
+	assert_int_equal(params_set_text(&hp, "tau", "0", why, sizeof(why)), -1);
+	assert_string_equal(why, "must be in (0, 1], got 0");
+	assert_int_equal(params_set_text(&hp, "tau", "1e-9", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "tau", "1", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "gradient_steps", "-2", why, sizeof(why)), -1);
+	assert_int_equal(params_set_text(&hp, "gradient_steps", "1", why, sizeof(why)), 0);
 	assert_int_equal(params_set_text(&hp, "gradient_steps", "-1", why, sizeof(why)), 0);
 	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), 0);
 	assert_int_equal(params_set_text(&hp, "loss", "l1", why, sizeof(why)), -1);

@@ -224,6 +224,37 @@ static void test_spec__algorithm_envs(void **state)
 		   5, "key 'envs': 'CartPole-v1' is not one of the spec's environments");
 }
 
+/* libconfig 1.5 reads 3000000000 as -1294967296 and 10^20 as -1: overflow is reported, 64-bit values kept */
+static void test_spec__large_literals(void **state)
+{
+	(void)state;
+	const char *envs = "envs = ( { id = \"FrozenLake-v1\"; } );\n";
+	char buf[2048];
+	snprintf(buf, sizeof(buf), BASE_SPEC "%salgorithms = ( { name = \"q\"; learner = \"q_learning\";\n"
+		 " epsilon_decay_steps = 100000000000000000000; } );\n", envs);
+	expect_bad(buf, 6, "key 'epsilon_decay_steps': the number 100000000000000000000 is too large (it overflows 64 bits)");
+	snprintf(buf, sizeof(buf), BASE_SPEC "%salgorithms = ( { name = \"q\"; learner = \"q_learning\";\n"
+		 " initial_q = -1e400; } );\n", envs);
+	expect_bad(buf, 6, "key 'initial_q': the number -1e400 is too large (it overflows a double)");
+	snprintf(buf, sizeof(buf), BASE_SPEC "%salgorithms = ( { name = \"q\"; learner = \"q_learning\";\n"
+		 " n = 3000000000; } );\n", envs);
+	expect_bad(buf, 6, "key 'n': must be between 1 and 10000, got 3000000000");
+	snprintf(buf, sizeof(buf), "seeds = [1, 99999999999999999999];\nbudget = { steps = 10; };\n%s", envs);
+	expect_bad(buf, 1, "key 'seeds': the number 99999999999999999999 is too large");
+	/* beyond 32 bits, within 64: the value itself, with or without L; digits in strings and comments untouched */
+	snprintf(buf, sizeof(buf), "seed = 3000000000; // 99999999999999999999\nseeds = [4294967297, 5L];\n"
+		 "description = \"99999999999999999999 # 1e400\";\nbudget = { steps = 10; };\n%s"
+		 "algorithms = ( { name = \"q\"; learner = \"q_learning\"; epsilon_decay_steps = 600000000000; } );\n", envs);
+	struct spec s;
+	assert_int_equal(spec_load(&s, write_spec("big", buf)), 0);
+	assert_true(s.seed == 3000000000ULL);
+	assert_int_equal(s.ncells, 2);
+	assert_true(s.cells[0].seed == 4294967297LL);
+	assert_true(params_int(&s.cells[0].hp, "epsilon_decay_steps") == 600000000000LL);
+	assert_string_equal(s.description, "99999999999999999999 # 1e400");
+	spec_release(&s);
+}
+
 static void test_spec__names(void **state)
 {
 	(void)state;
@@ -245,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_spec__stable_under_additions),
 		cmocka_unit_test(test_spec__bad_inputs),
 		cmocka_unit_test(test_spec__algorithm_envs),
+		cmocka_unit_test(test_spec__large_literals),
 		cmocka_unit_test(test_spec__names),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
