@@ -141,6 +141,10 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 			}
 		}
 	}
+	/* the final evaluation: after the last training step, unless one just ran there */
+	if (c->eval.every && !r->failed && r->eval_step[r->n_evals - 1] != steps &&
+	    evaluate(c, r, vt, learner, eval_env, &tie_rng, &first_eval_reset, steps))
+		goto out;
 	r->total_steps = steps;
 	if (vt->checkpoint)
 		vt->checkpoint(learner, &r->ck);

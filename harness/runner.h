@@ -4,6 +4,12 @@
  * separate environment with its own seed stream, collecting per-episode
  * records and the evaluation curve in memory.
  *
+ * Evaluations run at step 0, every eval.every env steps, and after the last
+ * training step (the budget reached, in steps or episodes), unless one just
+ * ran there: the last evaluation, the "final" one, always judges the policy
+ * the run ends with. A run a learner error ended (failed) gets no final
+ * evaluation: its last one is the last it reached.
+ *
  * At the end (also of a failed run) the learner's checkpoint hook, if any,
  * fills r->ck before the learner is freed.
  *
