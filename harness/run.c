@@ -25,6 +25,7 @@
 #include "cellrun.h"
 #include "commands.h"
 #include "h5store.h"
+#include "plan.h"
 #include "plot.h"
 #include "results.h"
 #include "rundb.h"
@@ -66,6 +67,7 @@ struct runner_state {
 	int budget_known;
 	double t0, last_draw;
 	struct slot *slots;
+	unsigned char *redo;    /* per cell: a complete cell whose run file is unusable, run again */
 };
 
 /* --- the child --- */
@@ -206,8 +208,8 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 	const struct cell *c = &rs->spec->cells[ci];
 	char *path = results_run_path(rs->root, rs->spec->name, c, rs->prov.source_hash);
 	long long row_id;
-	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path, rs->force,
-					   rs->retry_failed, &row_id);
+	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path,
+					   rs->force || rs->redo[ci], rs->retry_failed, &row_id);
 	if (cr != CLAIM_OK) {
 		free(path);
 		return cr;
@@ -378,10 +380,10 @@ static int usage_error(const char *fmt, const char *arg)
 static void run_help(void)
 {
 	printf("usage: harness run SPEC [-j N] [--results DIR] [--force] [--retry-failed]\n"
-	       "                        [--list] [--no-plot] [--quiet] [--portable]\n"
+	       "                        [--only PATTERN]... [--list] [--no-plot] [--quiet] [--portable]\n"
 	       "       harness run SPEC --backend slurm [--partition P] [--time T] [--cpus-per-task N]\n"
 	       "                        [--array-limit K] [--dry-run] [--results DIR] [--force]\n"
-	       "                        [--retry-failed] [--no-plot]\n\n"
+	       "                        [--retry-failed] [--only PATTERN]... [--no-plot]\n\n"
 	       "Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
 	       "algorithm configurations x seeds, each cell in its own process. Cells already\n"
 	       "complete with the same configuration and code version are skipped, so re-running\n"
@@ -391,6 +393,8 @@ static void run_help(void)
 	       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n"
 	       "  --force           re-run complete cells too\n"
 	       "  --retry-failed    re-run cells whose run failed (e.g. diverged)\n"
+	       "  --only PATTERN    only the cells whose id is PATTERN or matches it as a glob\n"
+	       "                    ('CartPole-v1/*', '*/seed=3'); repeatable (the union)\n"
 	       "  --list            print the matrix (cell ids, config hashes, seeds) and exit\n"
 	       "  --no-plot         do not draw figures at the end\n"
 	       "  --quiet           no progress display or log lines\n"
@@ -413,13 +417,15 @@ static void run_help(void)
 	       "  harness run experiments/quickstart.cfg --backend slurm --partition short --time 10:00\n");
 }
 
-static void list_matrix(const struct spec *s)
+static void list_matrix(const struct spec *s, const unsigned char *mask)
 {
 	printf("# %s: %d cells over %d environments, %d configurations, %d seeds\n", s->name, s->ncells,
 	       s->nenvs, s->nconfigs, s->nseeds);
 	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\n");
 	for (int i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
+		if (!mask[i])
+			continue;
 		printf("%s\t%.16s\t%llu\t%llu\t%llu\n", c->cell_id, c->config_hash,
 		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
 		       (unsigned long long)c->eval_seed);
@@ -437,7 +443,8 @@ int cmd_run(int argc, char **argv)
 			return slurm_submit(argc, argv);
 	const char *spec_path = NULL, *results_opt = NULL;
 	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0;
+	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0, nonly = 0;
+	char **only = xcalloc((size_t)argc, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
@@ -460,6 +467,12 @@ int cmd_run(int argc, char **argv)
 			force = 1;
 		} else if (!strcmp(a, "--retry-failed")) {
 			retry = 1;
+		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
+			if (!a[6] && i + 1 >= argc) {
+				free(only);
+				return usage_error("%s needs a cell id or a glob", a);
+			}
+			only[nonly++] = a[6] ? (char *)a + 7 : argv[++i];
 		} else if (!strcmp(a, "--list")) {
 			list = 1;
 		} else if (!strcmp(a, "--no-plot")) {
@@ -469,25 +482,36 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--portable")) {
 			portable = 1;
 		} else if (a[0] == '-') {
+			free(only);
 			return usage_error("unknown option '%s'", a);
 		} else if (spec_path) {
+			free(only);
 			return usage_error("unexpected argument '%s'", a);
 		} else {
 			spec_path = a;
 		}
 	}
-	if (!spec_path)
+	if (!spec_path) {
+		free(only);
 		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+	}
 	if (jobs < 1)
 		jobs = 1;
 
 	struct spec spec;
-	if (spec_load_opts(&spec, spec_path, portable))
+	if (spec_load_opts(&spec, spec_path, portable)) {
+		free(only);
 		return 2;
-	if (list) {
-		list_matrix(&spec);
+	}
+	unsigned char *selected = xcalloc((size_t)spec.ncells + 1, 1);
+	int sel = plan_select(&spec, only, nonly, selected);
+	free(only);
+	if (sel || list) {
+		if (!sel)
+			list_matrix(&spec, selected);
+		free(selected);
 		spec_release(&spec);
-		return 0;
+		return sel ? 2 : 0;
 	}
 	struct runner_state rs = { 0 };
 	rs.spec = &spec;
@@ -497,6 +521,7 @@ int cmd_run(int argc, char **argv)
 	rs.retry_failed = retry;
 	rs.quiet = quiet;
 	rs.tty = isatty(STDERR_FILENO);
+	rs.redo = xcalloc((size_t)spec.ncells + 1, 1);
 	provenance_get(&rs.prov);
 	int rc = 2;
 	char *dbpath = NULL;
@@ -511,24 +536,25 @@ int cmd_run(int argc, char **argv)
 	/* plan: verify complete runs' files before anything is written */
 	queue = xcalloc((size_t)spec.ncells, sizeof(int));
 	busy = xcalloc((size_t)spec.ncells, sizeof(int));
-	int nq = 0, nb = 0;
+	int nq = 0, nb = 0, nredo = 0;
 	rs.budget_known = 1;
 	for (int i = 0; i < spec.ncells; i++) {
+		if (!selected[i])
+			continue;
 		struct run_row row;
 		int found = rundb_find(rs.db, spec.name, &spec.cells[i], rs.prov.source_hash, &row);
 		if (found < 0)
 			goto out;
 		int done = found && (!strcmp(row.status, "complete") ||
 				     (!strcmp(row.status, "failed") && !retry));
-		if (done && !force && !strcmp(row.status, "complete")) {
-			char h[65] = "";
-			if (h5_content_hash_isolated(row.h5_path, h) || strcmp(h, row.content_hash)) {
-				if (h[0]) /* else the reader said why, in one line */
-					error("run file '%s' of cell '%s' does not match its recorded results hash "
-					      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
-					      spec.cells[i].cell_id);
-				goto out;
-			}
+		char why[800];
+		if (done && !force && !strcmp(row.status, "complete") &&
+		    plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why))) {
+			/* said even with --quiet: a result is being replaced */
+			fprintf(stderr, "harness: cell '%s': %s: running it again\n", spec.cells[i].cell_id, why);
+			rs.redo[i] = 1;
+			nredo++;
+			done = 0;
 		}
 		if (done && !force) {
 			rs.skipped++;
@@ -544,9 +570,15 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	results_stale_tmp(rs.root, spec.name, 1);
 	rs.total_to_run = nq;
-	if (!quiet)
-		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done, -j %d\n",
-			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped, rs.jobs);
+	if (!quiet) {
+		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done",
+			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped);
+		if (nredo)
+			fprintf(stderr, ", %d of them again (run file unusable)", nredo);
+		if (nonly)
+			fprintf(stderr, ", %d not selected by --only", spec.ncells - nq - rs.skipped);
+		fprintf(stderr, ", -j %d\n", rs.jobs);
+	}
 
 	struct sigaction sa = { 0 }, old_int, old_term;
 	sa.sa_handler = on_signal;
@@ -656,6 +688,8 @@ restore:
 	sigaction(SIGTERM, &old_term, NULL);
 out:
 	free(rs.slots);
+	free(rs.redo);
+	free(selected);
 	free(queue);
 	free(busy);
 	free(dbpath);

@@ -27,6 +27,7 @@
 #include "cellrun.h"
 #include "commands.h"
 #include "h5store.h"
+#include "plan.h"
 #include "provenance.h"
 #include "results.h"
 #include "rundb.h"
@@ -86,6 +87,8 @@ struct opts {
 	const char *spec_path, *results, *partition, *time, *cpus;
 	long long array_limit;
 	int dry_run, force, retry_failed, no_plot, portable;
+	char **only;  /* --only patterns (nonly of them; argv strings) */
+	int nonly;
 };
 
 static int usage_error(const char *fmt, const char *arg)
@@ -98,7 +101,6 @@ static int usage_error(const char *fmt, const char *arg)
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	memset(o, 0, sizeof(*o));
 	o->cpus = "1";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -135,6 +137,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->portable = 1;
 			continue;
 		} else if (!strcmp(a, "--quiet")) {
+			continue;
+		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
+			if (!a[6] && i + 1 >= argc)
+				return usage_error("%s needs a cell id or a glob", a);
+			o->only[o->nonly++] = a[6] ? (char *)a + 7 : argv[++i];
 			continue;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--list") ||
 			   !strncmp(a, "-j", 2)) {
@@ -186,16 +193,10 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 	if (found < 0) {
 		rc = -1;
 	} else if (found && !strcmp(row.status, "complete") && !o->force) {
-		char h[65] = "";
-		if (h5_content_hash(row.h5_path, h) || strcmp(h, row.content_hash)) {
-			if (!h[0] || strcmp(h, row.content_hash))
-				error("run file '%s' of cell '%s' does not match its recorded results hash "
-				      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
-				      c->cell_id);
-			rc = -1;
-		} else {
-			rc = 0;
-		}
+		char why[800];
+		rc = plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why));
+		if (rc)
+			fprintf(stderr, "harness: cell '%s': %s: running it again\n", c->cell_id, why);
 	} else if (found && !strcmp(row.status, "failed")) {
 		rc = o->force || o->retry_failed;
 	}
@@ -361,11 +362,25 @@ static int write_text(const char *path, const char *text)
 int slurm_submit(int argc, char **argv)
 {
 	struct opts o;
-	if (parse_opts(argc, argv, &o))
+	memset(&o, 0, sizeof(o));
+	o.only = xcalloc((size_t)argc, sizeof(char *));
+	unsigned char *selected = NULL;
+	if (parse_opts(argc, argv, &o)) {
+		free(o.only);
 		return 2;
+	}
 	struct spec spec;
-	if (spec_load_opts(&spec, o.spec_path, o.portable))
+	if (spec_load_opts(&spec, o.spec_path, o.portable)) {
+		free(o.only);
 		return 2;
+	}
+	selected = xcalloc((size_t)spec.ncells + 1, 1);
+	if (plan_select(&spec, o.only, o.nonly, selected)) {
+		free(o.only);
+		free(selected);
+		spec_release(&spec);
+		return 2;
+	}
 	struct provenance prov;
 	provenance_get(&prov);
 	int rc = 2;
@@ -421,6 +436,8 @@ int slurm_submit(int argc, char **argv)
 
 	long long ntodo = 0, ndone = 0, uncollected = 0;
 	for (int i = 0; i < spec.ncells; i++) {
+		if (!selected[i])
+			continue;
 		int r = plan_cell(db, &spec, &spec.cells[i], &prov, root, records, &o);
 		if (r < 0)
 			goto out;
@@ -562,6 +579,8 @@ int slurm_submit(int argc, char **argv)
 	rc = collect_id[0] ? 0 : 2;
 out:
 	rundb_close(db);
+	free(o.only);
+	free(selected);
 	free(todo);
 	free(root);
 	free(dir);

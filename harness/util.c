@@ -16,6 +16,7 @@
 
 char *error_capture;
 size_t error_capture_len;
+int error_quiet;
 
 /*
  * Control characters of a message (from a spec value, a file name) are shown
@@ -45,7 +46,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	if (error_capture && error_capture_len) {
 		snprintf(error_capture, error_capture_len, "%s", msg);
 	}
-	fprintf(stderr, "harness: %s%s\n", prefix, msg);
+	if (!error_quiet)
+		fprintf(stderr, "harness: %s%s\n", prefix, msg);
 }
 
 int error(const char *fmt, ...)

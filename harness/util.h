@@ -28,6 +28,8 @@ void bug_fl(const char *file, int line, const char *fmt, ...)
 /* When non-NULL, error() also copies its message here (the last one wins). */
 extern char *error_capture;
 extern size_t error_capture_len;
+/* When set, error() only captures (prints nothing): for checks that recover. */
+extern int error_quiet;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
