@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cellrun.h"
+#include "holder.h"
 #include "commands.h"
 #include "h5store.h"
 #include "plot.h"
@@ -130,11 +131,14 @@ int cmd_run_cell(int argc, char **argv)
 	recdir = xstrfmt("%.*s", (int)(slash - rec), rec);
 	if (mkdir_p(recdir, 0755))
 		goto out;
-	slash = strrchr(h5, '/');
+	/* the holder's name (holder.h), under the task's tag so that collect can sweep what a killed task left */
+	char *own = holder_tmp_path(h5);
+	slash = strrchr(own, '/');
 	if (tag)
-		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - h5), h5, tag, slash + 1);
+		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - own), own, tag, slash + 6);
 	else
-		tmp = xstrfmt("%.*s/.tmp-slurm-%d-%s", (int)(slash - h5), h5, (int)getpid(), slash + 1);
+		tmp = xstrdup(own);
+	free(own);
 
 	snprintf(r.experiment, sizeof(r.experiment), "%s", spec.name);
 	r.cell_index = index;
@@ -556,6 +560,11 @@ int cmd_status(int argc, char **argv)
 			int run = !strcmp(tstate, "RUNNING") || !strcmp(tstate, "COMPLETING");
 			state = run ? "running" : "pending";
 			snprintf(buf, sizeof(buf), "slurm %s_%lld %s", sub.array_job, pos[i] / sub.per_task, tstate);
+			detail = buf;
+		} else if (found && !strcmp(row.status, "running") && !rundb_row_held(&row)) {
+			/* its holder is gone (or its lease expired): the next run takes it over */
+			state = "pending";
+			snprintf(buf, sizeof(buf), "claimed by a process that is gone (%s)", row.holder[0] ? row.holder : "no holder");
 			detail = buf;
 		} else if (found) {
 			state = !strcmp(row.status, "complete") ? "done" : !strcmp(row.status, "running") ? "running"

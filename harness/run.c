@@ -25,6 +25,7 @@
 #include "cellrun.h"
 #include "commands.h"
 #include "h5store.h"
+#include "holder.h"
 #include "plan.h"
 #include "plot.h"
 #include "results.h"
@@ -65,7 +66,7 @@ struct runner_state {
 	long long steps_done;   /* of finished cells */
 	long long budget_left;  /* steps of cells not finished (if all budgets are in steps) */
 	int budget_known;
-	double t0, last_draw;
+	double t0, last_draw, last_renew;
 	struct slot *slots;
 	unsigned char *redo;    /* per cell: a complete cell whose run file is unusable, run again */
 };
@@ -214,8 +215,7 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 		free(path);
 		return cr;
 	}
-	char *slash = strrchr(path, '/');
-	char *tmp = xstrfmt("%.*s/.tmp-%d-%s", (int)(slash - path), path, (int)getpid(), slash + 1);
+	char *tmp = holder_tmp_path(path);
 	int fds[2];
 	if (pipe(fds)) {
 		free(path);
@@ -586,7 +586,7 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	rs.slots = xcalloc((size_t)rs.jobs, sizeof(*rs.slots));
-	rs.t0 = now_seconds();
+	rs.t0 = rs.last_renew = now_seconds();
 	struct pollfd *pfd = xcalloc((size_t)rs.jobs, sizeof(*pfd));
 	int qi = 0, setup_error = 0;
 	for (;;) {
@@ -655,6 +655,11 @@ int cmd_run(int argc, char **argv)
 				finish_cell(&rs, sl);
 		}
 		draw_progress(&rs, 0);
+		/* the heartbeat of this process's claims (rundb.h) */
+		if (now_seconds() - rs.last_renew >= rundb_lease_seconds() / 4.0) {
+			rundb_renew(rs.db);
+			rs.last_renew = now_seconds();
+		}
 	}
 	free(pfd);
 	if (stop_signal) {

@@ -2,6 +2,7 @@
  * util.c - see util.h.
  */
 #include "util.h"
+#include "holder.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -313,8 +314,9 @@ int fsync_parent_dir(const char *path)
 
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xstrfmt("%s.tmp-%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* a fresh name of this process (holder.h), created exclusively: nothing planted is followed */
+	char *tmp = holder_tmp_path(path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int r = error("cannot create '%s': %s", tmp, strerror(errno));
 		free(tmp);

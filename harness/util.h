@@ -72,7 +72,11 @@ void sha256_finish(struct sha256_ctx *c, char out[65]);
 
 /* Reads a whole file; returns NULL and reports on error. */
 char *read_file(const char *path, size_t *len);
-/* Writes data to path atomically: temporary file, fsync, rename, fsync dir. */
+/*
+ * Writes data to path atomically: a fresh temporary name of this process in
+ * path's directory (holder_tmp_path), created O_EXCL|O_NOFOLLOW, fsync,
+ * rename, fsync dir. Readers see the old file or the new one, never a part.
+ */
 int write_file_atomic(const char *path, const void *data, size_t len);
 /* fsyncs the directory containing path. */
 int fsync_parent_dir(const char *path);

@@ -67,7 +67,7 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f["episodes/return"].chunks is not None and f["episodes/return"].compression == "gzip"
 PY
 [ "$(sqlite3 "$T/a/harness.db" "PRAGMA journal_mode")" = wal ] || fail "database not in WAL mode"
-[ "$(sqlite3 "$T/a/harness.db" "PRAGMA user_version")" = 2 ] || fail "schema version not 2"
+[ "$(sqlite3 "$T/a/harness.db" "PRAGMA user_version")" = 3 ] || fail "schema version not 3"
 sqlite3 "$T/a/harness.db" "SELECT count(*) FROM runs WHERE status='complete' AND final_return IS NOT NULL AND content_hash IS NOT NULL AND blas <> '' AND cpu_model <> ''" | grep -qx 12 || fail "provenance columns missing"
 
 # --- list, show, export ---
