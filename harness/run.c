@@ -8,9 +8,10 @@
  * parent over a pipe: "P <steps>" lines while it runs, then
  * "R <status> <hash> <final> <auc> <steps> <episodes> <wall>" and optionally
  * "E <message>". A child that dies without its R line is recorded as error.
- * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT: Ctrl-C
- * or SIGTERM reach the parent, which stops the children, records their cells
- * as error (interrupted) and removes their temporary files.
+ * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT and
+ * SIGHUP: Ctrl-C, SIGTERM, SIGHUP (terminal closed) or SIGPIPE (the reader of
+ * its output gone) reach the parent, which stops the children, records their
+ * cells as error (interrupted), removes their temporary files and exits 130.
  */
 #include <errno.h>
 #include <math.h>
@@ -239,6 +240,8 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 		if (getppid() != parent)
 			_exit(1);
 		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);  /* the parent stops us (SIGTERM) */
+		signal(SIGPIPE, SIG_IGN); /* a closed stderr fails a write, never kills the worker */
 		signal(SIGTERM, SIG_DFL);
 		close(fds[0]);
 		for (int i = 0; i < rs->jobs; i++)
@@ -580,11 +583,13 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, ", -j %d\n", rs.jobs);
 	}
 
-	struct sigaction sa = { 0 }, old_int, old_term;
+	/* each of these ends the run the same way: children stopped, cells recorded interrupted, 130 */
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa = { 0 }, old_sa[ARRAY_SIZE(stop_signals)];
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	for (size_t k = 0; k < ARRAY_SIZE(stop_signals); k++)
+		sigaction(stop_signals[k], &sa, &old_sa[k]);
 	rs.slots = xcalloc((size_t)rs.jobs, sizeof(*rs.slots));
 	rs.t0 = rs.last_renew = now_seconds();
 	struct pollfd *pfd = xcalloc((size_t)rs.jobs, sizeof(*pfd));
@@ -689,8 +694,8 @@ int cmd_run(int argc, char **argv)
 		free(figdir);
 	}
 restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	for (size_t k = 0; k < ARRAY_SIZE(stop_signals); k++)
+		sigaction(stop_signals[k], &old_sa[k], NULL);
 out:
 	free(rs.slots);
 	free(rs.redo);

@@ -13,6 +13,11 @@
  * At the end (also of a failed run) the learner's checkpoint hook, if any,
  * fills r->ck before the learner is freed.
  *
+ * With an episode budget on an environment without a time limit (CliffWalking)
+ * a training episode that reaches RUNNER_MAX_UNLIMITED_EPISODE steps without
+ * terminating ends the run as failed (a learner that never reaches the goal
+ * would otherwise loop forever); with a steps budget the budget bounds it.
+ *
  * Determinism: the result depends only on the cell (its config and derived
  * seeds), never on time, process or scheduling. Timings are recorded apart
  * (ep_wall, eval_wall) and never feed back into the run.
@@ -21,6 +26,8 @@
 #define RUNNER_H
 
 #include "spec.h"
+
+#define RUNNER_MAX_UNLIMITED_EPISODE 1000000
 
 struct run_result {
 	long long n_episodes;

@@ -6,7 +6,8 @@
  * one as final; a budget that is not a multiple (12000 with 5000) is judged at
  * 12000; a multiple (10000) is evaluated once at its end, not twice; an episode
  * budget ends with an evaluation at its last step. run_final_return is the mean
- * of that last evaluation.
+ * of that last evaluation. A training episode of an environment without a time
+ * limit under an episode budget is bounded: the run fails at 10^6 steps.
  */
 #include "testutil.h"
 #include <unistd.h>
@@ -31,9 +32,12 @@ static int setup(void **state)
 	      "  { id = \"FrozenLake-v1\"; },\n"
 	      "  { id = \"FrozenLake-v1\"; is_slippery = false; budget = { steps = 12000; }; },\n"
 	      "  { id = \"FrozenLake-v1\"; map_name = \"8x8\"; budget = { steps = 10000; }; },\n"
-	      "  { id = \"Taxi-v3\"; budget = { episodes = 7; }; eval = { every = 100; episodes = 2; }; }\n"
+	      "  { id = \"Taxi-v3\"; budget = { episodes = 7; }; eval = { every = 100; episodes = 2; }; },\n"
+	      "  { id = \"CliffWalking-v1\"; budget = { episodes = 1; }; }\n"
 	      ");\n"
-	      "algorithms = ( { name = \"q\"; learner = \"q_learning\"; } );\n", f);
+	      "algorithms = ( { name = \"q\"; learner = \"q_learning\"; envs = [\"FrozenLake-v1\", \"Taxi-v3\"]; },\n"
+	      "  { name = \"stuck\"; learner = \"q_learning\"; envs = [\"CliffWalking-v1\"]; learning_rate = 0.0;\n"
+	      "    epsilon = 0.0; epsilon_min = 0.0; tie_break = \"first\"; } );\n", f);
 	assert_int_equal(fclose(f), 0);
 	return 0;
 }
@@ -104,6 +108,24 @@ static void test_runner__episode_budget_ends_with_an_evaluation(void **state)
 	check_schedule(3, NULL, -1);
 }
 
+/* CliffWalking has no time limit; a greedy learner that never moves (always "up" at the top wall) */
+static void test_runner__runaway_episode_without_time_limit_fails(void **state)
+{
+	(void)state;
+	struct spec s;
+	assert_int_equal(spec_load(&s, path), 0);
+	assert_int_equal(s.ncells, 5);
+	struct run_result r;
+	assert_int_equal(runner_run(&s.cells[4], &r, NULL, NULL), 0);
+	assert_true(r.failed);
+	assert_int_equal(r.total_steps, RUNNER_MAX_UNLIMITED_EPISODE);
+	assert_int_equal(r.n_episodes, 0);
+	assert_non_null(strstr(r.error, "ran 1000000 steps without terminating"));
+	assert_non_null(strstr(r.error, "CliffWalking-v1"));
+	run_result_release(&r);
+	spec_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -111,6 +133,7 @@ int main(void)
 		cmocka_unit_test(test_runner__budget_not_a_multiple_is_evaluated_at_its_end),
 		cmocka_unit_test(test_runner__budget_a_multiple_is_evaluated_once_at_its_end),
 		cmocka_unit_test(test_runner__episode_budget_ends_with_an_evaluation),
+		cmocka_unit_test(test_runner__runaway_episode_without_time_limit_fails),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
