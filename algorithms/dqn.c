@@ -52,6 +52,7 @@
 #define DQN_MAX_ONEHOT 4096
 #define DQN_MAX_PARAMS (1 << 26) /* 256 MiB of float32 per copy of the weights */
 #define DQN_MAX_REPLAY_BYTES 17179869184.0 /* 16 GiB */
+#define DQN_MAX_ACTIVATION_BYTES 4294967296.0 /* 4 GiB of batch x width workspace */
 
 static const struct param_def dqn_params[] = {
 	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
@@ -149,6 +150,24 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	if (np > DQN_MAX_PARAMS) {
 		snprintf(why, n, "'hidden' gives a network of %.0f parameters, at most %d (memory)", np,
 			 DQN_MAX_PARAMS);
+		return -1;
+	}
+	/*
+	 * batch x width activations (mlp_init's workspace): the online network holds
+	 * 2 * batch_size rows (s and s' in one pass), the target batch_size, each row
+	 * every layer's outputs plus two backward buffers of the widest layer
+	 */
+	double width = 0, outs = 0, bsz = (double)params_int(hp, "batch_size");
+	in = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
+	for (int i = 0; i <= nh; i++) {
+		double out = i < nh ? (double)hs[i] : 2.0 * env->n_actions + 1;
+		outs += out;
+		width = out > width ? out : width;
+	}
+	double act_bytes = 4.0 * 3 * bsz * (2 * width + outs + 2 * in);
+	if (act_bytes > DQN_MAX_ACTIVATION_BYTES) {
+		snprintf(why, n, "'batch_size' %.0f with 'hidden' layers up to %.0f wide needs %.1f GiB of activations, "
+			 "at most %.0f", bsz, width, act_bytes / (1 << 30), DQN_MAX_ACTIVATION_BYTES / (1 << 30));
 		return -1;
 	}
 	if (env->obs_kind == SPACE_DISCRETE && env->obs_n > DQN_MAX_ONEHOT) {
