@@ -62,3 +62,30 @@ int plan_check_run_file(const char *path, const char *want, char *why, size_t n)
 	}
 	return 0;
 }
+
+void plan_eta_done(struct plan_eta *e, const struct cell *c, long long steps)
+{
+	if (c->budget.steps) {
+		e->step_budget_left -= c->budget.steps;
+	} else {
+		e->ep_cells_left--;
+		if (steps >= 0) {
+			e->ep_cells_done++;
+			e->ep_steps_done += steps;
+		}
+	}
+}
+
+double plan_eta_seconds(const struct plan_eta *e, long long running_steps, double steps_per_second)
+{
+	if (!(steps_per_second > 0))
+		return -1;
+	double left = (double)e->step_budget_left;
+	if (e->ep_cells_left > 0) {
+		if (!e->ep_cells_done)
+			return -1;
+		left += (double)e->ep_cells_left * ((double)e->ep_steps_done / e->ep_cells_done);
+	}
+	left -= (double)running_steps;
+	return left > 0 ? left / steps_per_second : 0;
+}

@@ -32,4 +32,21 @@ int plan_select(const struct spec *s, char *const *patterns, int n, unsigned cha
  */
 int plan_check_run_file(const char *path, const char *want, char *why, size_t n);
 
+/*
+ * The progress line's ETA, from env steps: steps still budgeted (cells with a
+ * steps budget: their budget; cells with an episode budget: the mean steps of
+ * the episode-budget cells finished so far) less those the running cells have
+ * done, at the rate so far. Negative when it cannot be told yet (episode
+ * budgets and none finished, or no rate).
+ */
+struct plan_eta {
+	long long step_budget_left; /* budgets of steps-budget cells not finished */
+	int ep_cells_left;          /* episode-budget cells not finished */
+	int ep_cells_done;          /* episode-budget cells finished */
+	long long ep_steps_done;    /* their steps */
+};
+/* A cell leaves the plan: finished after `steps` steps, or skipped (steps < 0). */
+void plan_eta_done(struct plan_eta *e, const struct cell *c, long long steps);
+double plan_eta_seconds(const struct plan_eta *e, long long running_steps, double steps_per_second);
+
 #endif

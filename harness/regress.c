@@ -110,8 +110,14 @@ static char *commit_binary(const char *root, const char *commit)
 	char *bin = xstrfmt("%s/bin/harness", dir);
 	char *log = xstrfmt("%s/.regress/%s.build.log", root, commit);
 	struct stat st;
-	if (stat(bin, &st) == 0)
-		goto done;
+	if (stat(bin, &st) == 0) {
+		/* a binary that does not run (truncated by a killed build, say) is rebuilt, not reused */
+		char *vargv[] = { bin, "version", NULL };
+		if (run_argv(vargv, log) == 0)
+			goto done;
+		fprintf(stderr, "harness: the binary of %.10s in %s does not run: rebuilding it\n", commit, dir);
+		unlink(bin);
+	}
 	char *rdir = xstrfmt("%s/.regress", root);
 	int bad = mkdir_p(rdir, 0755);
 	free(rdir);

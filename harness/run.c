@@ -65,8 +65,7 @@ struct runner_state {
 	int jobs, force, retry_failed, tty, quiet;
 	int done, failed, skipped, busy_waiting, total_to_run;
 	long long steps_done;   /* of finished cells */
-	long long budget_left;  /* steps of cells not finished (if all budgets are in steps) */
-	int budget_known;
+	struct plan_eta eta;    /* steps still budgeted (plan.h) */
 	double t0, last_draw, last_renew;
 	struct slot *slots;
 	unsigned char *redo;    /* per cell: a complete cell whose run file is unusable, run again */
@@ -168,11 +167,7 @@ static void draw_progress(struct runner_state *rs, int final)
 		}
 	steps += running_steps;
 	double el = now - rs->t0, rate = el > 0 ? (double)steps / el : 0;
-	double eta = -1;
-	if (rs->budget_known && rate > 0)
-		eta = (double)(rs->budget_left - running_steps) / rate;
-	else if (rs->done + rs->failed > 0)
-		eta = el / (rs->done + rs->failed) * (rs->total_to_run - rs->done - rs->failed);
+	double eta = plan_eta_seconds(&rs->eta, running_steps, rate);
 	char e[32], w[32], r[32];
 	if (rate >= 1e6)
 		snprintf(r, sizeof(r), "%.2fM", rate / 1e6);
@@ -335,8 +330,7 @@ static void finish_cell(struct runner_state *rs, struct slot *sl)
 	if (rundb_finish(rs->db, sl->row_id, &s))
 		s.status = "error";
 	rs->steps_done += sl->got_result ? sl->total_steps : sl->steps;
-	if (c->budget.steps)
-		rs->budget_left -= c->budget.steps;
+	plan_eta_done(&rs->eta, c, sl->got_result ? sl->total_steps : sl->steps);
 	if (!strcmp(s.status, "complete")) {
 		rs->done++;
 		if (!rs->tty)
@@ -540,7 +534,6 @@ int cmd_run(int argc, char **argv)
 	queue = xcalloc((size_t)spec.ncells, sizeof(int));
 	busy = xcalloc((size_t)spec.ncells, sizeof(int));
 	int nq = 0, nb = 0, nredo = 0;
-	rs.budget_known = 1;
 	for (int i = 0; i < spec.ncells; i++) {
 		if (!selected[i])
 			continue;
@@ -565,9 +558,9 @@ int cmd_run(int argc, char **argv)
 		}
 		queue[nq++] = i;
 		if (spec.cells[i].budget.steps)
-			rs.budget_left += spec.cells[i].budget.steps;
+			rs.eta.step_budget_left += spec.cells[i].budget.steps;
 		else
-			rs.budget_known = 0;
+			rs.eta.ep_cells_left++;
 	}
 	if (rundb_put_experiment(rs.db, &spec))
 		goto out;
@@ -606,6 +599,7 @@ int cmd_run(int argc, char **argv)
 				if (r == CLAIM_DONE) {
 					rs.skipped++;
 					rs.total_to_run--;
+					plan_eta_done(&rs.eta, &spec.cells[queue[qi]], -1);
 				} else if (r == CLAIM_BUSY) {
 					busy[nb++] = queue[qi];
 				} else {

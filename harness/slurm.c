@@ -46,6 +46,44 @@ static void add_shq(struct strbuf *sb, const char *s)
 	strbuf_addstr(sb, "'");
 }
 
+/* s as one shell word: unchanged when plain, else single-quoted (for the commands printed). */
+static void add_word(struct strbuf *sb, const char *s)
+{
+	int plain = *s != '\0';
+	for (const char *p = s; *p && plain; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			strchr("_.,:/=+-@%", *p);
+	if (plain)
+		strbuf_addstr(sb, s);
+	else
+		add_shq(sb, s);
+}
+
+/*
+ * Paths in the scripts: shell variables single-quoted (spaces and quotes are
+ * fine), the log path outside #SBATCH lines (given to sbatch as an argument),
+ * but no control character (a newline would end a line of the script, and
+ * Slurm's own files cannot hold it): refused.
+ */
+static int slurm_path_ok(const char *what, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return error("%s '%s' has a control character (byte 0x%02x): not usable with --backend slurm",
+				     what, path, *p);
+	return 0;
+}
+
+/* The --output pattern of a log under dir: '%' of the path doubled (Slurm's own escape). */
+static char *log_pattern(const char *dir, const char *name)
+{
+	struct strbuf sb = {0};
+	for (const char *p = dir; *p; p++)
+		strbuf_addstr(&sb, *p == '%' ? "%%" : (char[]){ *p, 0 });
+	strbuf_addf(&sb, "/logs/%s", name);
+	return strbuf_detach(&sb);
+}
+
 /* Values that go into #SBATCH lines: no spaces, quotes or newlines. */
 static int plain_value(const char *s)
 {
@@ -280,7 +318,9 @@ static char *array_script(const struct opts *o, const struct spec *spec, const c
 	if (o->array_limit)
 		strbuf_addf(&sb, "%%%lld", o->array_limit);
 	strbuf_addf(&sb, "\n#SBATCH --cpus-per-task=%s\n#SBATCH --ntasks=1\n", o->cpus);
-	strbuf_addf(&sb, "#SBATCH --output=%s/logs/%s-%%A_%%a.out\n", dir, stamp);
+	/* the log path: given to sbatch as --output (slurm_submit), in no #SBATCH line (a path may hold spaces) */
+	(void)dir;
+	(void)stamp;
 	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nHARNESS=");
 	add_shq(&sb, exe);
 	strbuf_addstr(&sb, "\nSPEC=");
@@ -313,8 +353,9 @@ static char *collect_script(const struct opts *o, const struct spec *spec, const
 	strbuf_addf(&sb, "#!/bin/bash\n# harness: records the runs of experiment '%s' in SQLite, draws its figures\n",
 		    spec->name);
 	sbatch_common(&sb, o, spec->name, "-collect");
-	strbuf_addf(&sb, "#SBATCH --cpus-per-task=1\n#SBATCH --ntasks=1\n#SBATCH --output=%s/logs/%s-collect-%%j.out\n",
-		    dir, stamp);
+	strbuf_addstr(&sb, "#SBATCH --cpus-per-task=1\n#SBATCH --ntasks=1\n");
+	(void)dir;
+	(void)stamp;
 	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nexec ");
 	add_shq(&sb, exe);
 	strbuf_addstr(&sb, " collect ");
@@ -388,12 +429,15 @@ int slurm_submit(int argc, char **argv)
 	char *root = NULL, *dir = NULL, *records = NULL, *dbpath = NULL, *exe = self_exe();
 	char *spec_abs = realpath(o.spec_path, NULL);
 	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
+	char *alog = NULL, *clog = NULL;
 	int *todo = xcalloc((size_t)spec.ncells + 1, sizeof(int));
 	const char *root_opt = results_root(o.results);
 	if (!exe || !spec_abs) {
 		error("cannot resolve the paths of the harness binary and of '%s'", o.spec_path);
 		goto out;
 	}
+	if (slurm_path_ok("results directory", root_opt))
+		goto out;
 	if (!o.dry_run) {
 		if (results_prepare(root_opt, spec.name))
 			goto out;
@@ -405,6 +449,9 @@ int slurm_submit(int argc, char **argv)
 		error("cannot resolve the results directory '%s': %s", root_opt, strerror(errno));
 		goto out;
 	}
+	if (slurm_path_ok("results directory", root) || slurm_path_ok("spec", spec_abs) ||
+	    slurm_path_ok("harness binary", exe))
+		goto out;
 	dir = slurm_dir(root, spec.name);
 	records = xstrfmt("%s/records", dir);
 	dbpath = results_db_path(root);
@@ -493,6 +540,14 @@ int slurm_submit(int argc, char **argv)
 		ascript = array_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, ntodo, tasks, per);
 	}
 	cscript = collect_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, per);
+	char *pa = xstrfmt("%s-%%A_%%a.out", stamp), *pc = xstrfmt("%s-collect-%%j.out", stamp);
+	char *la = log_pattern(dir, pa), *lc = log_pattern(dir, pc);
+	alog = xstrfmt("--output=%s", la);
+	clog = xstrfmt("--output=%s", lc);
+	free(pa);
+	free(pc);
+	free(la);
+	free(lc);
 
 	if (o.dry_run) {
 		if (ntodo) {
@@ -504,13 +559,22 @@ int slurm_submit(int argc, char **argv)
 			printf("\n\n");
 		}
 		printf("# %s: collect script\n%s\n", cpath, cscript);
+		struct strbuf cmd = {0};
 		if (ntodo) {
-			printf("sbatch --parsable %s\n", apath);
-			printf("sbatch --parsable --dependency=afterany:<array job id> "
-			       "--export=ALL,HARNESS_ARRAY_JOB=<array job id> %s\n", cpath);
+			strbuf_addstr(&cmd, "sbatch --parsable ");
+			add_word(&cmd, alog);
+			strbuf_addstr(&cmd, " ");
+			add_word(&cmd, apath);
+			strbuf_addstr(&cmd, "\nsbatch --parsable --dependency=afterany:<array job id> "
+				      "--export=ALL,HARNESS_ARRAY_JOB=<array job id> ");
 		} else {
-			printf("sbatch --parsable %s\n", cpath);
+			strbuf_addstr(&cmd, "sbatch --parsable ");
 		}
+		add_word(&cmd, clog);
+		strbuf_addstr(&cmd, " ");
+		add_word(&cmd, cpath);
+		printf("%s\n", cmd.buf);
+		strbuf_release(&cmd);
 		rc = 0;
 		goto out;
 	}
@@ -542,12 +606,12 @@ int slurm_submit(int argc, char **argv)
 		goto out;
 	char array_id[64] = "", collect_id[64] = "";
 	if (ntodo) {
-		char *av[] = { "sbatch", "--parsable", apath, NULL };
+		char *av[] = { "sbatch", "--parsable", alog, apath, NULL };
 		if (sbatch(av, array_id, sizeof(array_id)))
 			goto out;
 		char *dep = xstrfmt("--dependency=afterany:%s", array_id);
 		char *exp = xstrfmt("--export=ALL,HARNESS_ARRAY_JOB=%s", array_id);
-		char *cv[] = { "sbatch", "--parsable", dep, exp, cpath, NULL };
+		char *cv[] = { "sbatch", "--parsable", clog, dep, exp, cpath, NULL };
 		int s = sbatch(cv, collect_id, sizeof(collect_id));
 		free(dep);
 		free(exp);
@@ -555,7 +619,7 @@ int slurm_submit(int argc, char **argv)
 			error("array job %s is submitted but its collect job is not: when it ends, run "
 			      "'harness collect %s --results %s'", array_id, spec_abs, root);
 	} else {
-		char *cv[] = { "sbatch", "--parsable", cpath, NULL };
+		char *cv[] = { "sbatch", "--parsable", clog, cpath, NULL };
 		if (sbatch(cv, collect_id, sizeof(collect_id)))
 			goto out;
 	}
@@ -593,6 +657,8 @@ out:
 	free(cpath);
 	free(ascript);
 	free(cscript);
+	free(alog);
+	free(clog);
 	spec_release(&spec);
 	return rc;
 }
