@@ -446,19 +446,19 @@ int cmd_run(int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a number", a);
+				return free(only), usage_error("%s needs a number", a);
 			if (parse_ll(argv[++i], &jobs) || jobs < 1 || jobs > 1024)
-				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
+				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
 			if (parse_ll(a + 2, &jobs) || jobs < 1 || jobs > 1024)
-				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
+				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
 		} else if (!strcmp(a, "--results")) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a directory", a);
+				return free(only), usage_error("%s needs a directory", a);
 			results_opt = argv[++i];
 		} else if (!strcmp(a, "--backend")) {
 			if (i + 1 >= argc || strcmp(argv[i + 1], "local"))
-				return usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
+				return free(only), usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
 			i++;
 		} else if (!strcmp(a, "--force")) {
 			force = 1;
@@ -466,8 +466,7 @@ int cmd_run(int argc, char **argv)
 			retry = 1;
 		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
 			if (!a[6] && i + 1 >= argc) {
-				free(only);
-				return usage_error("%s needs a cell id or a glob", a);
+				return free(only), usage_error("%s needs a cell id or a glob", a);
 			}
 			only[nonly++] = a[6] ? (char *)a + 7 : argv[++i];
 		} else if (!strcmp(a, "--list")) {
@@ -479,18 +478,15 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--portable")) {
 			portable = 1;
 		} else if (a[0] == '-') {
-			free(only);
-			return usage_error("unknown option '%s'", a);
+			return free(only), usage_error("unknown option '%s'", a);
 		} else if (spec_path) {
-			free(only);
-			return usage_error("unexpected argument '%s'", a);
+			return free(only), usage_error("unexpected argument '%s'", a);
 		} else {
 			spec_path = a;
 		}
 	}
 	if (!spec_path) {
-		free(only);
-		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+		return free(only), usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
 	}
 	if (jobs < 1)
 		jobs = 1;
