@@ -49,18 +49,18 @@ static int parse_db_args(int argc, char **argv, struct db_args *a, const char *c
 			a->csv = 1;
 			continue;
 		} else if (s[0] == '-') {
-			fprintf(stderr, "harness: error: %s: unknown option '%s' (see 'harness %s --help')\n", cmd, s, cmd);
+			usagef(cmd, "%s: unknown option '%s'", cmd, s);
 			return -1;
 		} else {
 			if (a->npos == (int)ARRAY_SIZE(a->pos)) {
-				fprintf(stderr, "harness: error: %s: unexpected argument '%s'\n", cmd, s);
+				error("%s: unexpected argument '%s'", cmd, s);
 				return -1;
 			}
 			a->pos[a->npos++] = s;
 			continue;
 		}
 		if (i + 1 >= argc) {
-			fprintf(stderr, "harness: error: %s: option '%s' needs a value\n", cmd, s);
+			error("%s: option '%s' needs a value", cmd, s);
 			return -1;
 		}
 		*slot = argv[++i];

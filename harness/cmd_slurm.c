@@ -27,10 +27,7 @@
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness %s --help')\n", cmd);
-	return 2;
+	return usagef(cmd, fmt, arg);
 }
 
 static char *record_path_of(const char *root, const struct spec *s, const struct cell *c,
@@ -153,7 +150,7 @@ int cmd_run_cell(int argc, char **argv)
 		unlink(tmp);
 	if (cell_record_write(rec, &r))
 		goto out;
-	fprintf(stderr, "harness: %s: %s in %.2fs, final return %.4g%s%s\n", c->cell_id, r.out.status,
+	report("%s: %s in %.2fs, final return %.4g%s%s", c->cell_id, r.out.status,
 		r.out.wall_seconds, r.out.final_return, r.out.error[0] ? ": " : "", r.out.error);
 	rc = !strcmp(r.out.status, "complete") ? 0 : !strcmp(r.out.status, "failed") ? 1 : 2;
 out:
@@ -390,7 +387,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (job)
 		remove_task_tmp(root, spec.name, job);
-	fprintf(stderr, "harness: %s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)\n",
+	report("%s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)",
 		spec.name, n.applied, n.complete, n.failed, n.errors, n.kept);
 	rc = n.failed || n.errors ? 1 : 0;
 	if (!no_plot) {
@@ -398,7 +395,7 @@ int cmd_collect(int argc, char **argv)
 		if (plot_experiment(rundb_handle(db), root, spec.name, NULL, &figdir))
 			rc = rc ? rc : 2;
 		else if (figdir)
-			fprintf(stderr, "harness: figures in %s/\n", figdir);
+			report("figures in %s/", figdir);
 		free(figdir);
 	}
 out:

@@ -140,8 +140,7 @@ static int run_gnuplot(const char *script, const char *shown)
 		return error("cannot fork gnuplot: %s", strerror(errno));
 	if (pid == 0) {
 		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		fprintf(stderr, "harness: error: cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')\n",
-			strerror(errno));
+		error("cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')", strerror(errno));
 		_exit(127);
 	}
 	int st;

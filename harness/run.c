@@ -33,6 +33,7 @@
 #include "rundb.h"
 #include "runner.h"
 #include "slurm.h"
+#include "suggest.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -189,14 +190,14 @@ static void log_line(struct runner_state *rs, const char *fmt, ...)
 {
 	if (rs->quiet)
 		return;
+	char msg[4096];
 	va_list ap;
 	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (rs->tty)
 		fputs("\r\033[K", stderr);
-	fputs("harness: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
+	report("%s", msg);
 	rs->last_draw = 0;
 }
 
@@ -368,11 +369,13 @@ static void stop_children(struct runner_state *rs)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness run --help')\n");
-	return 2;
+	return usagef("run", fmt, arg);
 }
+
+/* Every option of `harness run` (both backends), for did-you-mean. */
+static const char *const run_options[] = { "--jobs", "--results", "--force", "--retry-failed", "--only",
+	"--list", "--no-plot", "--quiet", "--portable", "--backend", "--partition", "--time",
+	"--cpus-per-task", "--array-limit", "--dry-run", "--help", NULL };
 
 static void run_help(void)
 {
@@ -478,7 +481,9 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--portable")) {
 			portable = 1;
 		} else if (a[0] == '-') {
-			return free(only), usage_error("unknown option '%s'", a);
+			free(only);
+			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, run_options));
+			return 2;
 		} else if (spec_path) {
 			return free(only), usage_error("unexpected argument '%s'", a);
 		} else {
@@ -543,7 +548,7 @@ int cmd_run(int argc, char **argv)
 		if (done && !force && !strcmp(row.status, "complete") &&
 		    plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why))) {
 			/* said even with --quiet: a result is being replaced */
-			fprintf(stderr, "harness: cell '%s': %s: running it again\n", spec.cells[i].cell_id, why);
+			report("cell '%s': %s: running it again", spec.cells[i].cell_id, why);
 			rs.redo[i] = 1;
 			nredo++;
 			done = 0;
@@ -563,13 +568,16 @@ int cmd_run(int argc, char **argv)
 	results_stale_tmp(rs.root, spec.name, 1);
 	rs.total_to_run = nq;
 	if (!quiet) {
-		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done",
-			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped);
+		struct strbuf line = {0};
+		strbuf_addf(&line, "%s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done",
+			    spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped);
 		if (nredo)
-			fprintf(stderr, ", %d of them again (run file unusable)", nredo);
+			strbuf_addf(&line, ", %d of them again (run file unusable)", nredo);
 		if (nonly)
-			fprintf(stderr, ", %d not selected by --only", spec.ncells - nq - rs.skipped);
-		fprintf(stderr, ", -j %d\n", rs.jobs);
+			strbuf_addf(&line, ", %d not selected by --only", spec.ncells - nq - rs.skipped);
+		strbuf_addf(&line, ", -j %d", rs.jobs);
+		report("%s", line.buf);
+		strbuf_release(&line);
 	}
 
 	/* each of these ends the run the same way: children stopped, cells recorded interrupted, 130 */
@@ -660,8 +668,8 @@ int cmd_run(int argc, char **argv)
 	if (stop_signal) {
 		stop_children(&rs);
 		draw_progress(&rs, 1);
-		fprintf(stderr, "harness: interrupted by %s: %d cells complete, %d not finished; run the same command again to resume\n",
-			strsignal(stop_signal), rs.done, rs.total_to_run - rs.done - rs.failed);
+		report("interrupted by %s: %d cells complete, %d not finished; run the same command again to resume",
+		       strsignal(stop_signal), rs.done, rs.total_to_run - rs.done - rs.failed);
 		rc = 130;
 		goto restore;
 	}
@@ -672,15 +680,15 @@ int cmd_run(int argc, char **argv)
 		goto restore;
 	}
 	if (!quiet)
-		fprintf(stderr, "harness: %s: %d complete, %d failed, %d skipped in %.1fs\n", spec.name,
-			rs.done, rs.failed, rs.skipped, now_seconds() - rs.t0);
+		report("%s: %d complete, %d failed, %d skipped in %.1fs", spec.name, rs.done, rs.failed,
+		       rs.skipped, now_seconds() - rs.t0);
 	rc = rs.failed ? 1 : 0;
 	if (!no_plot) {
 		char *figdir = NULL;
 		if (plot_experiment(rundb_handle(rs.db), rs.root, spec.name, NULL, &figdir))
 			rc = rc ? rc : 2;
 		else if (!quiet && figdir)
-			fprintf(stderr, "harness: figures in %s/\n", figdir);
+			report("figures in %s/", figdir);
 		free(figdir);
 	}
 restore:

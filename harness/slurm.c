@@ -131,10 +131,7 @@ struct opts {
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness run --help')\n");
-	return 2;
+	return usagef("run", fmt, arg);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -234,7 +231,7 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 		char why[800];
 		rc = plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why));
 		if (rc)
-			fprintf(stderr, "harness: cell '%s': %s: running it again\n", c->cell_id, why);
+			report("cell '%s': %s: running it again", c->cell_id, why);
 	} else if (found && !strcmp(row.status, "failed")) {
 		rc = o->force || o->retry_failed;
 	}
@@ -505,11 +502,11 @@ int slurm_submit(int argc, char **argv)
 		free(path);
 		free(rec);
 	}
-	fprintf(stderr, "harness: %s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %lld already done%s\n",
+	report("%s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %lld already done%s",
 		spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, ntodo, ndone,
 		uncollected ? " (some not collected yet)" : "");
 	if (!ntodo && !uncollected) {
-		fprintf(stderr, "harness: %s: nothing to submit\n", spec.name);
+		report("%s: nothing to submit", spec.name);
 		rc = 0;
 		goto out;
 	}

@@ -3,6 +3,7 @@
  * See spec.h for the contract and README.md ("Experiment specs") for the format.
  */
 #include "spec.h"
+#include "suggest.h"
 
 #include <ctype.h>
 #include <libconfig.h>
@@ -234,7 +235,7 @@ static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_
 	e->spec = env_lookup(id);
 	if (!e->spec)
 		return bad(c, config_setting_get_member(g, "id"), "id",
-			   "unknown environment '%s' (see 'harness envs')", id);
+			   "unknown environment '%s' (%ssee 'harness envs')", id, suggest_env(id));
 	env_options_init(e->spec, &e->opts);
 	struct strbuf label = {0};
 	strbuf_addstr(&label, id);
@@ -347,8 +348,8 @@ static int apply_hparam(const struct ctx *c, struct params *hp, const struct lea
 	const struct param_def *d = param_find(hp->defs, k);
 	char why[512];
 	if (!d)
-		return bad(c, m, k, "unknown hyperparameter of learner '%s'%s (see 'harness learners %s')",
-			   ls->name, where, ls->name);
+		return bad(c, m, k, "unknown hyperparameter of learner '%s'%s (%ssee 'harness learners %s')",
+			   ls->name, where, suggest_param(hp->defs, k), ls->name);
 	if (set_from_setting(hp, k, m, why, sizeof(why)))
 		return bad(c, m, k, "%s", why);
 	return 0;
@@ -399,7 +400,7 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 	const struct learner_spec *ls = learner_lookup(learner);
 	if (!ls)
 		return bad(c, config_setting_get_member(g, "learner"), "learner",
-			   "unknown learner '%s' (see 'harness learners')", learner);
+			   "unknown learner '%s' (%ssee 'harness learners')", learner, suggest_learner(learner));
 	const config_setting_t *only = config_setting_get_member(g, "envs");
 	if (only) {
 		int t = config_setting_type(only);

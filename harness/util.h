@@ -19,6 +19,21 @@
 /* Prints "harness: error: <msg>" to stderr and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Every message to stderr goes through error(), warning(), report() ("harness:
+ * <msg>", for progress and outcomes) or usagef() ("harness: error: <msg> (see
+ * 'harness CMD --help')", returns 2, for bad arguments): each escapes the
+ * control characters of the whole message, so nothing from a spec, a file
+ * name or an argument can drive the terminal or forge a line.
+ */
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usagef(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The candidate closest to word (edit distance with transpositions, case
+ * ignored; a candidate word is a prefix of counts as close), when it is close
+ * enough to be a likely typo; else NULL. NULL entries are skipped.
+ */
+const char *did_you_mean(const char *word, const char *const *candidates, int n);
 /* Prints "harness: <msg>" and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
