@@ -22,8 +22,8 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*"; exit 77; }
 unshare --pid --fork --mount-proc --uts true 2>/dev/null || skip "unshare --pid --mount-proc --uts not permitted here"
 mkdir -p "$T/spec"
-cp "$D/itlong.cfg" "$D/itrun.cfg" "$T/spec/"
-S=$T/spec/itlong.cfg
+cp "$D/itlease.cfg" "$T/spec/"
+S=$T/spec/itlease.cfg
 q() { sqlite3 "$1/harness.db" "$2"; }
 hashes() { q "$1" "SELECT cell_id, content_hash FROM runs WHERE status='complete' ORDER BY cell_id"; }
 wait_running() { # results-dir: until a cell is claimed
@@ -49,13 +49,13 @@ hpid=$(q "$T/ns" "SELECT holder FROM runs WHERE status='running' LIMIT 1" | cut 
 [ "$hpid" != 1 ] && [ -d "/proc/$hpid" ] || fail "the claim does not name the pid /proc shows: $hpid"
 kill -9 "$hpid"; wait "$u" 2>/dev/null || true
 [ "$(q "$T/ns" "SELECT count(*) FROM runs WHERE status='running'")" -ge 1 ] || fail "no claim left by the killed run"
-"$H" status itlong --results "$T/ns" | grep -q ", 0 running," || fail "status counts a dead holder's cells as running: $("$H" status itlong --results "$T/ns")"
+"$H" status itlease --results "$T/ns" | grep -q ", 0 running," || fail "status counts a dead holder's cells as running: $("$H" status itlease --results "$T/ns")"
 # the lease is an hour: only the holder check can free these cells; resumed outside the namespace
 st=0; HARNESS_LEASE_SECONDS=3600 timeout 120 "$H" run "$S" --results "$T/ns" -j 2 --no-plot > "$T/ns.out" 2>&1 || st=$?
 [ "$st" -eq 0 ] || fail "resume after the namespace's PID 1 was killed: exit $st: $(tail -3 "$T/ns.out")"
 ! grep -q "waiting for" "$T/ns.out" || fail "the resume waited for a dead holder: $(cat "$T/ns.out")"
 [ "$(hashes "$T/ns")" = "$(hashes "$T/ref")" ] || fail "resumed results differ"
-[ -z "$(ls -A "$T/ns/itlong/runs" | grep '^\.tmp-' || true)" ] || fail "the killed run's temporary files were not swept"
+[ -z "$(ls -A "$T/ns/itlease/runs" | grep '^\.tmp-' || true)" ] || fail "the killed run's temporary files were not swept"
 
 # --- a PID namespace with its own /proc (a container): the lease decides ---
 HARNESS_LEASE_SECONDS=4 unshare --pid --fork --mount-proc "$H" run "$S" --results "$T/ct" -j 2 --quiet --no-plot &
