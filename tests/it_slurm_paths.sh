@@ -7,7 +7,8 @@
 #   with spaces and quotes (' and ") the scripts parse, no #SBATCH line holds a
 #   path, the printed sbatch commands give sbatch exactly the paths, and the
 #   array script run as task 0 writes its run file and record under that
-#   directory; nothing runs that the path spells.
+#   directory; nothing runs that the path spells. The plan of a submission:
+#   --only selects cells, a lost run file's cell is planned again alone.
 set -euo pipefail
 H=${HARNESS:?}
 D=${TEST_DATA:?}
@@ -67,4 +68,17 @@ ls "$R/itrun/runs/"*.h5 > /dev/null 2>&1 || fail "no run file under the quoted r
 ls "$R/itrun/slurm/records/"*.rec > /dev/null 2>&1 || fail "no record under the quoted results directory"
 grep -q '^status=complete$' "$R/itrun/slurm/records/"*.rec || fail "the task's cell is not complete"
 [ ! -e "$T/PWNED" ] || fail "a command in a path ran"
+# --- planning of a submission, as for a local run: --only, and a lost run file re-run alone ---
+"$H" run "$T/spec/itrun.cfg" --results "$T/p" -j 2 --quiet --no-plot
+out=$("$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/p" 2>&1)
+printf '%s\n' "$out" | grep -q "0 to run, 12 already done" || fail "slurm plan after a complete run: $out"
+rm "$(sqlite3 "$T/p/harness.db" "SELECT h5_path FROM runs ORDER BY cell_id LIMIT 1")"
+out=$("$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/p" 2>&1)
+printf '%s\n' "$out" | grep -q "is missing: running it again" || fail "slurm plan: no message for the lost file: $out"
+printf '%s\n' "$out" | grep -q "1 to run, 11 already done" || fail "slurm plan: the lost file's cell is not alone: $out"
+out=$("$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/q" --only '*/seed=0' 2>&1)
+printf '%s\n' "$out" | grep -q "4 to run, 0 already done" || fail "slurm --only: $out"
+printf '%s\n' "$out" | grep -q "the matrix indices of the cells to run, one a line: 0 3 6 9$" || fail "slurm --only cells: $out"
+st=0; "$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/q" --only 'nothing*' > /dev/null 2>&1 || st=$?
+[ "$st" -eq 2 ] || fail "slurm --only selecting nothing: exit $st"
 echo "it_slurm_paths: all checks passed"
