@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "suggest.h"
 #include "h5store.h"
 #include "plot.h"
 #include "results.h"
@@ -49,7 +50,9 @@ static int parse_db_args(int argc, char **argv, struct db_args *a, const char *c
 			a->csv = 1;
 			continue;
 		} else if (s[0] == '-') {
-			usagef(cmd, "%s: unknown option '%s'", cmd, s);
+			static const char *const opts[] = { "--results", "--what", "--output", "--commit", "--csv",
+							    "--help", NULL };
+			error("%s: unknown option '%s' (%ssee 'harness %s --help')", cmd, s, suggest_word(s, opts), cmd);
 			return -1;
 		} else {
 			if (a->npos == (int)ARRAY_SIZE(a->pos)) {

@@ -32,6 +32,7 @@
 #include "results.h"
 #include "rundb.h"
 #include "spec.h"
+#include "suggest.h"
 
 /* Appends s single-quoted for the shell. */
 static void add_shq(struct strbuf *sb, const char *s)
@@ -182,7 +183,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			   !strncmp(a, "-j", 2)) {
 			return usage_error("'%s' does not apply to --backend slurm", a);
 		} else if (a[0] == '-') {
-			return usage_error("unknown option '%s'", a);
+			static const char *const opts[] = { "--backend", "--results", "--partition", "--time",
+				"--cpus-per-task", "--array-limit", "--dry-run", "--force", "--retry-failed", "--no-plot",
+				"--portable", "--quiet", "--only", "--help", NULL };
+			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, opts));
+			return 2;
 		} else if (o->spec_path) {
 			return usage_error("unexpected argument '%s'", a);
 		} else {

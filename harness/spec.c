@@ -271,8 +271,8 @@ static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_
 			struct strbuf known = {0};
 			for (int j = 0; j < e->opts.n; j++)
 				strbuf_addf(&known, "%s%s", j ? ", " : "", e->opts.defs[j].name);
-			bad(c, m, k, "unknown option of '%s' (options: %s; also budget, eval, hparams)", id,
-			    known.len ? known.buf : "none");
+			bad(c, m, k, "unknown option of '%s' (%soptions: %s; also budget, eval, hparams)", id,
+			    suggest_param(e->opts.defs, k), known.len ? known.buf : "none");
 			strbuf_release(&known);
 			goto fail;
 		}
