@@ -10,6 +10,8 @@
 #     start time the same claim is respected;
 #   - a claim from another host (another boot id) is respected while its lease
 #     runs, and taken over when it expires; a live holder renews its lease;
+#   - a holder that cannot be checked and is stopped past its lease loses its
+#     cells to another run; continuing, it records nothing over them and says so;
 #   - two `harness run` in two UTS namespaces (hostnames) on one database run
 #     every cell exactly once, neither robs the other.
 set -euo pipefail
@@ -70,6 +72,26 @@ st=0; timeout 120 "$H" run "$S" --results "$T/ct" -j 2 --no-plot > "$T/ct.out" 2
 grep -q "waiting for" "$T/ct.out" || fail "a claim that cannot be checked was taken before its lease expired"
 [ $(( $(date +%s) - killed_at )) -ge 3 ] || fail "taken over before the 4 s lease expired"
 [ "$(hashes "$T/ct")" = "$(hashes "$T/ref")" ] || fail "results after the lease expired differ"
+
+# --- a holder stopped past its lease is taken over, and cannot overwrite when it continues ---
+HARNESS_LEASE_SECONDS=2 unshare --pid --fork --mount-proc "$H" run "$S" --results "$T/st" -j 2 --no-plot > "$T/stA.out" 2>&1 &
+u=$!; bg="$bg $u"
+wait_running "$T/st"
+inner=$(pgrep -P "$u")
+[ -n "$inner" ] || fail "no harness process under unshare"
+kill -STOP "$inner" $(pgrep -P "$inner") 2>/dev/null || true
+kill -STOP $(pgrep -P "$inner") 2>/dev/null || true # a worker started meanwhile
+sleep 3 # the 2 s lease expires without a heartbeat
+st=0; HARNESS_LEASE_SECONDS=2 timeout 120 "$H" run "$S" --results "$T/st" -j 2 --no-plot > "$T/stB.out" 2>&1 || st=$?
+[ "$st" -eq 0 ] || fail "taking over a stopped holder's cells: exit $st: $(cat "$T/stB.out")"
+[ "$(hashes "$T/st")" = "$(hashes "$T/ref")" ] || fail "results after taking over a stopped holder differ"
+rows=$(q "$T/st" "SELECT id, status, holder, content_hash FROM runs ORDER BY id")
+kill -CONT $(pgrep -P "$inner") "$inner" 2>/dev/null || true
+st=0; wait "$u" || st=$?
+[ "$st" -ne 0 ] || fail "the robbed holder exited 0: $(cat "$T/stA.out")"
+grep -q "taken over by another process" "$T/stA.out" || fail "the robbed holder did not say its claim was taken over: $(cat "$T/stA.out")"
+[ "$(q "$T/st" "SELECT id, status, holder, content_hash FROM runs ORDER BY id")" = "$rows" ] || fail "the robbed holder changed rows when it continued"
+"$H" verify itlease --results "$T/st" > /dev/null || fail "verify after the robbed holder continued"
 
 # --- fake claims: a reused pid, a live holder, another host ---
 cp -r "$T/ref" "$T/f"
