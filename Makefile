@@ -29,7 +29,10 @@ RUN_DEBS := gnuplot-nox
 # Needed only by make test (cmocka to build the unit tests; the rest by some integration scripts,
 # which say so or skip when a tool is missing and they cannot install it).
 TEST_DEBS := libcmocka-dev sqlite3 hdf5-tools gnuplot-nox python3 python3-h5py python3-numpy \
-	clang libclang-rt-14-dev valgrind slurmctld slurmd slurm-client munge util-linux
+	clang libclang-rt-14-dev valgrind slurmctld slurmd slurm-client munge util-linux python3-venv
+# Optional: Gymnasium environments (embedded CPython, envs/pyenv.c, and the project's venv).
+# make deps installs them as root; without them the harness builds without Gymnasium.
+OPT_DEBS := libpython3-dev python3-venv
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -45,7 +48,12 @@ PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKG_MODULES) 2>
 PKG_LIBS = $(eval PKG_LIBS := $$(filter-out -lgslcblas,$$(shell pkg-config --libs openblas $(PKG_MODULES) 2>/dev/null)))$(PKG_LIBS)
 CFLAGS_ALL = -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	$(PKG_CFLAGS) -I$(BUILD) $(CFLAGS)
-LDLIBS_ALL = $(PKG_LIBS) -lm $(LDLIBS)
+# Embedded CPython for Gymnasium environments (envs/pyenv.c), when Debian's
+# libpython3-dev is there: probed when a recipe runs (after `deps`), so a
+# build made before it was installed is redone once it is.
+PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
+PY_LIBS = $(shell pkg-config --libs python3-embed 2>/dev/null)
+LDLIBS_ALL = $(PKG_LIBS) -lm $(PY_LIBS) $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
 
@@ -85,6 +93,7 @@ $(BUILD)/.deps: Makefile
 	  pkg-config --exists $(PKG_MODULES) || { echo "deps: build: pkg-config cannot find:" \
 	    $$(for m in $(PKG_MODULES); do pkg-config --exists $$m 2>/dev/null || printf '%s ' $$m; done) >&2; exit 1; }; \
 	fi
+	@if [ "$$(id -u)" = 0 ]; then $(call debs,optional,$(OPT_DEBS),0); fi
 	@touch $@
 deps: $(BUILD)/.deps
 
@@ -113,7 +122,29 @@ $(BUILD)/version.h: FORCE | $(BUILD)/.deps
 
 $(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $@
+
+# Whether this build embeds Python, and where the project's venv and the
+# Python half of the bridge are (absolute: the harness runs from anywhere).
+$(BUILD)/pyconf.h: FORCE | $(BUILD)/.deps
+	@mkdir -p $(BUILD)
+	@{ if pkg-config --exists python3-embed 2>/dev/null; then echo '#define HAVE_PYTHON 1'; fi; \
+	  printf '#define HARNESS_VENV "%s/.venv"\n#define HARNESS_PYDIR "%s/envs/python"\n' "$(CURDIR)" "$(CURDIR)"; \
+	} > $@.new; if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+$(BUILD)/envs/pyenv.o: $(BUILD)/pyconf.h
+$(BUILD)/envs/pyenv.o: EXTRA_CFLAGS = $(PY_CFLAGS)
+
+# The project-local Python virtual environment for Gymnasium environments:
+# made from Debian's python3 only when a target needs it (make venv, make test).
+VENV := .venv
+$(VENV)/.installed: envs/python/requirements.txt | $(BUILD)/.deps
+	@echo "venv: creating $(VENV)/ with pip packages from envs/python/requirements.txt:" \
+	  $$(grep -v '^#' envs/python/requirements.txt | tr '\n' ' ')
+	@/usr/bin/python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r envs/python/requirements.txt
+	@touch $@
+.PHONY: venv
+venv: $(VENV)/.installed
 
 $(BUILD)/harness/main.o $(BUILD)/harness/provenance.o: $(BUILD)/version.h
 $(BUILD)/algorithms/optim.o: CFLAGS_ALL += -fno-math-errno
@@ -131,7 +162,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS) | $(B
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) $$(pkg-config --libs cmocka)
 
 # JOBS=N given on the command line runs N integration scripts at once (default: one at a time).
-test: $(BIN) $(TEST_BINS) | $(BUILD)/.test-deps
+test: $(BIN) $(TEST_BINS) $(VENV)/.installed | $(BUILD)/.test-deps
 	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) TEST_JOBS=$(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
 	  bash tests/run.sh
 

@@ -144,7 +144,7 @@ printf 'seeds = 1;\nbudget = { steps = 200; };\nenvs = ( { id = "CartPole-v1"; }
 bad "'buffer_size' 1000000000 needs" "$H" run "$T/spec/buf.cfg" --list
 # batch x width activations: inside the parameter and replay caps, 17 GB of activations is refused at spec time
 printf 'seeds = 1;\nbudget = { steps = 200; };\nenvs = ( { id = "CartPole-v1"; } );\nalgorithms = ( { name = "d"; learner = "dqn"; hidden = [8192, 4096]; batch_size = 65536; buffer_size = 100000; } );\n' > "$T/spec/act.cfg"
-bad "'batch_size' 65536 with 'hidden' layers up to 8192 wide needs" "$H" run "$T/spec/act.cfg" --list
+bad "'batch_size' 65536 with layers up to 8192 wide needs" "$H" run "$T/spec/act.cfg" --list
 sed -i 's/batch_size = 65536/batch_size = 64/' "$T/spec/act.cfg"
 "$H" run "$T/spec/act.cfg" --list > /dev/null || fail "a batch of 64 with the same network was refused"
 # an allocation that fails (10^8 transitions, address space limited to 4 GB) is an error with its message
