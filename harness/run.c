@@ -70,6 +70,13 @@ struct runner_state {
 	double t0, last_draw, last_renew;
 	struct slot *slots;
 	unsigned char *redo;    /* per cell: a complete cell whose run file is unusable, run again */
+	/*
+	 * The plan's arrays, held here too: a worker forked deep in the loop exits
+	 * through a noreturn path whose registers need not keep cmd_run's locals,
+	 * and a pointer only there would be a "definite leak" to valgrind.
+	 */
+	int *queue, *busy;
+	unsigned char *selected;
 };
 
 /* --- the child --- */
@@ -532,8 +539,9 @@ int cmd_run(int argc, char **argv)
 		goto out;
 
 	/* plan: verify complete runs' files before anything is written */
-	queue = xcalloc((size_t)spec.ncells, sizeof(int));
-	busy = xcalloc((size_t)spec.ncells, sizeof(int));
+	rs.queue = queue = xcalloc((size_t)spec.ncells, sizeof(int));
+	rs.busy = busy = xcalloc((size_t)spec.ncells, sizeof(int));
+	rs.selected = selected;
 	int nq = 0, nb = 0, nredo = 0;
 	for (int i = 0; i < spec.ncells; i++) {
 		if (!selected[i])
