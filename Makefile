@@ -1,7 +1,9 @@
 # Makefile - builds bin/harness, runs tests, benchmarks and experiments.
 #
-#   make                      build bin/harness (installs missing Debian packages first)
-#   make test                 unit + integration tests (prints "N passed, N failed")
+#   make                      build bin/harness (build dependencies only, probed with pkg-config;
+#                             as root on Debian, missing ones are installed first)
+#   make test                 unit + integration tests (prints "tests: N passed, M failed, K skipped");
+#                             installs the test-only packages first when root (JOBS=N: N scripts at once)
 #   make test SAN=1           the same under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make experiment NAME=x    run experiments/x.cfg end to end (JOBS=N, default: all cores)
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
@@ -11,17 +13,27 @@
 #   make check-minatar        the reduced MinAtar DQN bar on experiments/minatar_check.cfg (long)
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
 #   make fuzz                 libFuzzer on the spec parser and the HDF5 reader (FUZZ_SECONDS=60 each)
-#   make deps                 install missing Debian packages (as root, via apt-get)
+#   make deps                 check (and as root install) the build dependencies; make test-deps: the test ones
 
 CC ?= cc
 SAN ?=
 JOBS ?= $(shell nproc)
 NAME ?=
 
-DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
-	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
-	python3 python3-h5py python3-numpy python3-pandas git libjansson-dev clang libclang-rt-14-dev valgrind \
-	slurmctld slurmd slurm-client munge libpython3-dev python3-venv libxsmm-dev
+# Build dependencies: the pkg-config modules the code compiles and links against,
+# and the Debian packages that provide them (with a compiler, make and git).
+PKG_MODULES := libxsmm hdf5 sqlite3 libconfig gsl openblas jansson libcrypto
+BUILD_DEBS := build-essential pkg-config git libhdf5-dev libsqlite3-dev libconfig-dev libgsl-dev \
+	libopenblas-dev libjansson-dev libssl-dev libxsmm-dev
+# Needed to draw figures (harness plot, the end of harness run): make experiment/figures check it.
+RUN_DEBS := gnuplot-nox
+# Needed only by make test (cmocka to build the unit tests; the rest by some integration scripts,
+# which say so or skip when a tool is missing and they cannot install it).
+TEST_DEBS := libcmocka-dev sqlite3 hdf5-tools gnuplot-nox python3 python3-h5py python3-numpy python3-pandas \
+	clang libclang-rt-14-dev valgrind slurmctld slurmd slurm-client munge util-linux python3-venv
+# Optional: Gymnasium environments (embedded CPython, envs/pyenv.c, and the project's venv).
+# make deps installs them as root; without them the harness builds without Gymnasium.
+OPT_DEBS := libpython3-dev python3-venv
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -31,15 +43,18 @@ BUILD := build
 OPT := -O2 -g
 endif
 
-CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
-	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
+# Include and library flags from pkg-config, asked once, when first used (after the deps
+# check ran). gsl's own CBLAS (-lgslcblas) is left out: OpenBLAS provides CBLAS for both.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null))$(PKG_CFLAGS)
+PKG_LIBS = $(eval PKG_LIBS := $$(filter-out -lgslcblas,$$(shell pkg-config --libs libxsmm openblas $(PKG_MODULES) 2>/dev/null)))$(PKG_LIBS)
+CFLAGS_ALL = -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
+	$(PKG_CFLAGS) -I$(BUILD) $(CFLAGS)
 # Embedded CPython for Gymnasium environments (envs/pyenv.c), when Debian's
 # libpython3-dev is there: probed when a recipe runs (after `deps`), so a
 # build made before it was installed is redone once it is.
 PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
 PY_LIBS = $(shell pkg-config --libs python3-embed 2>/dev/null)
-LDLIBS_ALL = -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lxsmm -lopenblas -ldl \
-	-ljansson -lcrypto -lm $(PY_LIBS) $(LDLIBS)
+LDLIBS_ALL = $(PKG_LIBS) -lm $(PY_LIBS) $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
 
@@ -50,24 +65,49 @@ TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 BIN := $(if $(filter 1,$(SAN)),$(BUILD)/bin/harness,bin/harness)
 
-.PHONY: all deps test bench experiment figures regress baseline clean check-learning lint FORCE
+.PHONY: all deps test-deps run-deps test bench experiment figures regress baseline clean check-learning lint FORCE
 all: $(BIN)
 
-# Installs whatever Debian package is missing (apt-get update first), saying what.
-$(BUILD)/.deps: Makefile
-	@mkdir -p $(BUILD)
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# $(call debs,WHAT,PACKAGES,REQUIRED): the Debian packages of PACKAGES not installed are
+# installed when root (apt-get update first), saying what; otherwise named, and an
+# error when REQUIRED is 1 (else a warning). Without dpkg (not Debian): named only.
+debs = missing=""; for p in $(2); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "deps: installing missing Debian packages:$$missing"; \
-	  if [ "$$(id -u)" != 0 ]; then echo "deps: run as root (or: sudo apt-get install$$missing)"; exit 1; fi; \
+	if [ -z "$$missing" ]; then echo "deps: $(1): all $(words $(2)) Debian packages present"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "deps: $(1): installing missing Debian packages:$$missing"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
-	  echo "deps: installed$$missing"; \
-	else echo "deps: all $(words $(DEB_PACKAGES)) Debian packages present"; fi
+	  echo "deps: $(1): installed$$missing"; \
+	elif [ "$(3)" = 1 ]; then \
+	  echo "deps: $(1): missing:$$missing (as root: make deps; or: sudo apt-get install$$missing)" >&2; exit 1; \
+	else echo "deps: $(1): warning: missing:$$missing (as root: make test-deps); tests that need them skip or fail" >&2; fi
+
+# Build dependencies: when pkg-config finds every module and the compiler runs, nothing is
+# installed and no root is needed; otherwise the Debian packages providing them.
+$(BUILD)/.deps: Makefile
+	@mkdir -p $(BUILD)
+	@if command -v pkg-config >/dev/null && pkg-config --exists $(PKG_MODULES) && command -v $(CC) >/dev/null; then \
+	  echo "deps: build: pkg-config finds $(PKG_MODULES)"; \
+	else $(call debs,build,$(BUILD_DEBS),1); \
+	  pkg-config --exists $(PKG_MODULES) || { echo "deps: build: pkg-config cannot find:" \
+	    $$(for m in $(PKG_MODULES); do pkg-config --exists $$m 2>/dev/null || printf '%s ' $$m; done) >&2; exit 1; }; \
+	fi
+	@if [ "$$(id -u)" = 0 ]; then $(call debs,optional,$(OPT_DEBS),0); fi
 	@touch $@
 deps: $(BUILD)/.deps
+
+# Test-only packages: installed by make test when root; otherwise named (cmocka is required).
+$(BUILD)/.test-deps: Makefile | $(BUILD)/.deps
+	@$(call debs,test,$(TEST_DEBS),0)
+	@pkg-config --exists cmocka || { echo "deps: test: cmocka not found by pkg-config (libcmocka-dev): unit tests cannot be built" >&2; exit 1; }
+	@missing=""; for p in $(TEST_DEBS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing=1; done; \
+	[ -n "$$missing" ] || touch $@
+test-deps: $(BUILD)/.test-deps
+
+run-deps: | $(BUILD)/.deps
+	@command -v gnuplot >/dev/null || { $(call debs,figures,$(RUN_DEBS),0); }
 
 # The code version (README: "What re-runs: code versions"). $(BUILD)/.flags holds
 # the compiler and every flag; it is rewritten only when they change, and every
@@ -131,12 +171,14 @@ $(BIN): $(BUILD)/harness/main.o $(BUILD)/libharness.a $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $(BUILD)/harness/main.o $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS) | $(BUILD)/.test-deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) -lcmocka
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) $$(pkg-config --libs cmocka)
 
-test: lint $(BIN) $(TEST_BINS) $(VENV)/.installed
-	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
+# JOBS=N given on the command line runs N integration scripts at once (default: one at a time).
+test: lint $(BIN) $(TEST_BINS) $(VENV)/.installed | $(BUILD)/.test-deps
+	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) TEST_JOBS=$(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
+	  bash tests/run.sh
 
 # The results store (harness/store.h) alone includes sqlite3.h and hdf5.h: its
 # files are these; every other source of the harness reads results through it.
@@ -152,7 +194,7 @@ check-name = @case "$(NAME)" in ""|.*|*[!A-Za-z0-9_.-]*) \
 	echo "make: NAME='$(NAME)' is not an experiment name (letters, digits, _ . -); see experiments/" >&2; exit 2;; esac; \
 	test -f experiments/$(NAME).cfg || { echo "make: no experiment 'experiments/$(NAME).cfg'" >&2; exit 2; }
 
-experiment: $(BIN)
+experiment: $(BIN) run-deps
 	$(check-name)
 	$(BIN) run experiments/$(NAME).cfg $(if $(filter slurm,$(BACKEND)),--backend slurm $(if $(PARTITION),--partition $(PARTITION)) $(if $(TIME),--time $(TIME)),-j $(JOBS)) $(if $(FORCE),--force)
 
@@ -166,7 +208,7 @@ baseline: $(BIN)
 	$(check-name)
 	$(BIN) baseline $(NAME) -j $(JOBS)
 
-figures: $(BIN)
+figures: $(BIN) run-deps
 	$(check-name)
 	$(BIN) plot $(NAME)
 
@@ -201,9 +243,9 @@ soak: $(BIN)
 FUZZ_TARGETS := fuzz_spec fuzz_h5
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
-FUZZ_CFLAGS := -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
-	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD)
+	$(PKG_CFLAGS) -I$(BUILD)
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 .PHONY: fuzz
 test: $(FUZZ_REPLAY)

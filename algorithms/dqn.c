@@ -62,6 +62,7 @@
 #define DQN_MAX_ONEHOT 4096
 #define DQN_MAX_PARAMS (1 << 26) /* 256 MiB of float32 per copy of the weights */
 #define DQN_MAX_REPLAY_BYTES 17179869184.0 /* 16 GiB */
+#define DQN_MAX_ACTIVATION_BYTES 4294967296.0 /* 4 GiB of batch x width workspace */
 
 static const struct param_def dqn_params[] = {
 	{ "portable", PARAM_BOOL, "false", 0, 1, NULL,
@@ -162,6 +163,33 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	if (np > DQN_MAX_PARAMS) {
 		snprintf(why, n, "%s a network of %.0f parameters, at most %d (memory)",
 			 ns.n_conv ? "'conv' and 'hidden' give" : "'hidden' gives", np, DQN_MAX_PARAMS);
+		return -1;
+	}
+	/*
+	 * batch x width activations (mlp_init's workspace): the online network holds
+	 * 2 * batch_size rows (s and s' in one pass), the target batch_size, each row
+	 * the input, every layer's outputs, two backward buffers of the widest layer
+	 * and a conv layer's unfolded input (im2col), the largest one
+	 */
+	double in0 = (double)ns.C * ns.H * ns.W, width = in0, outs = 0, col = 0;
+	double bsz = (double)params_int(hp, "batch_size");
+	for (int i = 0, C = ns.C, H = ns.H, W = ns.W; i < ns.n_conv; i++) {
+		int F = ns.conv[i][0], K = ns.conv[i][1], S = ns.conv[i][2], Ho = (H - K) / S + 1, Wo = (W - K) / S + 1;
+		double out = (double)F * Ho * Wo, unfolded = (double)C * K * K * Ho * Wo;
+		outs += out;
+		width = out > width ? out : width;
+		col = unfolded > col ? unfolded : col;
+		C = F, H = Ho, W = Wo;
+	}
+	for (int i = 0; i <= ns.n_hidden; i++) {
+		double out = i < ns.n_hidden ? (double)ns.hidden[i] : 2.0 * env->n_actions + 1;
+		outs += out;
+		width = out > width ? out : width;
+	}
+	double act_bytes = 4.0 * 3 * bsz * (2 * width + outs + 2 * in0 + col);
+	if (act_bytes > DQN_MAX_ACTIVATION_BYTES) {
+		snprintf(why, n, "'batch_size' %.0f with layers up to %.0f wide needs %.1f GiB of activations, "
+			 "at most %.0f", bsz, width, act_bytes / (1 << 30), DQN_MAX_ACTIVATION_BYTES / (1 << 30));
 		return -1;
 	}
 	if (env->obs_kind == SPACE_DISCRETE && env->obs_n > DQN_MAX_ONEHOT) {

@@ -15,6 +15,7 @@
 #include "../envs/env.h"
 #include "../envs/pyenv.h"
 #include "commands.h"
+#include "suggest.h"
 
 /* The shortest decimal that reads back as the float32 v (numpy's repr). */
 static void fmt_f32(char *buf, size_t n, float v)
@@ -92,7 +93,7 @@ int cmd_envs(int argc, char **argv)
 		only = argv[i];
 	}
 	if (only && !env_lookup(only)) {
-		error("unknown environment '%s' (see 'harness envs')", only);
+		error("unknown environment '%s' (%ssee 'harness envs')", only, suggest_env(only));
 		return 2;
 	}
 	for (int i = 0; i < env_registry_len; i++) {
@@ -214,7 +215,7 @@ static int parse_env_args(int argc, char **argv, const char *sub, const char *al
 		return error("env %s: missing ENV_ID (see 'harness envs')", sub);
 	a->spec = env_lookup(a->id);
 	if (!a->spec)
-		return error("ENV_ID: unknown environment '%s' (see 'harness envs')", a->id);
+		return error("ENV_ID: unknown environment '%s' (%ssee 'harness envs')", a->id, suggest_env(a->id));
 	env_options_init(a->spec, &a->opts);
 	for (int k = 0; k < nopt; k++)
 		if (set_option(a, options[k]))

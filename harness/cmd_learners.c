@@ -6,6 +6,7 @@
 #include <string.h>
 #include "../algorithms/learner.h"
 #include "commands.h"
+#include "suggest.h"
 
 int cmd_learners(int argc, char **argv)
 {
@@ -18,7 +19,7 @@ int cmd_learners(int argc, char **argv)
 	}
 	const char *only = argc > 1 ? argv[1] : NULL;
 	if (only && !learner_lookup(only)) {
-		fprintf(stderr, "harness: error: unknown learner '%s' (see 'harness learners')\n", only);
+		error("unknown learner '%s' (%ssee 'harness learners')", only, suggest_learner(only));
 		return 2;
 	}
 	if (!only)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cellrun.h"
+#include "holder.h"
 #include "commands.h"
 #include "plot.h"
 #include "results.h"
@@ -25,10 +26,7 @@
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness %s --help')\n", cmd);
-	return 2;
+	return usagef(cmd, fmt, arg);
 }
 
 static char *record_path_of(const char *root, const struct spec *s, const struct cell *c,
@@ -130,11 +128,14 @@ int cmd_run_cell(int argc, char **argv)
 	recdir = xstrfmt("%.*s", (int)(slash - rec), rec);
 	if (mkdir_p(recdir, 0755))
 		goto out;
-	slash = strrchr(h5, '/');
+	/* the holder's name (holder.h), under the task's tag so that collect can sweep what a killed task left */
+	char *own = holder_tmp_path(h5);
+	slash = strrchr(own, '/');
 	if (tag)
-		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - h5), h5, tag, slash + 1);
+		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - own), own, tag, slash + 6);
 	else
-		tmp = xstrfmt("%.*s/.tmp-slurm-%d-%s", (int)(slash - h5), h5, (int)getpid(), slash + 1);
+		tmp = xstrdup(own);
+	free(own);
 
 	snprintf(r.experiment, sizeof(r.experiment), "%s", spec.name);
 	r.cell_index = index;
@@ -149,7 +150,7 @@ int cmd_run_cell(int argc, char **argv)
 		unlink(tmp);
 	if (cell_record_write(rec, &r))
 		goto out;
-	fprintf(stderr, "harness: %s: %s in %.2fs, final return %.4g%s%s\n", c->cell_id, r.out.status,
+	report("%s: %s in %.2fs, final return %.4g%s%s", c->cell_id, r.out.status,
 		r.out.wall_seconds, r.out.final_return, r.out.error[0] ? ": " : "", r.out.error);
 	rc = !strcmp(r.out.status, "complete") ? 0 : !strcmp(r.out.status, "failed") ? 1 : 2;
 out:
@@ -400,7 +401,7 @@ int cmd_collect(int argc, char **argv)
 	}
 	if (job)
 		remove_task_tmp(root, spec.name, job);
-	fprintf(stderr, "harness: %s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)\n",
+	report("%s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)",
 		spec.name, n.applied, n.complete, n.failed, n.errors, n.kept);
 	rc = n.failed || n.errors ? 1 : 0;
 	if (!no_plot) {
@@ -414,7 +415,7 @@ int cmd_collect(int argc, char **argv)
 			if (plot_experiment(store, &sel, &figdir))
 				rc = rc ? rc : 2;
 			else if (figdir)
-				fprintf(stderr, "harness: figures in %s/\n", figdir);
+				report("figures in %s/", figdir);
 			selection_release(&sel);
 		}
 		free(figdir);
@@ -572,6 +573,12 @@ int cmd_status(int argc, char **argv)
 			int run = !strcmp(tstate, "RUNNING") || !strcmp(tstate, "COMPLETING");
 			state = run ? "running" : "pending";
 			snprintf(buf, sizeof(buf), "slurm %s_%lld %s", sub.array_job, pos[i] / sub.per_task, tstate);
+			detail = buf;
+		} else if (found && row.status == RUN_RUNNING && !store_run_held(store, &row)) {
+			/* its holder is gone (or its lease expired): the next run takes it over */
+			state = "pending";
+			snprintf(buf, sizeof(buf), "claimed by a process that is gone (pid %lld on %s)", row.pid,
+				 row.host);
 			detail = buf;
 		} else if (found) {
 			state = row.status == RUN_COMPLETE ? "done" : row.status == RUN_RUNNING ? "running" : "failed";

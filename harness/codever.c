@@ -6,10 +6,8 @@
 #include <cblas.h>
 #include <gnu/libc-version.h>
 #include <gsl/gsl_version.h>
-#include <hdf5.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include <glob.h>
 #include <sys/stat.h>
 #include "../envs/pyenv.h"
+#include "store.h"
 #include "util.h"
 
 const char *code_libraries(void)
@@ -37,11 +36,10 @@ const char *code_libraries(void)
 		size_t skip = strlen(core) + (at[strlen(core)] == ' ');
 		memmove(at, at + skip, strlen(at + skip) + 1);
 	}
-	unsigned maj, min, rel;
-	H5get_libversion(&maj, &min, &rel);
-	snprintf(libs, sizeof(libs), "%s; HDF5 %u.%u.%u; SQLite %s; glibc %s; GSL %s; Jansson %s; %s", blas,
-		 maj, min, rel, sqlite3_libversion(), gnu_get_libc_version(), gsl_version, jansson_version_str(),
-		 OpenSSL_version(OPENSSL_VERSION));
+	char store_libs[128];
+	store_lib_versions(store_libs, sizeof(store_libs));
+	snprintf(libs, sizeof(libs), "%s; %s; glibc %s; GSL %s; Jansson %s; %s", blas, store_libs,
+		 gnu_get_libc_version(), gsl_version, jansson_version_str(), OpenSSL_version(OPENSSL_VERSION));
 	return libs;
 }
 

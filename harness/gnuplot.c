@@ -2,6 +2,7 @@
  * gnuplot.c - see gnuplot.h.
  */
 #include "gnuplot.h"
+#include "holder.h"
 
 #include <errno.h>
 #include <math.h>
@@ -132,22 +133,21 @@ char *slug(const char *s)
 	return strbuf_detach(&sb);
 }
 
-static int run_gnuplot(const char *script)
+static int run_gnuplot(const char *script, const char *shown)
 {
 	pid_t pid = fork();
 	if (pid < 0)
 		return error("cannot fork gnuplot: %s", strerror(errno));
 	if (pid == 0) {
 		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		fprintf(stderr, "harness: error: cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')\n",
-			strerror(errno));
+		error("cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')", strerror(errno));
 		_exit(127);
 	}
 	int st;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return error("gnuplot failed on '%s'", script);
+		return error("gnuplot failed on '%s'", shown);
 	return 0;
 }
 
@@ -158,35 +158,70 @@ static int run_gnuplot(const char *script)
  */
 #define PNG_DPI 200.0
 
-int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st, const char *body)
+/* The script of both formats, their output paths being out[0] (PNG) and out[1] (PDF). */
+static void figure_script(struct strbuf *sb, const char *base, const struct fig_style *st, const char *body,
+			  char *const out[2])
 {
-	struct strbuf sb = {0};
-	char *gp = xstrfmt("%s/%s.gp", dir, base);
-	strbuf_addf(&sb, "# %s: drawn by harness plot; run `gnuplot %s.gp` in this directory's parent to redraw\n"
+	strbuf_addf(sb, "# %s: drawn by harness plot; run `gnuplot %s.gp` in this directory's parent to redraw\n"
 		    "reset\nset encoding utf8\nset termoption noenhanced\n", base, base);
 	for (int fmt = 0; fmt < 2; fmt++) {
-		if (fmt == 0 ? !st->png : !st->pdf)
+		if (!out[fmt])
 			continue;
-		char *path = xstrfmt("%s/%s.%s", dir, base, fmt ? "pdf" : "png");
-		char *out = gnuplot_quote(path);
+		char *q = gnuplot_quote(out[fmt]);
 		if (fmt)
-			strbuf_addf(&sb, "set terminal pdfcairo noenhanced color size %.3fin,%.3fin font 'Sans,%g' linewidth 1\n",
+			strbuf_addf(sb, "set terminal pdfcairo noenhanced color size %.3fin,%.3fin font 'Sans,%g' linewidth 1\n",
 				    st->width, st->height, st->font_pt);
 		else
-			strbuf_addf(&sb, "set terminal pngcairo noenhanced color size %d,%d font 'Sans,%g' linewidth %g\n",
+			strbuf_addf(sb, "set terminal pngcairo noenhanced color size %d,%d font 'Sans,%g' linewidth %g\n",
 				    (int)lround(st->width * PNG_DPI), (int)lround(st->height * PNG_DPI),
 				    st->font_pt * PNG_DPI / 96, 0.5 * PNG_DPI / 72);
 		/* reset keeps terminal and output: each format starts from the same state */
-		strbuf_addf(&sb, "set output %s\nreset\nset encoding utf8\nset border 3 lw 0.8\n"
+		strbuf_addf(sb, "set output %s\nreset\nset encoding utf8\nset border 3 lw 0.8\n"
 			    "set tics nomirror out scale 0.6\nset grid back lc rgb '#dddddd' lw 1 dt solid\n"
-			    "set style fill transparent solid 0.22 noborder\n%s\nunset output\n", out, body);
-		free(out);
-		free(path);
+			    "set style fill transparent solid 0.22 noborder\n%s\nunset output\n", q, body);
+		free(q);
 	}
-	int rc = write_file_atomic(gp, sb.buf, sb.len);
+}
+
+/*
+ * Atomic figures: the .gp written beside them names the final files; gnuplot
+ * itself runs a copy that draws into fresh temporary names of this process
+ * (holder.h), renamed over the final files only once gnuplot succeeded. A
+ * plot killed or failing midway leaves the previous figures whole.
+ */
+int gnuplot_figure(const char *dir, const char *base, const struct fig_style *st, const char *body)
+{
+	struct strbuf sb = {0}, run = {0};
+	char *gp = xstrfmt("%s/%s.gp", dir, base);
+	char *final[2] = { NULL, NULL }, *tmp[2] = { NULL, NULL };
+	for (int fmt = 0; fmt < 2; fmt++) {
+		if (fmt == 0 ? !st->png : !st->pdf)
+			continue;
+		final[fmt] = xstrfmt("%s/%s.%s", dir, base, fmt ? "pdf" : "png");
+		tmp[fmt] = holder_tmp_path(final[fmt]);
+	}
+	holder_sweep_dir(dir); /* what a killed plot left */
+	figure_script(&sb, base, st, body, final);
+	figure_script(&run, base, st, body, tmp);
+	char *rgp = holder_tmp_path(gp);
+	int rc = write_file_atomic(gp, sb.buf, sb.len) || write_file_atomic(rgp, run.buf, run.len) ? -1 : 0;
 	if (!rc)
-		rc = run_gnuplot(gp);
+		rc = run_gnuplot(rgp, gp);
+	for (int fmt = 0; !rc && fmt < 2; fmt++)
+		if (tmp[fmt] && rename(tmp[fmt], final[fmt]))
+			rc = error("cannot rename '%s' to '%s': %s", tmp[fmt], final[fmt], strerror(errno));
+	if (!rc)
+		rc = fsync_parent_dir(gp);
+	for (int fmt = 0; fmt < 2; fmt++) {
+		if (tmp[fmt])
+			unlink(tmp[fmt]); /* ours; gone already when renamed */
+		free(tmp[fmt]);
+		free(final[fmt]);
+	}
+	unlink(rgp);
+	free(rgp);
 	strbuf_release(&sb);
+	strbuf_release(&run);
 	free(gp);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <hdf5.h>
 #include <stddef.h>
@@ -306,11 +307,24 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	h5_quiet();
 	int rc = -1;
 	hid_t fcpl = -1, file = -1, g = -1;
+	int created = 0;
 	struct strbuf sb = {0};
 	errno = 0; /* HDF5's messages lack the system's reason: errno of its failed write gives it */
 	if ((fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 || H5Pset_obj_track_times(fcpl, 0) < 0)
 		goto out;
-	if ((file = H5Fcreate(tmp_path, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT)) < 0) {
+	/*
+	 * H5F_ACC_EXCL opens with O_CREAT|O_EXCL: an existing file or symlink is
+	 * never followed. What is at the name before is not ours and stays; from
+	 * then on the name (a fresh one of this process, holder.h) is ours, also
+	 * when H5Fcreate fails after creating it.
+	 */
+	struct stat lst;
+	if (lstat(tmp_path, &lst) == 0) {
+		error("cannot create '%s': it exists (not ours: left alone)", tmp_path);
+		goto out;
+	}
+	created = 1;
+	if ((file = H5Fcreate(tmp_path, H5F_ACC_EXCL, fcpl, H5P_DEFAULT)) < 0) {
 		error("cannot create '%s'", tmp_path);
 		goto out;
 	}
@@ -410,7 +424,7 @@ out:
 		H5Fclose(file);
 	if (fcpl >= 0)
 		H5Pclose(fcpl);
-	if (rc)
+	if (rc && created)
 		unlink(tmp_path);
 	return rc;
 }

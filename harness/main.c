@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "suggest.h"
 #include "util.h"
 
 static const struct {
@@ -61,6 +62,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "harness: unknown command '%s' (see 'harness --help')\n", argv[1]);
+	const char *names[ARRAY_SIZE(commands) + 1] = { NULL };
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		names[i] = commands[i].name;
+	error("unknown command '%s' (%ssee 'harness --help')", argv[1], suggest_word(argv[1], names));
 	return 2;
 }

@@ -78,7 +78,7 @@ static int run_argv(char *const argv[], const char *log_path)
 				_exit(127);
 		}
 		execvp(argv[0], argv);
-		fprintf(stderr, "harness: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		error("cannot run '%s': %s", argv[0], strerror(errno));
 		_exit(127);
 	}
 	int st;
@@ -118,8 +118,14 @@ static char *commit_binary(const char *root, const char *commit)
 	char *bin = xstrfmt("%s/bin/harness", dir);
 	char *log = xstrfmt("%s/.regress/%s.build.log", root, commit);
 	struct stat st;
-	if (stat(bin, &st) == 0)
-		goto done;
+	if (stat(bin, &st) == 0) {
+		/* a binary that does not run (truncated by a killed build, say) is rebuilt, not reused */
+		char *vargv[] = { bin, "version", NULL };
+		if (run_argv(vargv, log) == 0)
+			goto done;
+		report("the binary of %.10s in %s does not run: rebuilding it", commit, dir);
+		unlink(bin);
+	}
 	char *rdir = xstrfmt("%s/.regress", root);
 	int bad = mkdir_p(rdir, 0755);
 	free(rdir);
@@ -132,7 +138,7 @@ static char *commit_binary(const char *root, const char *commit)
 			goto fail;
 		}
 	}
-	fprintf(stderr, "harness: building %.10s in %s\n", commit, dir);
+	report("building %.10s in %s", commit, dir);
 	char *argv[] = { "make", "-C", dir, "-j2", "bin/harness", NULL };
 	if (run_argv(argv, log)) {
 		error("cannot build %.10s (see %s)", commit, log);

@@ -2,6 +2,7 @@
  * results.c - see results.h.
  */
 #include "results.h"
+#include "holder.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -70,10 +71,7 @@ int results_stale_tmp(const char *root, const char *experiment, int remove)
 	if (d) {
 		struct dirent *de;
 		while ((de = readdir(d))) {
-			int pid;
-			if (sscanf(de->d_name, ".tmp-%d-", &pid) != 1)
-				continue;
-			if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+			if (!holder_tmp_is_stale(de->d_name))
 				continue;
 			char *path = xstrfmt("%s/%s", dir, de->d_name);
 			if (remove)

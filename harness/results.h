@@ -19,8 +19,9 @@ char *results_db_path(const char *root);
 int results_prepare(const char *root, const char *experiment);
 
 /*
- * Temporary run files (runs/.tmp-<pid>-*) left by processes that are gone:
- * removes them (remove = 1) or prints one line each; returns how many.
+ * Temporary run files (runs/.tmp-*, holder.h) whose holder holder_check()s
+ * dead: removes them (remove = 1) or prints one line each; returns how many.
+ * Those of live holders, and of holders it cannot check (another host), stay.
  */
 int results_stale_tmp(const char *root, const char *experiment, int remove);
 

@@ -8,9 +8,10 @@
  * parent over a pipe: "P <steps>" lines while it runs, then
  * "R <status> <hash> <final> <auc> <steps> <episodes> <wall>" and optionally
  * "E <message>". A child that dies without its R line is recorded as error.
- * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT: Ctrl-C
- * or SIGTERM reach the parent, which stops the children, records their cells
- * as error (interrupted) and removes their temporary files.
+ * Children die with the parent (PR_SET_PDEATHSIG) and ignore SIGINT and
+ * SIGHUP: Ctrl-C, SIGTERM, SIGHUP (terminal closed) or SIGPIPE (the reader of
+ * its output gone) reach the parent, which stops the children, records their
+ * cells as error (interrupted), removes their temporary files and exits 130.
  */
 #include <errno.h>
 #include <math.h>
@@ -24,12 +25,16 @@
 #include <unistd.h>
 #include "cellrun.h"
 #include "commands.h"
+#include "h5store.h"
+#include "holder.h"
+#include "plan.h"
 #include "plot.h"
 #include "results.h"
 #include "rundb.h"
 #include "store.h"
 #include "runner.h"
 #include "slurm.h"
+#include "suggest.h"
 
 static volatile sig_atomic_t stop_signal;
 
@@ -63,10 +68,17 @@ struct runner_state {
 	int jobs, force, retry_failed, tty, quiet;
 	int done, failed, skipped, busy_waiting, total_to_run;
 	long long steps_done;   /* of finished cells */
-	long long budget_left;  /* steps of cells not finished (if all budgets are in steps) */
-	int budget_known;
-	double t0, last_draw;
+	struct plan_eta eta;    /* steps still budgeted (plan.h) */
+	double t0, last_draw, last_renew;
 	struct slot *slots;
+	unsigned char *redo;    /* per cell: a complete cell whose run file is unusable, run again */
+	/*
+	 * The plan's arrays, held here too: a worker forked deep in the loop exits
+	 * through a noreturn path whose registers need not keep cmd_run's locals,
+	 * and a pointer only there would be a "definite leak" to valgrind.
+	 */
+	int *queue, *busy;
+	unsigned char *selected;
 };
 
 /* --- the child --- */
@@ -165,11 +177,7 @@ static void draw_progress(struct runner_state *rs, int final)
 		}
 	steps += running_steps;
 	double el = now - rs->t0, rate = el > 0 ? (double)steps / el : 0;
-	double eta = -1;
-	if (rs->budget_known && rate > 0)
-		eta = (double)(rs->budget_left - running_steps) / rate;
-	else if (rs->done + rs->failed > 0)
-		eta = el / (rs->done + rs->failed) * (rs->total_to_run - rs->done - rs->failed);
+	double eta = plan_eta_seconds(&rs->eta, running_steps, rate);
 	char e[32], w[32], r[32];
 	if (rate >= 1e6)
 		snprintf(r, sizeof(r), "%.2fM", rate / 1e6);
@@ -191,14 +199,14 @@ static void log_line(struct runner_state *rs, const char *fmt, ...)
 {
 	if (rs->quiet)
 		return;
+	char msg[4096];
 	va_list ap;
 	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (rs->tty)
 		fputs("\r\033[K", stderr);
-	fputs("harness: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
+	report("%s", msg);
 	rs->last_draw = 0;
 }
 
@@ -207,14 +215,13 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 	const struct cell *c = &rs->spec->cells[ci];
 	char *path = results_run_path(rs->root, rs->spec->name, c, c->code_version);
 	long long row_id;
-	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path, rs->force,
-					   rs->retry_failed, &row_id);
+	enum claim_result cr = rundb_claim(rs->db, rs->spec->name, c, &rs->prov, path,
+					   rs->force || rs->redo[ci], rs->retry_failed, &row_id);
 	if (cr != CLAIM_OK) {
 		free(path);
 		return cr;
 	}
-	char *slash = strrchr(path, '/');
-	char *tmp = xstrfmt("%.*s/.tmp-%d-%s", (int)(slash - path), path, (int)getpid(), slash + 1);
+	char *tmp = holder_tmp_path(path);
 	int fds[2];
 	if (pipe(fds)) {
 		free(path);
@@ -238,6 +245,8 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 		if (getppid() != parent)
 			_exit(1);
 		signal(SIGINT, SIG_IGN);
+		signal(SIGHUP, SIG_IGN);  /* the parent stops us (SIGTERM) */
+		signal(SIGPIPE, SIG_IGN); /* a closed stderr fails a write, never kills the worker */
 		signal(SIGTERM, SIG_DFL);
 		close(fds[0]);
 		for (int i = 0; i < rs->jobs; i++)
@@ -331,8 +340,7 @@ static void finish_cell(struct runner_state *rs, struct slot *sl)
 	if (rundb_finish(rs->db, sl->row_id, &s))
 		s.status = "error";
 	rs->steps_done += sl->got_result ? sl->total_steps : sl->steps;
-	if (c->budget.steps)
-		rs->budget_left -= c->budget.steps;
+	plan_eta_done(&rs->eta, c, sl->got_result ? sl->total_steps : sl->steps);
 	if (!strcmp(s.status, "complete")) {
 		rs->done++;
 		if (!rs->tty)
@@ -370,19 +378,21 @@ static void stop_children(struct runner_state *rs)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness run --help')\n");
-	return 2;
+	return usagef("run", fmt, arg);
 }
+
+/* Every option of `harness run` (both backends), for did-you-mean. */
+static const char *const run_options[] = { "--jobs", "--results", "--force", "--retry-failed", "--only",
+	"--list", "--no-plot", "--quiet", "--portable", "--backend", "--partition", "--time",
+	"--cpus-per-task", "--array-limit", "--dry-run", "--help", NULL };
 
 static void run_help(void)
 {
 	printf("usage: harness run SPEC [-j N] [--results DIR] [--force] [--retry-failed]\n"
-	       "                        [--list] [--no-plot] [--quiet] [--portable]\n"
+	       "                        [--only PATTERN]... [--list] [--no-plot] [--quiet] [--portable]\n"
 	       "       harness run SPEC --backend slurm [--partition P] [--time T] [--cpus-per-task N]\n"
 	       "                        [--array-limit K] [--dry-run] [--results DIR] [--force]\n"
-	       "                        [--retry-failed] [--no-plot]\n\n"
+	       "                        [--retry-failed] [--only PATTERN]... [--no-plot]\n\n"
 	       "Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
 	       "algorithm configurations x seeds, each cell in its own process. Cells already\n"
 	       "complete with the same configuration and code version are skipped, so re-running\n"
@@ -392,6 +402,8 @@ static void run_help(void)
 	       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n"
 	       "  --force           re-run complete cells too\n"
 	       "  --retry-failed    re-run cells whose run failed (e.g. diverged)\n"
+	       "  --only PATTERN    only the cells whose id is PATTERN or matches it as a glob\n"
+	       "                    ('CartPole-v1/*', '*/seed=3'); repeatable (the union)\n"
 	       "  --list            print the matrix (cell ids, config hashes, seeds) and exit\n"
 	       "  --no-plot         do not draw figures at the end\n"
 	       "  --quiet           no progress display or log lines\n"
@@ -414,13 +426,15 @@ static void run_help(void)
 	       "  harness run experiments/quickstart.cfg --backend slurm --partition short --time 10:00\n");
 }
 
-static void list_matrix(const struct spec *s)
+static void list_matrix(const struct spec *s, const unsigned char *mask)
 {
 	printf("# %s: %d cells over %d environments, %d configurations, %d seeds\n", s->name, s->ncells,
 	       s->nenvs, s->nconfigs, s->nseeds);
 	printf("cell_id\tconfig_hash\tenv_seed\tlearner_seed\teval_seed\tcode_version\n");
 	for (int i = 0; i < s->ncells; i++) {
 		const struct cell *c = &s->cells[i];
+		if (!mask[i])
+			continue;
 		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", c->cell_id, c->config_hash,
 		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
 		       (unsigned long long)c->eval_seed, c->code_version);
@@ -438,29 +452,35 @@ int cmd_run(int argc, char **argv)
 			return slurm_submit(argc, argv);
 	const char *spec_path = NULL, *results_opt = NULL;
 	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0;
+	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0, nonly = 0;
+	char **only = xcalloc((size_t)argc, sizeof(char *));
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a number", a);
+				return free(only), usage_error("%s needs a number", a);
 			if (parse_ll(argv[++i], &jobs) || jobs < 1 || jobs > 1024)
-				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
+				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
 		} else if (!strncmp(a, "-j", 2) && a[2]) {
 			if (parse_ll(a + 2, &jobs) || jobs < 1 || jobs > 1024)
-				return usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
+				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
 		} else if (!strcmp(a, "--results")) {
 			if (i + 1 >= argc)
-				return usage_error("%s needs a directory", a);
+				return free(only), usage_error("%s needs a directory", a);
 			results_opt = argv[++i];
 		} else if (!strcmp(a, "--backend")) {
 			if (i + 1 >= argc || strcmp(argv[i + 1], "local"))
-				return usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
+				return free(only), usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
 			i++;
 		} else if (!strcmp(a, "--force")) {
 			force = 1;
 		} else if (!strcmp(a, "--retry-failed")) {
 			retry = 1;
+		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
+			if (!a[6] && i + 1 >= argc) {
+				return free(only), usage_error("%s needs a cell id or a glob", a);
+			}
+			only[nonly++] = a[6] ? (char *)a + 7 : argv[++i];
 		} else if (!strcmp(a, "--list")) {
 			list = 1;
 		} else if (!strcmp(a, "--no-plot")) {
@@ -470,25 +490,35 @@ int cmd_run(int argc, char **argv)
 		} else if (!strcmp(a, "--portable")) {
 			portable = 1;
 		} else if (a[0] == '-') {
-			return usage_error("unknown option '%s'", a);
+			free(only);
+			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, run_options));
+			return 2;
 		} else if (spec_path) {
-			return usage_error("unexpected argument '%s'", a);
+			return free(only), usage_error("unexpected argument '%s'", a);
 		} else {
 			spec_path = a;
 		}
 	}
-	if (!spec_path)
-		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+	if (!spec_path) {
+		return free(only), usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+	}
 	if (jobs < 1)
 		jobs = 1;
 
 	struct spec spec;
-	if (spec_load_opts(&spec, spec_path, portable))
+	if (spec_load_opts(&spec, spec_path, portable)) {
+		free(only);
 		return 2;
-	if (list) {
-		list_matrix(&spec);
+	}
+	unsigned char *selected = xcalloc((size_t)spec.ncells + 1, 1);
+	int sel = plan_select(&spec, only, nonly, selected);
+	free(only);
+	if (sel || list) {
+		if (!sel)
+			list_matrix(&spec, selected);
+		free(selected);
 		spec_release(&spec);
-		return 0;
+		return sel ? 2 : 0;
 	}
 	struct runner_state rs = { 0 };
 	rs.spec = &spec;
@@ -498,6 +528,7 @@ int cmd_run(int argc, char **argv)
 	rs.retry_failed = retry;
 	rs.quiet = quiet;
 	rs.tty = isatty(STDERR_FILENO);
+	rs.redo = xcalloc((size_t)spec.ncells + 1, 1);
 	provenance_get(&rs.prov);
 	int rc = 2;
 	char *dbpath = NULL;
@@ -511,26 +542,27 @@ int cmd_run(int argc, char **argv)
 	rs.db = store_rundb(rs.store);
 
 	/* plan: verify complete runs' files before anything is written */
-	queue = xcalloc((size_t)spec.ncells, sizeof(int));
-	busy = xcalloc((size_t)spec.ncells, sizeof(int));
-	int nq = 0, nb = 0;
-	rs.budget_known = 1;
+	rs.queue = queue = xcalloc((size_t)spec.ncells, sizeof(int));
+	rs.busy = busy = xcalloc((size_t)spec.ncells, sizeof(int));
+	rs.selected = selected;
+	int nq = 0, nb = 0, nredo = 0;
 	for (int i = 0; i < spec.ncells; i++) {
+		if (!selected[i])
+			continue;
 		struct run_row row;
 		int found = rundb_find(rs.db, spec.name, &spec.cells[i], spec.cells[i].code_version, &row);
 		if (found < 0)
 			goto out;
 		int done = found && (!strcmp(row.status, "complete") ||
 				     (!strcmp(row.status, "failed") && !retry));
-		if (done && !force && !strcmp(row.status, "complete")) {
-			char h[65] = "";
-			if (store_hash_file(row.h5_path, 1, h) || strcmp(h, row.content_hash)) {
-				if (h[0]) /* else the reader said why, in one line */
-					error("run file '%s' of cell '%s' does not match its recorded results hash "
-					      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
-					      spec.cells[i].cell_id);
-				goto out;
-			}
+		char why[800];
+		if (done && !force && !strcmp(row.status, "complete") &&
+		    plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why))) {
+			/* said even with --quiet: a result is being replaced */
+			report("cell '%s': %s: running it again", spec.cells[i].cell_id, why);
+			rs.redo[i] = 1;
+			nredo++;
+			done = 0;
 		}
 		if (done && !force) {
 			rs.skipped++;
@@ -538,25 +570,36 @@ int cmd_run(int argc, char **argv)
 		}
 		queue[nq++] = i;
 		if (spec.cells[i].budget.steps)
-			rs.budget_left += spec.cells[i].budget.steps;
+			rs.eta.step_budget_left += spec.cells[i].budget.steps;
 		else
-			rs.budget_known = 0;
+			rs.eta.ep_cells_left++;
 	}
 	if (store_put_experiment(rs.store, &spec))
 		goto out;
 	results_stale_tmp(rs.root, spec.name, 1);
 	rs.total_to_run = nq;
-	if (!quiet)
-		fprintf(stderr, "harness: %s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done, -j %d\n",
-			spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped, rs.jobs);
+	if (!quiet) {
+		struct strbuf line = {0};
+		strbuf_addf(&line, "%s: %d cells (%d envs, %d configs, %d seeds), %d to run, %d already done",
+			    spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, nq, rs.skipped);
+		if (nredo)
+			strbuf_addf(&line, ", %d of them again (run file unusable)", nredo);
+		if (nonly)
+			strbuf_addf(&line, ", %d not selected by --only", spec.ncells - nq - rs.skipped);
+		strbuf_addf(&line, ", -j %d", rs.jobs);
+		report("%s", line.buf);
+		strbuf_release(&line);
+	}
 
-	struct sigaction sa = { 0 }, old_int, old_term;
+	/* each of these ends the run the same way: children stopped, cells recorded interrupted, 130 */
+	static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct sigaction sa = { 0 }, old_sa[ARRAY_SIZE(stop_signals)];
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	for (size_t k = 0; k < ARRAY_SIZE(stop_signals); k++)
+		sigaction(stop_signals[k], &sa, &old_sa[k]);
 	rs.slots = xcalloc((size_t)rs.jobs, sizeof(*rs.slots));
-	rs.t0 = now_seconds();
+	rs.t0 = rs.last_renew = now_seconds();
 	struct pollfd *pfd = xcalloc((size_t)rs.jobs, sizeof(*pfd));
 	int qi = 0, setup_error = 0;
 	for (;;) {
@@ -571,6 +614,7 @@ int cmd_run(int argc, char **argv)
 				if (r == CLAIM_DONE) {
 					rs.skipped++;
 					rs.total_to_run--;
+					plan_eta_done(&rs.eta, &spec.cells[queue[qi]], -1);
 				} else if (r == CLAIM_BUSY) {
 					busy[nb++] = queue[qi];
 				} else {
@@ -625,13 +669,18 @@ int cmd_run(int argc, char **argv)
 				finish_cell(&rs, sl);
 		}
 		draw_progress(&rs, 0);
+		/* the heartbeat of this process's claims (rundb.h) */
+		if (now_seconds() - rs.last_renew >= rundb_lease_seconds() / 4.0) {
+			rundb_renew(rs.db);
+			rs.last_renew = now_seconds();
+		}
 	}
 	free(pfd);
 	if (stop_signal) {
 		stop_children(&rs);
 		draw_progress(&rs, 1);
-		fprintf(stderr, "harness: interrupted by %s: %d cells complete, %d not finished; run the same command again to resume\n",
-			strsignal(stop_signal), rs.done, rs.total_to_run - rs.done - rs.failed);
+		report("interrupted by %s: %d cells complete, %d not finished; run the same command again to resume",
+		       strsignal(stop_signal), rs.done, rs.total_to_run - rs.done - rs.failed);
 		rc = 130;
 		goto restore;
 	}
@@ -642,8 +691,8 @@ int cmd_run(int argc, char **argv)
 		goto restore;
 	}
 	if (!quiet)
-		fprintf(stderr, "harness: %s: %d complete, %d failed, %d skipped in %.1fs\n", spec.name,
-			rs.done, rs.failed, rs.skipped, now_seconds() - rs.t0);
+		report("%s: %d complete, %d failed, %d skipped in %.1fs", spec.name, rs.done, rs.failed,
+		       rs.skipped, now_seconds() - rs.t0);
 	rc = rs.failed ? 1 : 0;
 	if (!no_plot) {
 		char *figdir = NULL;
@@ -657,16 +706,18 @@ int cmd_run(int argc, char **argv)
 			if (plot_experiment(rs.store, &sel, &figdir))
 				rc = rc ? rc : 2;
 			else if (!quiet && figdir)
-				fprintf(stderr, "harness: figures in %s/\n", figdir);
+				report("figures in %s/", figdir);
 			selection_release(&sel);
 		}
 		free(figdir);
 	}
 restore:
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	for (size_t k = 0; k < ARRAY_SIZE(stop_signals); k++)
+		sigaction(stop_signals[k], &old_sa[k], NULL);
 out:
 	free(rs.slots);
+	free(rs.redo);
+	free(selected);
 	free(queue);
 	free(busy);
 	free(dbpath);

@@ -2,6 +2,7 @@
  * rundb.c - see rundb.h.
  */
 #include "rundb.h"
+#include "holder.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 struct rundb {
@@ -78,6 +80,9 @@ static const char *const migrations[] = {
 	"  created_at TEXT NOT NULL, PRIMARY KEY (env_id, env_options, episodes, seed, max_steps, source_hash));",
 	/* runs.h5_path relative to the results root: rewritten in C (relativize_paths), whatever its index */
 	MIGRATE_RELATIVE_PATHS,
+	/* 4: claims as leases (rundb.h): who holds a running row, and until when without a heartbeat */
+	"ALTER TABLE runs ADD COLUMN holder TEXT;"
+	"ALTER TABLE runs ADD COLUMN lease_until REAL;",
 };
 
 static int db_error(struct rundb *db, const char *what)
@@ -397,7 +402,7 @@ static int find_locked(struct rundb *db, const char *experiment, const struct ce
 {
 	sqlite3_stmt *st = prepare(db,
 		"SELECT id, status, pid, host, h5_path, content_hash, error, final_return, auc,"
-		" total_steps, episodes, wall_seconds FROM runs"
+		" total_steps, episodes, wall_seconds, holder, lease_until FROM runs"
 		" WHERE experiment = ?1 AND cell_id = ?2 AND config_hash = ?3 AND source_hash = ?4");
 	if (!st)
 		return -1;
@@ -423,6 +428,8 @@ static int find_locked(struct rundb *db, const char *experiment, const struct ce
 		row->total_steps = sqlite3_column_int64(st, 9);
 		row->episodes = sqlite3_column_int64(st, 10);
 		row->wall_seconds = sqlite3_column_double(st, 11);
+		copy_col(st, 12, row->holder, sizeof(row->holder));
+		row->lease_until = sqlite3_column_double(st, 13);
 		rc = 1;
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
@@ -439,9 +446,26 @@ int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
 	return find_locked(db, experiment, c, source_hash, row);
 }
 
-static int pid_alive(long long pid)
+int rundb_lease_seconds(void)
 {
-	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+	const char *e = getenv("HARNESS_LEASE_SECONDS");
+	long long v;
+	if (e && *e && !parse_ll(e, &v) && v >= 1 && v <= 7 * 86400)
+		return (int)v;
+	return RUNDB_LEASE_SECONDS;
+}
+
+int rundb_row_held(const struct run_row *row)
+{
+	if (strcmp(row->status, "running"))
+		return 0;
+	struct holder h;
+	if (!holder_parse(row->holder, &h)) {
+		enum holder_state hs = holder_check(&h);
+		if (hs != HOLDER_UNKNOWN)
+			return hs == HOLDER_ALIVE;
+	}
+	return row->lease_until > (double)time(NULL);
 }
 
 static char *u64str(uint64_t v)
@@ -472,31 +496,37 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 {
 	if (exec(db, "BEGIN IMMEDIATE"))
 		return CLAIM_ERROR;
+	char *me = holder_format(holder_self());
 	struct run_row row;
 	int found = find_locked(db, experiment, c, c->code_version, &row);
 	if (found < 0)
 		goto fail;
 	char now[32];
 	iso_time_now(now);
+	double lease_until = (double)time(NULL) + rundb_lease_seconds();
 	sqlite3_stmt *st;
 	if (found) {
 		*row_id = row.id;
 		int done = !strcmp(row.status, "complete") || (!strcmp(row.status, "failed") && !retry_failed);
 		if (done && !force) {
 			exec(db, "COMMIT");
+			free(me);
 			return CLAIM_DONE;
 		}
-		if (!strcmp(row.status, "running") && !strcmp(row.host, p->host) &&
-		    row.pid != (long long)getpid() && pid_alive(row.pid)) {
+		if (!strcmp(row.status, "running") && strcmp(row.holder, me) && rundb_row_held(&row)) {
 			exec(db, "COMMIT");
+			free(me);
 			return CLAIM_BUSY;
 		}
 		st = prepare(db, "UPDATE runs SET status = 'running', pid = ?2, host = ?3, started_at = ?4,"
 				 " finished_at = NULL, wall_seconds = NULL, error = NULL, final_return = NULL,"
 				 " auc = NULL, total_steps = NULL, episodes = NULL, content_hash = NULL,"
-				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7 WHERE id = ?1");
+				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7, holder = ?8, lease_until = ?9"
+				 " WHERE id = ?1");
 		if (!st)
 			goto fail;
+		sqlite3_bind_text(st, 8, me, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 9, lease_until);
 		sqlite3_bind_int64(st, 1, row.id);
 		sqlite3_bind_int64(st, 2, (long long)getpid());
 		sqlite3_bind_text(st, 3, p->host, -1, SQLITE_TRANSIENT);
@@ -515,9 +545,9 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 			"INSERT INTO runs (experiment, cell_id, cell_index, env_id, env_label, config_name,"
 			" learner, seed, config_hash, config_json, env_seed, learner_seed, eval_seed,"
 			" git_commit, git_dirty, source_hash, compiler, cflags, blas, blas_core, cpu_model,"
-			" host, pid, started_at, status, h5_path)"
+			" host, pid, started_at, status, h5_path, holder, lease_until)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25)");
+			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25, ?26, ?27)");
 		if (!st)
 			goto fail;
 		char *s1 = u64str(c->env_seed), *s2 = u64str(c->learner_seed), *s3 = u64str(c->eval_seed);
@@ -546,6 +576,8 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 		sqlite3_bind_int64(st, 23, (long long)getpid());
 		sqlite3_bind_text(st, 24, now, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 25, h5_path, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 26, me, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_double(st, 27, lease_until);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		free(s1);
@@ -559,10 +591,28 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 	}
 	if (exec(db, "COMMIT"))
 		goto fail;
+	free(me);
 	return CLAIM_OK;
 fail:
 	exec(db, "ROLLBACK");
+	free(me);
 	return CLAIM_ERROR;
+}
+
+int rundb_renew(struct rundb *db)
+{
+	char *me = holder_format(holder_self());
+	sqlite3_stmt *st = prepare(db, "UPDATE runs SET lease_until = ?2 WHERE holder = ?1 AND status = 'running'");
+	if (!st) {
+		free(me);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, me, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(st, 2, (double)time(NULL) + rundb_lease_seconds());
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot renew the leases of running cells");
+	sqlite3_finalize(st);
+	free(me);
+	return rc;
 }
 
 int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s)
@@ -571,10 +621,11 @@ int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s
 	iso_time_now(now);
 	sqlite3_stmt *st = prepare(db,
 		"UPDATE runs SET status = ?2, error = ?3, finished_at = ?4, wall_seconds = ?5,"
-		" final_return = ?6, auc = ?7, total_steps = ?8, episodes = ?9, content_hash = ?10"
-		" WHERE id = ?1 AND pid = ?11");
+		" final_return = ?6, auc = ?7, total_steps = ?8, episodes = ?9, content_hash = ?10,"
+		" lease_until = NULL WHERE id = ?1 AND holder = ?11");
 	if (!st)
 		return -1;
+	char *me = holder_format(holder_self());
 	sqlite3_bind_int64(st, 1, row_id);
 	sqlite3_bind_text(st, 2, s->status, -1, SQLITE_TRANSIENT);
 	if (s->error && *s->error)
@@ -589,9 +640,13 @@ int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s
 	sqlite3_bind_int64(st, 9, s->episodes);
 	if (s->content_hash)
 		sqlite3_bind_text(st, 10, s->content_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 11, (long long)getpid());
+	sqlite3_bind_text(st, 11, me, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot record a run's end");
+	if (!rc && sqlite3_changes(db->db) == 0)
+		rc = error("run %lld was taken over by another process (its lease had expired: was this one "
+			   "stopped for longer than HARNESS_LEASE_SECONDS?): its result is not recorded", row_id);
 	sqlite3_finalize(st);
+	free(me);
 	return rc;
 }
 

@@ -7,7 +7,20 @@
  * statements only, schema version in PRAGMA user_version with migrations
  * applied in order at open. Several `harness run` processes may share one
  * database: a cell is claimed in a BEGIN IMMEDIATE transaction, and a cell
- * that another live process on this host is running is left to it.
+ * that another live process (on any host) is running is left to it.
+ *
+ * Claims are leases. A running row records its holder (holder.h: boot id,
+ * procfs, pid, start time, host) and lease_until (Unix seconds). The holder
+ * renews the lease of all its running rows (rundb_renew) at least every
+ * lease/4; a claim lasts rundb_lease_seconds() ($HARNESS_LEASE_SECONDS, else
+ * RUNDB_LEASE_SECONDS) without one. A running row is held (never taken over)
+ * while its holder is alive: checked directly on the same boot and procfs
+ * (a dead holder or a reused pid frees the row at once, lease or not), and
+ * elsewhere (another host, container or boot) while its lease has not
+ * expired, by this host's clock (hosts sharing a database keep their clocks
+ * within a fraction of the lease, e.g. by NTP). A process finishes only rows
+ * it still holds: one whose lease expired and was taken over gets an error,
+ * not a silent overwrite.
  *
  * Run status: running (claimed, in flight or its process died), complete
  * (its HDF5 file is in place and its results hash recorded), failed (the run
@@ -22,8 +35,9 @@
 
 struct rundb;
 
-/* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5") */
-#define RUNDB_SCHEMA_VERSION 3
+/* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5"); 4: leases */
+#define RUNDB_SCHEMA_VERSION 4
+#define RUNDB_LEASE_SECONDS 600
 
 int rundb_open(struct rundb **db, const char *path);
 /*
@@ -58,6 +72,8 @@ struct run_row {
 	double final_return, auc;
 	long long total_steps, episodes;
 	double wall_seconds;
+	char holder[400];   /* holder_format() text of the claimant, "" for rows before schema 3 */
+	double lease_until; /* Unix seconds; 0 when none */
 };
 /* 1 found, 0 not found, -1 error. */
 int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
@@ -66,8 +82,8 @@ int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
 enum claim_result { CLAIM_ERROR = -1, CLAIM_OK = 0, CLAIM_DONE = 1, CLAIM_BUSY = 2 };
 /*
  * Claims a cell for this process (status running). CLAIM_DONE when it is
- * complete (or failed, unless retry_failed) and not forced; CLAIM_BUSY when a
- * live process on this host is running it. *row_id gets the row's id.
+ * complete (or failed, unless retry_failed) and not forced; CLAIM_BUSY when
+ * another holder holds it (rundb_row_held). *row_id gets the row's id.
  */
 enum claim_result rundb_claim(struct rundb *db, const char *experiment, const struct cell *c,
 			      const struct provenance *p, const char *h5_path, int force,
@@ -82,6 +98,13 @@ struct run_summary {
 	const char *content_hash; /* NULL when no file */
 };
 int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s);
+
+/* Renews the lease of every running row this process holds. */
+int rundb_renew(struct rundb *db);
+/* The lease, in seconds: $HARNESS_LEASE_SECONDS (1 to 604800) or RUNDB_LEASE_SECONDS. */
+int rundb_lease_seconds(void);
+/* 1 when row is running and its holder is alive or its lease unexpired (above). */
+int rundb_row_held(const struct run_row *row);
 
 /* Marks rows of this process still 'running' as error (interrupted). */
 int rundb_abandon(struct rundb *db, long long row_id, const char *why);

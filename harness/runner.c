@@ -124,6 +124,16 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 		steps++;
 		ep_len++;
 		ep_ret += rew;
+		/* an episode budget on an environment without a time limit: a runaway episode ends the run */
+		if (c->budget.episodes && !env->max_episode_steps && !term && !trunc &&
+		    ep_len >= RUNNER_MAX_UNLIMITED_EPISODE) {
+			snprintf(r->error, sizeof(r->error),
+				 "training episode %lld ran %d steps without terminating ('%s' has no time limit; "
+				 "give a steps budget, or a learner that reaches an end)",
+				 r->n_episodes + 1, RUNNER_MAX_UNLIMITED_EPISODE, c->env_label);
+			r->failed = 1;
+			break;
+		}
 		if (vt->observe(learner, obs, a, rew, next, term, trunc, r->error, sizeof(r->error))) {
 			r->failed = 1;
 			break;
@@ -150,6 +160,10 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 			}
 		}
 	}
+	/* the final evaluation: after the last training step, unless one just ran there */
+	if (c->eval.every && !r->failed && r->eval_step[r->n_evals - 1] != steps &&
+	    evaluate(c, r, vt, learner, eval_env, &tie_rng, &first_eval_reset, steps))
+		goto out;
 	r->total_steps = steps;
 	if (vt->checkpoint)
 		vt->checkpoint(learner, &r->ck);

@@ -4,8 +4,19 @@
  * separate environment with its own seed stream, collecting per-episode
  * records and the evaluation curve in memory.
  *
+ * Evaluations run at step 0, every eval.every env steps, and after the last
+ * training step (the budget reached, in steps or episodes), unless one just
+ * ran there: the last evaluation, the "final" one, always judges the policy
+ * the run ends with. A run a learner error ended (failed) gets no final
+ * evaluation: its last one is the last it reached.
+ *
  * At the end (also of a failed run) the learner's checkpoint hook, if any,
  * fills r->ck before the learner is freed.
+ *
+ * With an episode budget on an environment without a time limit (CliffWalking)
+ * a training episode that reaches RUNNER_MAX_UNLIMITED_EPISODE steps without
+ * terminating ends the run as failed (a learner that never reaches the goal
+ * would otherwise loop forever); with a steps budget the budget bounds it.
  *
  * Determinism: the result depends only on the cell (its config and derived
  * seeds), never on time, process or scheduling. Timings are recorded apart
@@ -15,6 +26,8 @@
 #define RUNNER_H
 
 #include "spec.h"
+
+#define RUNNER_MAX_UNLIMITED_EPISODE 1000000
 
 struct run_result {
 	long long n_episodes;

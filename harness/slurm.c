@@ -27,11 +27,13 @@
 #include "cellrun.h"
 #include "commands.h"
 #include "h5store.h"
+#include "plan.h"
 #include "provenance.h"
 #include "results.h"
 #include "rundb.h"
 #include "store.h"
 #include "spec.h"
+#include "suggest.h"
 
 /* Appends s single-quoted for the shell. */
 static void add_shq(struct strbuf *sb, const char *s)
@@ -44,6 +46,44 @@ static void add_shq(struct strbuf *sb, const char *s)
 			strbuf_add(sb, s, 1);
 	}
 	strbuf_addstr(sb, "'");
+}
+
+/* s as one shell word: unchanged when plain, else single-quoted (for the commands printed). */
+static void add_word(struct strbuf *sb, const char *s)
+{
+	int plain = *s != '\0';
+	for (const char *p = s; *p && plain; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			strchr("_.,:/=+-@%", *p);
+	if (plain)
+		strbuf_addstr(sb, s);
+	else
+		add_shq(sb, s);
+}
+
+/*
+ * Paths in the scripts: shell variables single-quoted (spaces and quotes are
+ * fine), the log path outside #SBATCH lines (given to sbatch as an argument),
+ * but no control character (a newline would end a line of the script, and
+ * Slurm's own files cannot hold it): refused.
+ */
+static int slurm_path_ok(const char *what, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return error("%s '%s' has a control character (byte 0x%02x): not usable with --backend slurm",
+				     what, path, *p);
+	return 0;
+}
+
+/* The --output pattern of a log under dir: '%' of the path doubled (Slurm's own escape). */
+static char *log_pattern(const char *dir, const char *name)
+{
+	struct strbuf sb = {0};
+	for (const char *p = dir; *p; p++)
+		strbuf_addstr(&sb, *p == '%' ? "%%" : (char[]){ *p, 0 });
+	strbuf_addf(&sb, "/logs/%s", name);
+	return strbuf_detach(&sb);
 }
 
 /* Values that go into #SBATCH lines: no spaces, quotes or newlines. */
@@ -87,19 +127,17 @@ struct opts {
 	const char *spec_path, *results, *partition, *time, *cpus;
 	long long array_limit;
 	int dry_run, force, retry_failed, no_plot, portable;
+	char **only;  /* --only patterns (nonly of them; argv strings) */
+	int nonly;
 };
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "harness: error: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (see 'harness run --help')\n");
-	return 2;
+	return usagef("run", fmt, arg);
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	memset(o, 0, sizeof(*o));
 	o->cpus = "1";
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -137,11 +175,20 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			continue;
 		} else if (!strcmp(a, "--quiet")) {
 			continue;
+		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
+			if (!a[6] && i + 1 >= argc)
+				return usage_error("%s needs a cell id or a glob", a);
+			o->only[o->nonly++] = a[6] ? (char *)a + 7 : argv[++i];
+			continue;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--list") ||
 			   !strncmp(a, "-j", 2)) {
 			return usage_error("'%s' does not apply to --backend slurm", a);
 		} else if (a[0] == '-') {
-			return usage_error("unknown option '%s'", a);
+			static const char *const opts[] = { "--backend", "--results", "--partition", "--time",
+				"--cpus-per-task", "--array-limit", "--dry-run", "--force", "--retry-failed", "--no-plot",
+				"--portable", "--quiet", "--only", "--help", NULL };
+			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, opts));
+			return 2;
 		} else if (o->spec_path) {
 			return usage_error("unexpected argument '%s'", a);
 		} else {
@@ -188,16 +235,10 @@ static int plan_cell(struct rundb *db, const struct spec *spec, const struct cel
 	if (found < 0) {
 		rc = -1;
 	} else if (found && !strcmp(row.status, "complete") && !o->force) {
-		char h[65] = "";
-		if (store_hash_file(row.h5_path, 1, h) || strcmp(h, row.content_hash)) {
-			if (!h[0] || strcmp(h, row.content_hash))
-				error("run file '%s' of cell '%s' does not match its recorded results hash "
-				      "(corrupt or changed): remove it, or re-run with --force", row.h5_path,
-				      c->cell_id);
-			rc = -1;
-		} else {
-			rc = 0;
-		}
+		char why[800];
+		rc = plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why));
+		if (rc)
+			report("cell '%s': %s: running it again", c->cell_id, why);
 	} else if (found && !strcmp(row.status, "failed")) {
 		rc = o->force || o->retry_failed;
 	}
@@ -281,7 +322,9 @@ static char *array_script(const struct opts *o, const struct spec *spec, const c
 	if (o->array_limit)
 		strbuf_addf(&sb, "%%%lld", o->array_limit);
 	strbuf_addf(&sb, "\n#SBATCH --cpus-per-task=%s\n#SBATCH --ntasks=1\n", o->cpus);
-	strbuf_addf(&sb, "#SBATCH --output=%s/logs/%s-%%A_%%a.out\n", dir, stamp);
+	/* the log path: given to sbatch as --output (slurm_submit), in no #SBATCH line (a path may hold spaces) */
+	(void)dir;
+	(void)stamp;
 	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nHARNESS=");
 	add_shq(&sb, exe);
 	strbuf_addstr(&sb, "\nSPEC=");
@@ -314,8 +357,9 @@ static char *collect_script(const struct opts *o, const struct spec *spec, const
 	strbuf_addf(&sb, "#!/bin/bash\n# harness: records the runs of experiment '%s' in SQLite, draws its figures\n",
 		    spec->name);
 	sbatch_common(&sb, o, spec->name, "-collect");
-	strbuf_addf(&sb, "#SBATCH --cpus-per-task=1\n#SBATCH --ntasks=1\n#SBATCH --output=%s/logs/%s-collect-%%j.out\n",
-		    dir, stamp);
+	strbuf_addstr(&sb, "#SBATCH --cpus-per-task=1\n#SBATCH --ntasks=1\n");
+	(void)dir;
+	(void)stamp;
 	strbuf_addstr(&sb, "set -u\nexport OPENBLAS_NUM_THREADS=1\nexec ");
 	add_shq(&sb, exe);
 	strbuf_addstr(&sb, " collect ");
@@ -363,11 +407,25 @@ static int write_text(const char *path, const char *text)
 int slurm_submit(int argc, char **argv)
 {
 	struct opts o;
-	if (parse_opts(argc, argv, &o))
+	memset(&o, 0, sizeof(o));
+	o.only = xcalloc((size_t)argc, sizeof(char *));
+	unsigned char *selected = NULL;
+	if (parse_opts(argc, argv, &o)) {
+		free(o.only);
 		return 2;
+	}
 	struct spec spec;
-	if (spec_load_opts(&spec, o.spec_path, o.portable))
+	if (spec_load_opts(&spec, o.spec_path, o.portable)) {
+		free(o.only);
 		return 2;
+	}
+	selected = xcalloc((size_t)spec.ncells + 1, 1);
+	if (plan_select(&spec, o.only, o.nonly, selected)) {
+		free(o.only);
+		free(selected);
+		spec_release(&spec);
+		return 2;
+	}
 	struct provenance prov;
 	provenance_get(&prov);
 	int rc = 2;
@@ -376,12 +434,15 @@ int slurm_submit(int argc, char **argv)
 	char *root = NULL, *dir = NULL, *records = NULL, *dbpath = NULL, *exe = self_exe();
 	char *spec_abs = realpath(o.spec_path, NULL);
 	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
+	char *alog = NULL, *clog = NULL;
 	int *todo = xcalloc((size_t)spec.ncells + 1, sizeof(int));
 	const char *root_opt = results_root(o.results);
 	if (!exe || !spec_abs) {
 		error("cannot resolve the paths of the harness binary and of '%s'", o.spec_path);
 		goto out;
 	}
+	if (slurm_path_ok("results directory", root_opt))
+		goto out;
 	if (!o.dry_run) {
 		if (results_prepare(root_opt, spec.name))
 			goto out;
@@ -393,6 +454,9 @@ int slurm_submit(int argc, char **argv)
 		error("cannot resolve the results directory '%s': %s", root_opt, strerror(errno));
 		goto out;
 	}
+	if (slurm_path_ok("results directory", root) || slurm_path_ok("spec", spec_abs) ||
+	    slurm_path_ok("harness binary", exe))
+		goto out;
 	dir = slurm_dir(root, spec.name);
 	records = xstrfmt("%s/records", dir);
 	dbpath = results_db_path(root);
@@ -428,6 +492,8 @@ int slurm_submit(int argc, char **argv)
 
 	long long ntodo = 0, ndone = 0, uncollected = 0;
 	for (int i = 0; i < spec.ncells; i++) {
+		if (!selected[i])
+			continue;
 		int r = plan_cell(db, &spec, &spec.cells[i], &prov, root, records, &o);
 		if (r < 0)
 			goto out;
@@ -448,11 +514,11 @@ int slurm_submit(int argc, char **argv)
 		free(path);
 		free(rec);
 	}
-	fprintf(stderr, "harness: %s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %lld already done%s\n",
+	report("%s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %lld already done%s",
 		spec.name, spec.ncells, spec.nenvs, spec.nconfigs, spec.nseeds, ntodo, ndone,
 		uncollected ? " (some not collected yet)" : "");
 	if (!ntodo && !uncollected) {
-		fprintf(stderr, "harness: %s: nothing to submit\n", spec.name);
+		report("%s: nothing to submit", spec.name);
 		rc = 0;
 		goto out;
 	}
@@ -483,6 +549,14 @@ int slurm_submit(int argc, char **argv)
 		ascript = array_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, ntodo, tasks, per);
 	}
 	cscript = collect_script(&o, &spec, exe, spec_abs, root, dir, stamp, cells_file, per);
+	char *pa = xstrfmt("%s-%%A_%%a.out", stamp), *pc = xstrfmt("%s-collect-%%j.out", stamp);
+	char *la = log_pattern(dir, pa), *lc = log_pattern(dir, pc);
+	alog = xstrfmt("--output=%s", la);
+	clog = xstrfmt("--output=%s", lc);
+	free(pa);
+	free(pc);
+	free(la);
+	free(lc);
 
 	if (o.dry_run) {
 		if (ntodo) {
@@ -494,13 +568,22 @@ int slurm_submit(int argc, char **argv)
 			printf("\n\n");
 		}
 		printf("# %s: collect script\n%s\n", cpath, cscript);
+		struct strbuf cmd = {0};
 		if (ntodo) {
-			printf("sbatch --parsable %s\n", apath);
-			printf("sbatch --parsable --dependency=afterany:<array job id> "
-			       "--export=ALL,HARNESS_ARRAY_JOB=<array job id> %s\n", cpath);
+			strbuf_addstr(&cmd, "sbatch --parsable ");
+			add_word(&cmd, alog);
+			strbuf_addstr(&cmd, " ");
+			add_word(&cmd, apath);
+			strbuf_addstr(&cmd, "\nsbatch --parsable --dependency=afterany:<array job id> "
+				      "--export=ALL,HARNESS_ARRAY_JOB=<array job id> ");
 		} else {
-			printf("sbatch --parsable %s\n", cpath);
+			strbuf_addstr(&cmd, "sbatch --parsable ");
 		}
+		add_word(&cmd, clog);
+		strbuf_addstr(&cmd, " ");
+		add_word(&cmd, cpath);
+		printf("%s\n", cmd.buf);
+		strbuf_release(&cmd);
 		rc = 0;
 		goto out;
 	}
@@ -532,12 +615,12 @@ int slurm_submit(int argc, char **argv)
 		goto out;
 	char array_id[64] = "", collect_id[64] = "";
 	if (ntodo) {
-		char *av[] = { "sbatch", "--parsable", apath, NULL };
+		char *av[] = { "sbatch", "--parsable", alog, apath, NULL };
 		if (sbatch(av, array_id, sizeof(array_id)))
 			goto out;
 		char *dep = xstrfmt("--dependency=afterany:%s", array_id);
 		char *exp = xstrfmt("--export=ALL,HARNESS_ARRAY_JOB=%s", array_id);
-		char *cv[] = { "sbatch", "--parsable", dep, exp, cpath, NULL };
+		char *cv[] = { "sbatch", "--parsable", clog, dep, exp, cpath, NULL };
 		int s = sbatch(cv, collect_id, sizeof(collect_id));
 		free(dep);
 		free(exp);
@@ -545,7 +628,7 @@ int slurm_submit(int argc, char **argv)
 			error("array job %s is submitted but its collect job is not: when it ends, run "
 			      "'harness collect %s --results %s'", array_id, spec_abs, root);
 	} else {
-		char *cv[] = { "sbatch", "--parsable", cpath, NULL };
+		char *cv[] = { "sbatch", "--parsable", clog, cpath, NULL };
 		if (sbatch(cv, collect_id, sizeof(collect_id)))
 			goto out;
 	}
@@ -569,6 +652,8 @@ int slurm_submit(int argc, char **argv)
 	rc = collect_id[0] ? 0 : 2;
 out:
 	store_close(store);
+	free(o.only);
+	free(selected);
 	free(todo);
 	free(root);
 	free(dir);
@@ -581,6 +666,8 @@ out:
 	free(cpath);
 	free(ascript);
 	free(cscript);
+	free(alog);
+	free(clog);
 	spec_release(&spec);
 	return rc;
 }

@@ -48,7 +48,7 @@ int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet)
 				dup2(null, STDERR_FILENO);
 		}
 		execvp(argv[0], argv);
-		fprintf(stderr, "harness: error: cannot run '%s': %s\n", argv[0], strerror(errno));
+		error("cannot run '%s': %s", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);

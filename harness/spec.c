@@ -4,6 +4,7 @@
  */
 #include "spec.h"
 #include "codever.h"
+#include "suggest.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -407,7 +408,7 @@ static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_
 	e->spec = env_lookup(id);
 	if (!e->spec)
 		return bad(c, config_setting_get_member(g, "id"), "id",
-			   "unknown environment '%s' (see 'harness envs')", id);
+			   "unknown environment '%s' (%ssee 'harness envs')", id, suggest_env(id));
 	env_options_init(e->spec, &e->opts);
 	struct strbuf label = {0};
 	strbuf_addstr(&label, id);
@@ -443,8 +444,8 @@ static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_
 			struct strbuf known = {0};
 			for (int j = 0; j < e->opts.n; j++)
 				strbuf_addf(&known, "%s%s", j ? ", " : "", e->opts.defs[j].name);
-			bad(c, m, k, "unknown option of '%s' (options: %s; also budget, eval, hparams)", id,
-			    known.len ? known.buf : "none");
+			bad(c, m, k, "unknown option of '%s' (%soptions: %s; also budget, eval, hparams)", id,
+			    suggest_param(e->opts.defs, k), known.len ? known.buf : "none");
 			strbuf_release(&known);
 			goto fail;
 		}
@@ -520,8 +521,8 @@ static int apply_hparam(const struct ctx *c, struct params *hp, const struct lea
 	const struct param_def *d = param_find(hp->defs, k);
 	char why[512];
 	if (!d)
-		return bad(c, m, k, "unknown hyperparameter of learner '%s'%s (see 'harness learners %s')",
-			   ls->name, where, ls->name);
+		return bad(c, m, k, "unknown hyperparameter of learner '%s'%s (%ssee 'harness learners %s')",
+			   ls->name, where, suggest_param(hp->defs, k), ls->name);
 	if (set_from_setting(hp, k, m, why, sizeof(why)))
 		return bad(c, m, k, "%s", why);
 	return 0;
@@ -572,7 +573,7 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 	const struct learner_spec *ls = learner_lookup(learner);
 	if (!ls)
 		return bad(c, config_setting_get_member(g, "learner"), "learner",
-			   "unknown learner '%s' (see 'harness learners')", learner);
+			   "unknown learner '%s' (%ssee 'harness learners')", learner, suggest_learner(learner));
 	const config_setting_t *only = config_setting_get_member(g, "envs");
 	if (only) {
 		int t = config_setting_type(only);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <hdf5.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -181,6 +182,35 @@ static void rec_from_row(struct store *s, sqlite3_stmt *st, struct run_rec *r)
 		}
 	}
 	r->h5_path = r->h5_stored[0] ? rundb_resolve(s->db, r->experiment, r->h5_stored) : xstrdup("");
+}
+
+void store_lib_versions(char *out, size_t n)
+{
+	unsigned maj, min, rel;
+	H5get_libversion(&maj, &min, &rel);
+	snprintf(out, n, "HDF5 %u.%u.%u; SQLite %s", maj, min, rel, sqlite3_libversion());
+}
+
+int store_run_held(struct store *s, const struct run_rec *r)
+{
+	if (r->status != RUN_RUNNING)
+		return 0;
+	if (rundb_schema_version(s->db) < 4)
+		return 1; /* no lease recorded: counted as held, as before leases */
+	struct run_row row;
+	memset(&row, 0, sizeof(row));
+	snprintf(row.status, sizeof(row.status), "running");
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(s->h, "SELECT holder, lease_until FROM runs WHERE id = ?1", -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	sqlite3_bind_int64(st, 1, r->id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *h = (const char *)sqlite3_column_text(st, 0);
+		snprintf(row.holder, sizeof(row.holder), "%s", h ? h : "");
+		row.lease_until = sqlite3_column_type(st, 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	return rundb_row_held(&row);
 }
 
 void run_rec_release(struct run_rec *r)

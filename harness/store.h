@@ -71,6 +71,10 @@ struct run_rec {
 	char *h5_path; /* h5_stored resolved under the root */
 };
 void run_rec_release(struct run_rec *r);
+/* "HDF5 1.10.8; SQLite 3.40.1": the versions of the libraries the store links (for code versions). */
+void store_lib_versions(char *out, size_t n);
+/* 1 when r is running and its holder is alive or its lease unexpired (rundb.h's lease rule). */
+int store_run_held(struct store *s, const struct run_rec *r);
 
 /* Run-record fields by column name, for `show` and `export` (NULL: no such column). */
 struct run_field {

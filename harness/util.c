@@ -2,13 +2,16 @@
  * util.c - see util.h.
  */
 #include "util.h"
+#include "holder.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 
 char *error_capture;
 size_t error_capture_len;
+int error_quiet;
 
 /*
  * Control characters of a message (from a spec value, a file name) are shown
@@ -45,7 +49,8 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	if (error_capture && error_capture_len) {
 		snprintf(error_capture, error_capture_len, "%s", msg);
 	}
-	fprintf(stderr, "harness: %s%s\n", prefix, msg);
+	if (!error_quiet)
+		fprintf(stderr, "harness: %s%s\n", prefix, msg);
 }
 
 int error(const char *fmt, ...)
@@ -57,14 +62,40 @@ int error(const char *fmt, ...)
 	return -1;
 }
 
+/* The reporter's other forms: the same escaping, no capture. */
+static void vsay(const char *prefix, const char *suffix, const char *fmt, va_list ap)
+{
+	char msg[4096];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	escape_controls(msg, sizeof(msg));
+	fprintf(stderr, "harness: %s%s%s\n", prefix, msg, suffix);
+}
+
 void warning(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char msg[4096];
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsay("warning: ", "", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "harness: warning: %s\n", msg);
+}
+
+void report(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsay("", "", fmt, ap);
+	va_end(ap);
+}
+
+int usagef(const char *cmd, const char *fmt, ...)
+{
+	char suffix[128];
+	snprintf(suffix, sizeof(suffix), " (see 'harness %s --help')", cmd);
+	va_list ap;
+	va_start(ap, fmt);
+	vsay("error: ", suffix, fmt, ap);
+	va_end(ap);
+	return 2;
 }
 
 void die(const char *fmt, ...)
@@ -311,8 +342,9 @@ int fsync_parent_dir(const char *path)
 
 int write_file_atomic(const char *path, const void *data, size_t len)
 {
-	char *tmp = xstrfmt("%s.tmp-%d", path, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	/* a fresh name of this process (holder.h), created exclusively: nothing planted is followed */
+	char *tmp = holder_tmp_path(path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		int r = error("cannot create '%s': %s", tmp, strerror(errno));
 		free(tmp);
@@ -423,4 +455,54 @@ int parse_double(const char *s, double *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+/* Damerau-Levenshtein (optimal string alignment) distance, case-insensitive. */
+static int edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 64 || m > 64)
+		return 1000;
+	int d[65][65];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = (int)i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = (int)j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			int v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[n][m];
+}
+
+const char *did_you_mean(const char *word, const char *const *candidates, int n)
+{
+	const char *best = NULL;
+	int best_d = 1000;
+	size_t len = strlen(word);
+	for (int i = 0; i < n; i++) {
+		if (!candidates[i])
+			continue;
+		int d = edit_distance(word, candidates[i]);
+		/* a prefix or a contained word counts as close ("cartpole" for CartPole-v1) */
+		size_t cl = strlen(candidates[i]);
+		if (len >= 3 && cl > len && !strncasecmp(candidates[i], word, len))
+			d = d < 2 ? d : 2;
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	/* close enough: about a third of the word's letters wrong at most */
+	int limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+	return best && best_d <= limit && strcmp(best, word) ? best : NULL;
 }

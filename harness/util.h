@@ -19,6 +19,21 @@
 /* Prints "harness: error: <msg>" to stderr and returns -1. */
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Every message to stderr goes through error(), warning(), report() ("harness:
+ * <msg>", for progress and outcomes) or usagef() ("harness: error: <msg> (see
+ * 'harness CMD --help')", returns 2, for bad arguments): each escapes the
+ * control characters of the whole message, so nothing from a spec, a file
+ * name or an argument can drive the terminal or forge a line.
+ */
+void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int usagef(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The candidate closest to word (edit distance with transpositions, case
+ * ignored; a candidate word is a prefix of counts as close), when it is close
+ * enough to be a likely typo; else NULL. NULL entries are skipped.
+ */
+const char *did_you_mean(const char *word, const char *const *candidates, int n);
 /* Prints "harness: <msg>" and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
@@ -28,6 +43,8 @@ void bug_fl(const char *file, int line, const char *fmt, ...)
 /* When non-NULL, error() also copies its message here (the last one wins). */
 extern char *error_capture;
 extern size_t error_capture_len;
+/* When set, error() only captures (prints nothing): for checks that recover. */
+extern int error_quiet;
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);
@@ -70,7 +87,11 @@ void sha256_finish(struct sha256_ctx *c, char out[65]);
 
 /* Reads a whole file; returns NULL and reports on error. */
 char *read_file(const char *path, size_t *len);
-/* Writes data to path atomically: temporary file, fsync, rename, fsync dir. */
+/*
+ * Writes data to path atomically: a fresh temporary name of this process in
+ * path's directory (holder_tmp_path), created O_EXCL|O_NOFOLLOW, fsync,
+ * rename, fsync dir. Readers see the old file or the new one, never a part.
+ */
 int write_file_atomic(const char *path, const void *data, size_t len);
 /* fsyncs the directory containing path. */
 int fsync_parent_dir(const char *path);

@@ -8,8 +8,8 @@
 #   - free text (description) and paths (--results) reach SQLite verbatim
 #     (bound parameters), the database intact, `harness verify` happy;
 #   - every file a run writes lies under the results directory;
-#   - a run file that crashes libhdf5 makes verify report it and run refuse
-#     it in one line, neither crashes;
+#   - a run file that crashes libhdf5 makes verify report it and run re-run
+#     its cell saying so in one line, neither crashes;
 #   - oversized: 10^6 seeds, a 10^6-variant sweep, a huge DQN network are
 #     refused at spec time; a 10^9-step budget runs without allocating upfront;
 #     an allocation that fails is recorded as error with the message.
@@ -105,7 +105,12 @@ st=0; out=$(ASAN_OPTIONS=handle_segv=0 "$H" verify crash --results "$T/crash" 2>
 [ "$st" -eq 1 ] || fail "verify on a file crashing libhdf5: exit $st, expected 1"
 printf '%s\n' "$out" | grep -q "^unreadable" || fail "verify did not report the file: $out"
 export ASAN_OPTIONS=handle_segv=0
-bad "reading it crashed the HDF5 library" "$H" run "$T/spec/crash.cfg" --results "$T/crash" --quiet --no-plot
+# run re-runs that cell, saying why in one line, and the file verifies again
+st=0; err=$("$H" run "$T/spec/crash.cfg" --results "$T/crash" --quiet --no-plot 2>&1 >/dev/null) || st=$?
+[ "$st" -eq 0 ] || fail "run over a file crashing libhdf5: exit $st: $err"
+[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "not one line: $err"
+printf '%s' "$err" | grep -q "reading it crashed the HDF5 library.*: running it again" || fail "message: $err"
+"$H" verify crash --results "$T/crash" > /dev/null || fail "the re-run file does not verify"
 unset ASAN_OPTIONS
 
 # --- oversized values ---
@@ -137,6 +142,11 @@ kill -TERM "$pid"; st=0; wait "$pid" || st=$?
 # a replay of 10^9 transitions is refused at spec time
 printf 'seeds = 1;\nbudget = { steps = 200; };\nenvs = ( { id = "CartPole-v1"; } );\nalgorithms = ( { name = "d"; learner = "dqn"; buffer_size = 1000000000; } );\n' > "$T/spec/buf.cfg"
 bad "'buffer_size' 1000000000 needs" "$H" run "$T/spec/buf.cfg" --list
+# batch x width activations: inside the parameter and replay caps, 17 GB of activations is refused at spec time
+printf 'seeds = 1;\nbudget = { steps = 200; };\nenvs = ( { id = "CartPole-v1"; } );\nalgorithms = ( { name = "d"; learner = "dqn"; hidden = [8192, 4096]; batch_size = 65536; buffer_size = 100000; } );\n' > "$T/spec/act.cfg"
+bad "'batch_size' 65536 with layers up to 8192 wide needs" "$H" run "$T/spec/act.cfg" --list
+sed -i 's/batch_size = 65536/batch_size = 64/' "$T/spec/act.cfg"
+"$H" run "$T/spec/act.cfg" --list > /dev/null || fail "a batch of 64 with the same network was refused"
 # an allocation that fails (10^8 transitions, address space limited to 4 GB) is an error with its message
 if [ -z "${TEST_SAN:-}" ]; then # ASan reserves terabytes of address space: no ulimit -v under it
 	sed -i 's/buffer_size = 1000000000/buffer_size = 100000000/' "$T/spec/buf.cfg"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # it_regress.sh - `harness regress` and `git bisect run make regress` in a
 # throw-away clone of this repository:
-#   an unchanged tree is bit-identical everywhere (exit 0);
+#   an unchanged tree is bit-identical everywhere (exit 0); a truncated base
+#   binary in its worktree is rebuilt;
 #   a commit changing one environment's constant flags exactly that environment's cells;
 #   a commit changing only the seed derivation is "changed, not significant" (exit 0; --strict: 1);
 #   a planted regression exits 1, and git bisect run finds the commit that planted it;
@@ -23,6 +24,14 @@ make -s -j2 bin/harness > /dev/null
 st=0; out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || st=$?
 [ "$st" -eq 0 ] || fail "unchanged tree: exit $st"
 [ "$(printf '%s\n' "$out" | grep -c ' identical$')" -eq 2 ] || fail "unchanged tree not identical: $out"
+# a base binary that does not run (truncated) is rebuilt, not reused
+wb=results/.regress/$base/bin/harness
+[ -x "$wb" ] || fail "no worktree binary at $wb"
+truncate -s 100 "$wb"
+st=0; out=$(./bin/harness regress regr --base "$base" -j 2 2> "$T/rebuild.err") || st=$?
+[ "$st" -eq 0 ] || fail "after truncating the base binary: exit $st: $(tail -3 "$T/rebuild.err")"
+grep -q "does not run: rebuilding it" "$T/rebuild.err" || fail "the truncated binary was not rebuilt: $(cat "$T/rebuild.err")"
+"$wb" version > /dev/null || fail "the rebuilt base binary does not run"
 
 # a constant of one environment: a hole in the 8x8 map
 sed -i 's|"SFFFFFFF/FFFFFFFF/|"SFFFFFFF/FFFFFFHF/|' envs/frozenlake.c

@@ -74,7 +74,9 @@ static void test_store__relative_paths_and_migration(void **state)
 	assert_string_equal(r.h5_path, want);
 	run_rec_release(&r);
 	/* an older database: the absolute path a run saw elsewhere, schema version 2 */
-	sql(s, "UPDATE runs SET h5_path = '/old/machine/results/itrun/runs/cell0.h5'; PRAGMA user_version = 2");
+	sql(s, "UPDATE runs SET h5_path = '/old/machine/results/itrun/runs/cell0.h5';"
+	       " ALTER TABLE runs DROP COLUMN holder; ALTER TABLE runs DROP COLUMN lease_until;"
+	       " PRAGMA user_version = 2"); /* as schema 2 had it: no lease columns */
 	store_close(s);
 	assert_int_equal(store_open(&s, root, STORE_READ), 0);
 	assert_int_equal(rundb_schema_version(store_rundb(s)), 2); /* read as it is */
@@ -111,7 +113,9 @@ static void test_store__selection(void **state)
 	struct store *s;
 	assert_int_equal(store_open(&s, root, STORE_WRITE), 0);
 	claim(s, &sp, 0, &p);
-	claim(s, &sp, 1, &old); /* only at another code version */
+	claim(s, &sp, 1, &old); /* only at another code version: */
+	sql(s, "UPDATE runs SET source_hash = '" "0000000000000000000000000000000000000000000000000000000000000000"
+	       "' WHERE h5_path LIKE '%cell1.h5'"); /* rows are keyed by the cell's own code version */
 	claim(s, &sp, 2, &p);
 	/* cell 2 failed; a row of cell 3 with another configuration (an edited spec) */
 	sql(s, "UPDATE runs SET status = 'failed', error = 'diverged at step 9' WHERE h5_path LIKE '%cell2.h5'");
