@@ -160,7 +160,8 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 		return -1;
 	double np = ns.n_params;
 	if (np > DQN_MAX_PARAMS) {
-		snprintf(why, n, "'conv' and 'hidden' give a network of %.0f parameters, at most %d (memory)", np,
+		snprintf(why, n, "%s a network of %.0f parameters, at most %d (memory)",
+			 ns.n_conv ? "'conv' and 'hidden' give" : "'hidden' gives", np,
 			 DQN_MAX_PARAMS);
 		return -1;
 	}
