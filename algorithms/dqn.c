@@ -34,6 +34,11 @@
  *
  * checkpoint = true: at the end of the run the online network's weights go
  * to /checkpoint of the run file (dqn_checkpoint, learner.h).
+ *
+ * rainbow (the branches marked so): head = c51 | qr replaces the Q output by
+ * a distributional head (distributional.h: per-atom dueling, projection,
+ * cross-entropy / quantile Huber loss, PER priority = per-sample loss);
+ * greedy actions and Double DQN's a* use its expected values.
  */
 #include "dqn.h"
 
@@ -43,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "distributional.h"
 #include "loss.h"
 #include "nstep.h"
 #include "optim.h"
@@ -59,6 +65,17 @@ static const struct param_def dqn_params[] = {
 	  PARAM_KERNEL },
 	{ "hidden", PARAM_INT_LIST, "64,64", 1, 8192, NULL, "hidden layer sizes (ReLU), e.g. 256,256" },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
+	/* rainbow: distributional heads (distributional.h); omitted from configs at their defaults */
+	{ "head", PARAM_STRING, "q", 0, 0, "q|c51|qr",
+	  "output head: q (one value per action), c51 (categorical), qr (quantile regression)",
+	  PARAM_OMIT_DEFAULT },
+	{ "num_atoms", PARAM_INT, "51", 2, 1024, NULL, "c51: atoms of the support", PARAM_OMIT_DEFAULT },
+	{ "v_min", PARAM_FLOAT, "-10", -1e9, 1e9, NULL, "c51: lowest atom", PARAM_OMIT_DEFAULT },
+	{ "v_max", PARAM_FLOAT, "10", -1e9, 1e9, NULL, "c51: highest atom", PARAM_OMIT_DEFAULT },
+	{ "num_quantiles", PARAM_INT, "200", 1, 1024, NULL, "qr: quantiles per action",
+	  PARAM_OMIT_DEFAULT },
+	{ "qr_kappa", PARAM_FLOAT, "1", 1e-6, 1e6, NULL, "qr: quantile Huber threshold kappa",
+	  PARAM_OMIT_DEFAULT },
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
 	  "Double DQN target: online network picks a*, target network values it" },
 	{ "n_step", PARAM_INT, "1", 1, 100, NULL,
@@ -125,10 +142,27 @@ struct dqn {
 	float *y;     /* (batch) targets */
 	float *qsa;   /* (batch) Q(s, a) */
 	float *dqsa;  /* (batch) dLoss/dQ(s, a) */
+	/* rainbow: distributional head (kind DIST_NONE: the plain Q head above) */
+	struct dist_head hq, ht; /* online (2 batch rows), target (batch rows) */
+	float *dtarget;  /* (batch, atoms) projected target distributions / target quantiles */
+	float *draw;     /* (batch, raw width) dLoss/d network output */
+	float *dloss;    /* (batch) per-sample losses (PER priorities) */
 	long long steps, updates;
 	double last_loss;
 	int checkpoint; /* store the online network at the end of the run */
 };
+
+/* rainbow: the output head a configuration asks for, and its atoms per action. */
+static enum dist_kind head_kind(const struct params *hp)
+{
+	const char *h = params_str(hp, "head");
+	return !strcmp(h, "c51") ? DIST_C51 : !strcmp(h, "qr") ? DIST_QR : DIST_NONE;
+}
+
+static int head_atoms(const struct params *hp)
+{
+	return (int)params_int(hp, head_kind(hp) == DIST_C51 ? "num_atoms" : "num_quantiles");
+}
 
 static int dqn_check(const struct params *hp, const struct env_info *env, char *why, size_t n)
 {
@@ -143,6 +177,8 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	double np = 0, in = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
 	for (int i = 0; i <= nh; i++) {
 		double out = i < nh ? (double)hs[i] : env->n_actions + (double)params_bool(hp, "dueling");
+		if (i == nh && head_kind(hp) != DIST_NONE) /* rainbow: per-atom outputs */
+			out *= (double)head_atoms(hp);
 		np += (in + 1) * out;
 		in = out;
 	}
@@ -162,6 +198,11 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	}
 	if (params_int(hp, "gradient_steps") == 0) {
 		snprintf(why, n, "'gradient_steps' must be -1 or at least 1");
+		return -1;
+	}
+	if (head_kind(hp) == DIST_C51 && !(params_float(hp, "v_min") < params_float(hp, "v_max"))) {
+		snprintf(why, n, "'v_min' %g must be below 'v_max' %g", params_float(hp, "v_min"),
+			 params_float(hp, "v_max"));
 		return -1;
 	}
 	if (params_float(hp, "tau") <= 0) {
@@ -214,9 +255,24 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	int hidden[MLP_MAX_LAYERS];
 	for (int i = 0; i < nh; i++)
 		hidden[i] = (int)hl[i];
-	int dueling = params_bool(hp, "dueling");
-	if (mlp_init(&d->q, d->obs_dim, hidden, nh, d->n_actions, dueling, 2 * d->batch, 1) ||
-	    mlp_init(&d->target, d->obs_dim, hidden, nh, d->n_actions, dueling, d->batch, 0))
+	int dueling = params_bool(hp, "dueling"), n_out = d->n_actions;
+	enum dist_kind kind = head_kind(hp);
+	if (kind != DIST_NONE) { /* rainbow: the head does the (per-atom) dueling combination */
+		int na = head_atoms(hp);
+		double vmin = params_float(hp, "v_min"), vmax = params_float(hp, "v_max"),
+		       kappa = params_float(hp, "qr_kappa");
+		if (dist_head_init(&d->hq, kind, d->n_actions, na, dueling, vmin, vmax, kappa,
+				   2 * d->batch) ||
+		    dist_head_init(&d->ht, kind, d->n_actions, na, dueling, vmin, vmax, kappa, d->batch))
+			BUG("dqn: head shapes passed check() but not dist_head_init()");
+		n_out = dist_raw_width(d->n_actions, na, dueling);
+		dueling = 0;
+		d->dtarget = xcalloc((size_t)d->batch * na, sizeof(float));
+		d->draw = xcalloc((size_t)d->batch * n_out, sizeof(float));
+		d->dloss = xcalloc((size_t)d->batch, sizeof(float));
+	}
+	if (mlp_init(&d->q, d->obs_dim, hidden, nh, n_out, dueling, 2 * d->batch, 1) ||
+	    mlp_init(&d->target, d->obs_dim, hidden, nh, n_out, dueling, d->batch, 0))
 		BUG("dqn: network shapes passed check() but not mlp_init()");
 	d->q.naive = d->target.naive = params_bool(hp, "portable");
 
@@ -264,6 +320,11 @@ static void dqn_free(void *self)
 	free(d->y);
 	free(d->qsa);
 	free(d->dqsa);
+	dist_head_release(&d->hq);
+	dist_head_release(&d->ht);
+	free(d->dtarget);
+	free(d->draw);
+	free(d->dloss);
 	free(d);
 }
 
@@ -290,16 +351,23 @@ static int argmax(const float *v, int n)
 	return best;
 }
 
+/* Q-values (B, n_actions) of the online network: its output, or a head's expected values. */
+static const float *online_q(struct dqn *d, const float *x, int B)
+{
+	const float *out = mlp_forward(&d->q, x, B);
+	return d->hq.kind != DIST_NONE ? dist_forward(&d->hq, out, B) : out;
+}
+
 void dqn_q_values(void *self, const float *obs, float *q)
 {
 	struct dqn *d = self;
-	const float *out = mlp_forward(&d->q, encode(d, obs, d->enc_obs), 1);
+	const float *out = online_q(d, encode(d, obs, d->enc_obs), 1);
 	memcpy(q, out, (size_t)d->n_actions * sizeof(float));
 }
 
 static int greedy(struct dqn *d, const float *obs)
 {
-	return argmax(mlp_forward(&d->q, encode(d, obs, d->enc_obs), 1), d->n_actions);
+	return argmax(online_q(d, encode(d, obs, d->enc_obs), 1), d->n_actions);
 }
 
 static int dqn_act(void *self, const float *obs)
@@ -341,6 +409,41 @@ static int diverged(const struct dqn *d, char *why, size_t wn, const char *what,
 	return -1;
 }
 
+/*
+ * rainbow: one update of a distributional head (distributional.h) on the
+ * batch just sampled: a* by the target network's expected values (Double
+ * DQN: the online network's on next_obs), target distributions (C51: the
+ * projection; QR: shifted quantiles) with gamma^k of the n-step return, the
+ * cross-entropy or quantile Huber loss, PER priority = per-sample loss.
+ */
+static int update_dist(struct dqn *d, char *why, size_t wn)
+{
+	const int B = d->batch;
+	struct replay_batch *b = &d->b;
+	const float *q_sel = dist_forward(&d->ht, mlp_forward(&d->target, b->next_obs, B), B);
+	if (d->double_q)
+		q_sel = online_q(d, b->x, 2 * B) + (size_t)B * d->n_actions;
+	else
+		online_q(d, b->obs, B);
+	for (int i = 0; i < B * d->n_actions; i++)
+		if (!isfinite(q_sel[i]) || !isfinite(d->hq.q[i]))
+			return diverged(d, why, wn, "a Q-value", isfinite(q_sel[i]) ? d->hq.q[i] : q_sel[i]);
+	dist_targets(&d->ht, q_sel, b->reward, b->not_done, b->discount, B, d->dtarget);
+	d->last_loss = dist_loss(&d->hq, b->action, d->dtarget, d->prioritized ? b->weight : NULL, B,
+				 d->draw, d->dloss);
+	if (!isfinite(d->last_loss))
+		return diverged(d, why, wn, "the loss", d->last_loss);
+	mlp_backward(&d->q, b->obs, d->draw, B);
+	double norm = clip_grad_norm(d->q.grads, d->q.n_params, d->max_grad_norm);
+	if (!isfinite(norm))
+		return diverged(d, why, wn, "the gradient norm", norm);
+	optim_step(&d->opt, d->q.params, d->q.grads);
+	if (d->prioritized)
+		replay_update_priorities(&d->rb, b->idx, d->dloss, B);
+	d->updates++;
+	return 0;
+}
+
 /* One gradient update from a replay batch. */
 static int update(struct dqn *d, char *why, size_t wn)
 {
@@ -352,6 +455,8 @@ static int update(struct dqn *d, char *why, size_t wn)
 		beta = d->per_beta0 + (1.0 - d->per_beta0) * (f < 1.0 ? f : 1.0);
 	}
 	replay_sample(&d->rb, &d->sample, B, beta, b);
+	if (d->hq.kind != DIST_NONE)
+		return update_dist(d, why, wn); /* rainbow: C51 / QR heads */
 
 	/* Targets, from the target network (and the online one's argmax for Double DQN). */
 	const float *qo;
@@ -475,8 +580,25 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 	checkpoint_add_ints(ck, "n_layers", &v, 1);
 	v = d->n_actions;
 	checkpoint_add_ints(ck, "n_actions", &v, 1);
-	v = m->dueling;
+	v = m->dueling || d->hq.dueling;
 	checkpoint_add_ints(ck, "dueling", &v, 1);
+	if (d->hq.kind != DIST_NONE) { /* rainbow: what the last layer's units mean */
+		char buf[64];
+		checkpoint_add_str(ck, "head", d->hq.kind == DIST_C51 ? "c51" : "qr");
+		v = d->hq.n;
+		checkpoint_add_ints(ck, d->hq.kind == DIST_C51 ? "num_atoms" : "num_quantiles", &v, 1);
+		if (d->hq.kind == DIST_C51) {
+			snprintf(buf, sizeof(buf), "%.17g", d->hq.v_min);
+			checkpoint_add_str(ck, "v_min", buf);
+			snprintf(buf, sizeof(buf), "%.17g", d->hq.v_max);
+			checkpoint_add_str(ck, "v_max", buf);
+		}
+		checkpoint_add_str(ck, "head_layout",
+				   "the last layer gives per row [z_0 (n), .., z_{A-1} (n)], or with dueling "
+				   "[V (n), A_0 (n), .., A_{A-1} (n)] and z_a = V + A_a - mean_b A_b per atom; "
+				   "c51: Q_a = sum_i softmax(z_a)_i (v_min + i (v_max - v_min) / (n - 1)); "
+				   "qr: Q_a = mean_i z_a[i], quantile i at tau = (2i + 1) / 2n");
+	}
 	checkpoint_add_ints(ck, "steps", &d->steps, 1);
 	checkpoint_add_ints(ck, "updates", &d->updates, 1);
 }

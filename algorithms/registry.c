@@ -25,6 +25,10 @@ const struct learner_spec learner_registry[] = {
 	{ "dueling_dqn", &dqn_vtable, "dueling=true", "DQN with a dueling head (Wang et al. 2016)" },
 	{ "dqn_all", &dqn_vtable, "double=true;prioritized=true;n_step=3;dueling=true",
 	  "DQN with Double target, PER, 3-step returns and dueling head together" },
+	{ "c51", &dqn_vtable, "head=c51",
+	  "DQN with a categorical distributional head, C51 (Bellemare, Dabney & Munos 2017)" },
+	{ "qrdqn", &dqn_vtable, "head=qr",
+	  "DQN with a quantile regression head, QR-DQN (Dabney et al. 2018)" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

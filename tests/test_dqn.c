@@ -185,7 +185,7 @@ static const char *const corridor_hp[][2] = {
 };
 
 static const char *const presets[] = { "dqn", "double_dqn", "per", "nstep", "dueling_dqn",
-				       "dqn_all" };
+				       "dqn_all", "c51", "qrdqn" };
 
 /* Every preset reaches the goal in the optimal 7 steps, ignoring the distractor. */
 static void test_dqn__corridor_optimal(void **state)
@@ -234,6 +234,52 @@ static void test_dqn__terminated_vs_truncated(void **state)
 			R.vt->free(R.ln);
 		}
 	}
+}
+
+/*
+ * rainbow: the distributional heads bootstrap exactly where DQN does. One-step
+ * episodes (reward 1, gamma 0.9): Q -> 1 when they terminate, -> 10 when they
+ * are truncated, with 1- and 3-step returns (the support shifts by gamma^k),
+ * plain and with every extension (Double, PER, dueling per atom).
+ */
+static void test_dqn__distributional_bootstrap(void **state)
+{
+	(void)state;
+	static const char *const heads[][3] = {
+		{ "c51", "false", "false" }, { "qrdqn", "false", "false" }, { "c51", "true", "true" },
+		{ "qrdqn", "true", "true" },
+	};
+	for (size_t h = 0; h < ARRAY_SIZE(heads); h++)
+		for (int nstep = 1; nstep <= 3; nstep += 2)
+			for (int trunc = 0; trunc < 2; trunc++) {
+				const char *ns = nstep == 1 ? "1" : "3";
+				const char *const hp[][2] = {
+					{ "hidden", "16" }, { "learning_rate", "3e-3" }, { "batch_size", "32" },
+					{ "buffer_size", "1000" }, { "learning_starts", "100" },
+					{ "train_freq", "1" }, { "target_update_interval", "40" },
+					{ "gamma", "0.9" }, { "v_min", "-2" }, { "v_max", "14" },
+					{ "num_atoms", "33" }, { "num_quantiles", "8" }, { "n_step", ns },
+					{ "double", heads[h][1] }, { "prioritized", heads[h][1] },
+					{ "dueling", heads[h][2] }, { "per_beta_steps", "6000" },
+				};
+				struct runner R;
+				char why[256];
+				make_learner(&R, heads[h][0],
+					     trunc ? ONE_STEP_TRUNCATED : ONE_STEP_TERMINATED, hp,
+					     ARRAY_SIZE(hp), 3);
+				assert_int_equal(run_steps(&R, 6000, why, sizeof(why)), 0);
+				float q[2], obs[2] = { 0.0f, 1.0f };
+				dqn_q_values(R.ln, obs, q);
+				double want = trunc ? 10.0 : 1.0;
+				for (int a = 0; a < 2; a++)
+					if (fabs(q[a] - want) > 0.05 * want) {
+						print_error("%s (all %s), n_step %d, %s: Q = %g, want %g\n",
+							    heads[h][0], heads[h][1], nstep,
+							    trunc ? "truncated" : "terminated", q[a], want);
+						fail();
+					}
+				R.vt->free(R.ln);
+			}
 }
 
 /* Same seed, same bits, for every path; another seed, other bits. */
@@ -441,6 +487,15 @@ static void test_dqn__check_refuses(void **state)
 	assert_non_null(strstr(why, "replay memory"));
 	assert_int_equal(params_set_text(&hp, "buffer_size", "100000", why, sizeof(why)), 0);
 	assert_int_equal(spec->vt->check(&hp, &big, why, sizeof(why)), 0);
+	/* rainbow: an empty C51 support */
+	assert_int_equal(params_set_text(&hp, "head", "c51", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "v_min", "5", why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "v_max", "5", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), -1);
+	assert_non_null(strstr(why, "'v_min' 5 must be below 'v_max' 5"));
+	assert_int_equal(params_set_text(&hp, "head", "qr", why, sizeof(why)), 0);
+	assert_int_equal(spec->vt->check(&hp, &info, why, sizeof(why)), 0);
+	assert_int_equal(params_set_text(&hp, "head", "iqn", why, sizeof(why)), -1);
 	params_release(&hp);
 	/* presets compose: dqn_all has every extension on */
 	learner_params_init(learner_lookup("dqn_all"), &hp);
@@ -561,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_dqn__corridor_optimal),
 		cmocka_unit_test(test_dqn__terminated_vs_truncated),
 		cmocka_unit_test(test_dqn__deterministic),
+		cmocka_unit_test(test_dqn__distributional_bootstrap),
 		cmocka_unit_test(test_dqn__divergence_reported),
 		cmocka_unit_test(test_dqn__one_hot_frozenlake),
 		cmocka_unit_test(test_dqn__check_refuses),

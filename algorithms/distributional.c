@@ -1,0 +1,239 @@
+/*
+ * distributional.c - C51 and QR-DQN heads: dueling-per-atom combination,
+ * softmax and values, targets (the C51 projection), cross-entropy and
+ * quantile Huber losses with their gradients (see distributional.h).
+ */
+#include "distributional.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../harness/util.h"
+
+int dist_raw_width(int n_actions, int n, int dueling)
+{
+	return (n_actions + !!dueling) * n;
+}
+
+int dist_head_init(struct dist_head *h, enum dist_kind kind, int n_actions, int n, int dueling,
+		   double v_min, double v_max, double kappa, int max_batch)
+{
+	memset(h, 0, sizeof(*h));
+	if (kind == DIST_NONE)
+		return 0;
+	if (n_actions < 1 || max_batch < 1 || n < (kind == DIST_C51 ? 2 : 1))
+		return error("distributional: bad shape (%d actions, %d atoms, batch %d)", n_actions, n,
+			     max_batch);
+	if (kind == DIST_C51 && !(v_min < v_max))
+		return error("distributional: v_min %g is not below v_max %g", v_min, v_max);
+	if (kind == DIST_QR && !(kappa > 0))
+		return error("distributional: kappa %g must be positive", kappa);
+	h->kind = kind;
+	h->n_actions = n_actions;
+	h->n = n;
+	h->dueling = !!dueling;
+	h->max_batch = max_batch;
+	h->v_min = v_min;
+	h->v_max = v_max;
+	h->dz = kind == DIST_C51 ? (v_max - v_min) / (n - 1) : 0;
+	h->kappa = kappa;
+	size_t rows = (size_t)max_batch * n_actions * n;
+	h->z = xcalloc(rows, sizeof(float));
+	h->p = kind == DIST_C51 ? xcalloc(rows, sizeof(float)) : NULL;
+	h->q = xcalloc((size_t)max_batch * n_actions, sizeof(float));
+	h->dz_buf = xcalloc(rows, sizeof(float));
+	return 0;
+}
+
+void dist_head_release(struct dist_head *h)
+{
+	free(h->z);
+	free(h->p);
+	free(h->q);
+	free(h->dz_buf);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Atom i of the C51 support, in double: v_min + i dz. */
+static double atom(const struct dist_head *h, int i)
+{
+	return h->v_min + i * h->dz;
+}
+
+const float *dist_forward(struct dist_head *h, const float *raw, int B)
+{
+	const int nA = h->n_actions, n = h->n;
+	if (B < 1 || B > h->max_batch)
+		BUG("dist_forward: batch %d outside 1..%d", B, h->max_batch);
+	for (int r = 0; r < B; r++) {
+		float *z = h->z + (size_t)r * nA * n;
+		if (h->dueling) {
+			const float *v = raw + (size_t)r * (nA + 1) * n, *a = v + n;
+			for (int i = 0; i < n; i++) {
+				float s = 0.0f;
+				for (int k = 0; k < nA; k++)
+					s += a[(size_t)k * n + i];
+				float mean = s / (float)nA;
+				for (int k = 0; k < nA; k++)
+					z[(size_t)k * n + i] = v[i] + a[(size_t)k * n + i] - mean;
+			}
+		} else {
+			memcpy(z, raw + (size_t)r * nA * n, (size_t)nA * n * sizeof(float));
+		}
+		for (int k = 0; k < nA; k++) {
+			const float *za = z + (size_t)k * n;
+			double q = 0;
+			if (h->kind == DIST_C51) {
+				float *pa = h->p + ((size_t)r * nA + k) * n, mx = za[0];
+				for (int i = 1; i < n; i++)
+					if (za[i] > mx)
+						mx = za[i];
+				double s = 0;
+				for (int i = 0; i < n; i++) {
+					pa[i] = expf(za[i] - mx);
+					s += pa[i];
+				}
+				float inv = (float)(1.0 / s);
+				for (int i = 0; i < n; i++) {
+					pa[i] *= inv;
+					q += (double)pa[i] * atom(h, i);
+				}
+			} else {
+				for (int i = 0; i < n; i++)
+					q += za[i];
+				q /= n;
+			}
+			h->q[(size_t)r * nA + k] = (float)q;
+		}
+	}
+	return h->q;
+}
+
+void c51_project(const float *p, int n, double v_min, double v_max, double reward, double g,
+		 float *m)
+{
+	double dz = (v_max - v_min) / (n - 1);
+	for (int i = 0; i < n; i++)
+		m[i] = 0.0f;
+	for (int j = 0; j < n; j++) {
+		double tz = reward + g * (v_min + j * dz);
+		tz = tz < v_min ? v_min : tz > v_max ? v_max : tz;
+		double b = (tz - v_min) / dz;
+		b = b < 0 ? 0 : b > n - 1 ? n - 1 : b; /* rounding at the ends */
+		int l = (int)floor(b), u = (int)ceil(b);
+		if (l == u) {
+			m[l] += p[j];
+		} else {
+			m[l] += (float)(p[j] * (u - b));
+			m[u] += (float)(p[j] * (b - l));
+		}
+	}
+}
+
+/* Index of the largest of n values, the first on ties. */
+static int argmax(const float *v, int n)
+{
+	int best = 0;
+	for (int j = 1; j < n; j++)
+		if (v[j] > v[best])
+			best = j;
+	return best;
+}
+
+void dist_targets(const struct dist_head *ht, const float *q_sel, const float *reward,
+		  const float *not_done, const float *discount, int B, float *target)
+{
+	const int nA = ht->n_actions, n = ht->n;
+	for (int r = 0; r < B; r++) {
+		int a = argmax(q_sel + (size_t)r * nA, nA);
+		double g = (double)(not_done[r] * discount[r]);
+		float *t = target + (size_t)r * n;
+		size_t off = ((size_t)r * nA + a) * n;
+		if (ht->kind == DIST_C51) {
+			c51_project(ht->p + off, n, ht->v_min, ht->v_max, reward[r], g, t);
+		} else {
+			const float *th = ht->z + off;
+			for (int j = 0; j < n; j++)
+				t[j] = (float)(reward[r] + g * th[j]);
+		}
+	}
+}
+
+double qr_huber_loss(const float *theta, const float *T, int n, double kappa, float *grad)
+{
+	double L = 0;
+	for (int i = 0; i < n; i++) {
+		double tau = (2.0 * i + 1) / (2.0 * n), gi = 0;
+		for (int j = 0; j < n; j++) {
+			double u = (double)T[j] - (double)theta[i], au = fabs(u);
+			double w = fabs(tau - (u < 0 ? 1.0 : 0.0));
+			double hub = au <= kappa ? 0.5 * u * u : kappa * (au - 0.5 * kappa);
+			L += w * hub / kappa;
+			/* dH/du / kappa = clamp(u, -kappa, kappa) / kappa; du/dtheta_i = -1 */
+			gi -= w * (au <= kappa ? u : (u > 0 ? kappa : -kappa)) / kappa;
+		}
+		if (grad)
+			grad[i] = (float)(gi / n);
+	}
+	return L / n;
+}
+
+double dist_loss(const struct dist_head *h, const int32_t *action, const float *target,
+		 const float *weight, int B, float *draw, float *per_sample)
+{
+	const int nA = h->n_actions, n = h->n;
+	float *dzb = h->dueling ? h->dz_buf : draw; /* dLoss/dz (B, nA, n) */
+	memset(dzb, 0, (size_t)B * nA * n * sizeof(float));
+	double total = 0;
+	for (int r = 0; r < B; r++) {
+		int a = action[r];
+		if (a < 0 || a >= nA)
+			BUG("dist_loss: action %d outside 0..%d", a, nA - 1);
+		size_t off = ((size_t)r * nA + a) * n;
+		const float *m = target + (size_t)r * n;
+		double w = weight ? weight[r] : 1.0, c = w / B, L = 0;
+		float *d = dzb + off;
+		if (h->kind == DIST_C51) {
+			const float *za = h->z + off, *pa = h->p + off;
+			float mx = za[0];
+			for (int i = 1; i < n; i++)
+				if (za[i] > mx)
+					mx = za[i];
+			double s = 0, msum = 0;
+			for (int i = 0; i < n; i++) {
+				s += exp((double)za[i] - mx);
+				msum += m[i];
+			}
+			double lse = mx + log(s);
+			for (int i = 0; i < n; i++) {
+				L -= (double)m[i] * ((double)za[i] - lse);
+				d[i] = (float)(c * ((double)pa[i] * msum - m[i]));
+			}
+		} else {
+			L = qr_huber_loss(h->z + off, m, n, h->kappa, d);
+			for (int i = 0; i < n; i++)
+				d[i] = (float)(c * d[i]);
+		}
+		if (per_sample)
+			per_sample[r] = (float)L;
+		total += w * L;
+	}
+	if (h->dueling) {
+		/* dV_i = sum_a dz_a[i]; dA_a[i] = dz_a[i] - mean_b dz_b[i] */
+		for (int r = 0; r < B; r++) {
+			const float *g = dzb + (size_t)r * nA * n;
+			float *v = draw + (size_t)r * (nA + 1) * n, *ad = v + n;
+			for (int i = 0; i < n; i++) {
+				float s = 0.0f;
+				for (int k = 0; k < nA; k++)
+					s += g[(size_t)k * n + i];
+				float mean = s / (float)nA;
+				v[i] = s;
+				for (int k = 0; k < nA; k++)
+					ad[(size_t)k * n + i] = g[(size_t)k * n + i] - mean;
+			}
+		}
+	}
+	return total / B;
+}
