@@ -6,6 +6,7 @@
 #include "distributional.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -236,4 +237,25 @@ double dist_loss(const struct dist_head *h, const int32_t *action, const float *
 		}
 	}
 	return total / B;
+}
+
+void dist_head_checkpoint(const struct dist_head *h, struct checkpoint *ck)
+{
+	if (h->kind == DIST_NONE)
+		return;
+	long long v = h->n;
+	checkpoint_add_str(ck, "head", h->kind == DIST_C51 ? "c51" : "qr");
+	checkpoint_add_ints(ck, h->kind == DIST_C51 ? "num_atoms" : "num_quantiles", &v, 1);
+	if (h->kind == DIST_C51) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%.17g", h->v_min);
+		checkpoint_add_str(ck, "v_min", buf);
+		snprintf(buf, sizeof(buf), "%.17g", h->v_max);
+		checkpoint_add_str(ck, "v_max", buf);
+	}
+	checkpoint_add_str(ck, "head_layout",
+			   "the last layer gives per row [z_0 (n), .., z_{A-1} (n)], or with dueling "
+			   "[V (n), A_0 (n), .., A_{A-1} (n)] and z_a = V + A_a - mean_b A_b per atom; "
+			   "c51: Q_a = sum_i softmax(z_a)_i (v_min + i (v_max - v_min) / (n - 1)); "
+			   "qr: Q_a = mean_i z_a[i], quantile i at tau = (2i + 1) / 2n");
 }

@@ -45,6 +45,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "learner.h"
 
 enum dist_kind { DIST_NONE, DIST_C51, DIST_QR };
 
@@ -85,6 +86,26 @@ void dist_targets(const struct dist_head *ht, const float *q_sel, const float *r
  */
 double dist_loss(const struct dist_head *h, const int32_t *action, const float *target,
 		 const float *weight, int B, float *draw, float *per_sample);
+
+/* The attributes that say how to read the last layer (nothing for DIST_NONE). */
+void dist_head_checkpoint(const struct dist_head *h, struct checkpoint *ck);
+
+/*
+ * The hyperparameters of dqn.c's table that choose a head. PARAM_OMIT_DEFAULT:
+ * at their defaults (head = q) they are not part of any configuration.
+ */
+#define DIST_PARAMS                                                                            \
+	{ "head", PARAM_STRING, "q", 0, 0, "q|c51|qr",                                          \
+	  "output head: q (one value per action), c51 (categorical), qr (quantile regression)", \
+	  PARAM_OMIT_DEFAULT },                                                                 \
+	{ "num_atoms", PARAM_INT, "51", 2, 1024, NULL, "c51: atoms of the support",             \
+	  PARAM_OMIT_DEFAULT },                                                                 \
+	{ "v_min", PARAM_FLOAT, "-10", -1e9, 1e9, NULL, "c51: lowest atom", PARAM_OMIT_DEFAULT }, \
+	{ "v_max", PARAM_FLOAT, "10", -1e9, 1e9, NULL, "c51: highest atom", PARAM_OMIT_DEFAULT }, \
+	{ "num_quantiles", PARAM_INT, "200", 1, 1024, NULL, "qr: quantiles per action",         \
+	  PARAM_OMIT_DEFAULT },                                                                 \
+	{ "qr_kappa", PARAM_FLOAT, "1", 1e-6, 1e6, NULL, "qr: quantile Huber threshold kappa",  \
+	  PARAM_OMIT_DEFAULT }
 
 /* C51 projection of one next-state distribution p (n) onto the support: m (n). */
 void c51_project(const float *p, int n, double v_min, double v_max, double reward, double g,

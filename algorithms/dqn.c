@@ -35,10 +35,10 @@
  * checkpoint = true: at the end of the run the online network's weights go
  * to /checkpoint of the run file (dqn_checkpoint, learner.h).
  *
- * rainbow (the branches marked so): head = c51 | qr replaces the Q output by
- * a distributional head (distributional.h: per-atom dueling, projection,
- * cross-entropy / quantile Huber loss, PER priority = per-sample loss);
- * greedy actions and Double DQN's a* use its expected values.
+ * rainbow (branches marked so): head = c51 | qr, a distributional head
+ * (distributional.h); noisy = true, noisy layers with the draw schedule of
+ * noisy.h from a fourth generator stream. Greedy actions, Double DQN's a*
+ * and evaluation use expected values, evaluation the mean weights.
  */
 #include "dqn.h"
 
@@ -50,6 +50,7 @@
 
 #include "distributional.h"
 #include "loss.h"
+#include "noisy.h"
 #include "nstep.h"
 #include "optim.h"
 #include "replay.h"
@@ -65,17 +66,7 @@ static const struct param_def dqn_params[] = {
 	  PARAM_KERNEL },
 	{ "hidden", PARAM_INT_LIST, "64,64", 1, 8192, NULL, "hidden layer sizes (ReLU), e.g. 256,256" },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
-	/* rainbow: distributional heads (distributional.h); omitted from configs at their defaults */
-	{ "head", PARAM_STRING, "q", 0, 0, "q|c51|qr",
-	  "output head: q (one value per action), c51 (categorical), qr (quantile regression)",
-	  PARAM_OMIT_DEFAULT },
-	{ "num_atoms", PARAM_INT, "51", 2, 1024, NULL, "c51: atoms of the support", PARAM_OMIT_DEFAULT },
-	{ "v_min", PARAM_FLOAT, "-10", -1e9, 1e9, NULL, "c51: lowest atom", PARAM_OMIT_DEFAULT },
-	{ "v_max", PARAM_FLOAT, "10", -1e9, 1e9, NULL, "c51: highest atom", PARAM_OMIT_DEFAULT },
-	{ "num_quantiles", PARAM_INT, "200", 1, 1024, NULL, "qr: quantiles per action",
-	  PARAM_OMIT_DEFAULT },
-	{ "qr_kappa", PARAM_FLOAT, "1", 1e-6, 1e6, NULL, "qr: quantile Huber threshold kappa",
-	  PARAM_OMIT_DEFAULT },
+	DIST_PARAMS, NOISY_PARAMS, /* rainbow: distributional.h, noisy.h */
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
 	  "Double DQN target: online network picks a*, target network values it" },
 	{ "n_step", PARAM_INT, "1", 1, 100, NULL,
@@ -147,6 +138,12 @@ struct dqn {
 	float *dtarget;  /* (batch, atoms) projected target distributions / target quantiles */
 	float *draw;     /* (batch, raw width) dLoss/d network output */
 	float *dloss;    /* (batch) per-sample losses (PER priorities) */
+	/* rainbow: noisy layers; theta is what the optimiser and the target sync move */
+	int noisy, noisy_epsilon;
+	struct noisy nq, nt;
+	struct rng noise;
+	float *theta, *theta_t, *gtheta; /* (n_theta): q/target params and q grads, or noisy mu|sigma */
+	size_t n_theta;
 	long long steps, updates;
 	double last_loss;
 	int checkpoint; /* store the online network at the end of the run */
@@ -182,6 +179,8 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 		np += (in + 1) * out;
 		in = out;
 	}
+	if (params_bool(hp, "noisy")) /* rainbow: mu and sigma */
+		np *= 2;
 	if (np > DQN_MAX_PARAMS) {
 		snprintf(why, n, "'hidden' gives a network of %.0f parameters, at most %d (memory)", np,
 			 DQN_MAX_PARAMS);
@@ -283,9 +282,22 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	rng_seed(&d->sample, splitmix64_next(&sm));
 	mlp_init_params(&d->q, &init);
 	memcpy(d->target.params, d->q.params, d->q.n_params * sizeof(float));
+	d->theta = d->q.params, d->theta_t = d->target.params, d->gtheta = d->q.grads;
+	d->n_theta = d->q.n_params;
+	rng_seed(&d->noise, splitmix64_next(&sm)); /* a fourth stream: the other three unchanged */
+	d->noisy = params_bool(hp, "noisy");
+	d->noisy_epsilon = params_bool(hp, "noisy_epsilon");
+	if (d->noisy) { /* rainbow: learnable mu|sigma blocks over both networks */
+		noisy_init(&d->nq, &d->q);
+		noisy_init(&d->nt, &d->target);
+		noisy_init_params(&d->nq, params_float(hp, "noisy_sigma0"));
+		memcpy(d->nt.params, d->nq.params, 2 * d->nq.n * sizeof(float));
+		d->theta = d->nq.params, d->theta_t = d->nt.params, d->gtheta = d->nq.grads;
+		d->n_theta = 2 * d->nq.n;
+	}
 
 	optim_init(&d->opt, !strcmp(params_str(hp, "optimizer"), "rmsprop") ? OPTIM_RMSPROP : OPTIM_ADAM,
-		   d->q.n_params, params_float(hp, "learning_rate"));
+		   d->n_theta, params_float(hp, "learning_rate"));
 	d->opt.eps = params_float(hp, "optim_eps");
 	d->opt.alpha = params_float(hp, "rmsprop_alpha");
 	if (replay_init(&d->rb, (int)params_int(hp, "buffer_size"), d->obs_dim, d->prioritized,
@@ -325,6 +337,10 @@ static void dqn_free(void *self)
 	free(d->dtarget);
 	free(d->draw);
 	free(d->dloss);
+	if (d->noisy) {
+		noisy_release(&d->nq);
+		noisy_release(&d->nt);
+	}
 	free(d);
 }
 
@@ -361,6 +377,8 @@ static const float *online_q(struct dqn *d, const float *x, int B)
 void dqn_q_values(void *self, const float *obs, float *q)
 {
 	struct dqn *d = self;
+	if (d->noisy)
+		noisy_use_mean(&d->nq); /* rainbow: the mean network */
 	const float *out = online_q(d, encode(d, obs, d->enc_obs), 1);
 	memcpy(q, out, (size_t)d->n_actions * sizeof(float));
 }
@@ -374,14 +392,20 @@ static int dqn_act(void *self, const float *obs)
 {
 	struct dqn *d = self;
 	if (d->steps < d->learning_starts ||
-	    rng_uniform(&d->explore) < epsilon_at(&d->eps, d->steps))
+	    ((!d->noisy || d->noisy_epsilon) && /* rainbow: noisy nets explore by their noise */
+	     rng_uniform(&d->explore) < epsilon_at(&d->eps, d->steps)))
 		return (int)rng_below(&d->explore, (uint64_t)d->n_actions);
+	if (d->noisy)
+		noisy_sample(&d->nq, &d->noise); /* rainbow: a new draw for every greedy act() */
 	return greedy(d, obs);
 }
 
 static int dqn_act_greedy(void *self, const float *obs, struct rng *rng)
 {
 	(void)rng;
+	struct dqn *d = self;
+	if (d->noisy)
+		noisy_use_mean(&d->nq); /* rainbow: evaluation uses the mean weights */
 	return greedy(self, obs);
 }
 
@@ -396,10 +420,11 @@ HOT_LOOP static void polyak(float *restrict t, const float *restrict p, size_t n
 static void update_target(struct dqn *d)
 {
 	if (d->tau >= 1.0)
-		memcpy(d->target.params, d->q.params, d->q.n_params * sizeof(float));
+		memcpy(d->theta_t, d->theta, d->n_theta * sizeof(float));
 	else
-		polyak(d->target.params, d->q.params, d->q.n_params, (float)d->tau,
-		       (float)(1.0 - d->tau));
+		polyak(d->theta_t, d->theta, d->n_theta, (float)d->tau, (float)(1.0 - d->tau));
+	if (d->noisy)
+		noisy_changed(&d->nt);
 }
 
 static int diverged(const struct dqn *d, char *why, size_t wn, const char *what, double v)
@@ -434,10 +459,14 @@ static int update_dist(struct dqn *d, char *why, size_t wn)
 	if (!isfinite(d->last_loss))
 		return diverged(d, why, wn, "the loss", d->last_loss);
 	mlp_backward(&d->q, b->obs, d->draw, B);
-	double norm = clip_grad_norm(d->q.grads, d->q.n_params, d->max_grad_norm);
+	if (d->noisy)
+		noisy_backward(&d->nq);
+	double norm = clip_grad_norm(d->gtheta, d->n_theta, d->max_grad_norm);
 	if (!isfinite(norm))
 		return diverged(d, why, wn, "the gradient norm", norm);
-	optim_step(&d->opt, d->q.params, d->q.grads);
+	optim_step(&d->opt, d->theta, d->gtheta);
+	if (d->noisy)
+		noisy_changed(&d->nq);
 	if (d->prioritized)
 		replay_update_priorities(&d->rb, b->idx, d->dloss, B);
 	d->updates++;
@@ -455,6 +484,10 @@ static int update(struct dqn *d, char *why, size_t wn)
 		beta = d->per_beta0 + (1.0 - d->per_beta0) * (f < 1.0 ? f : 1.0);
 	}
 	replay_sample(&d->rb, &d->sample, B, beta, b);
+	if (d->noisy) { /* rainbow: new noise for the online, then the target network */
+		noisy_sample(&d->nq, &d->noise);
+		noisy_sample(&d->nt, &d->noise);
+	}
 	if (d->hq.kind != DIST_NONE)
 		return update_dist(d, why, wn); /* rainbow: C51 / QR heads */
 
@@ -490,10 +523,14 @@ static int update(struct dqn *d, char *why, size_t wn)
 	for (int i = 0; i < B; i++)
 		d->dq[(size_t)i * nA + b->action[i]] = d->dqsa[i];
 	mlp_backward(&d->q, b->obs, d->dq, B);
-	double norm = clip_grad_norm(d->q.grads, d->q.n_params, d->max_grad_norm);
+	if (d->noisy)
+		noisy_backward(&d->nq);
+	double norm = clip_grad_norm(d->gtheta, d->n_theta, d->max_grad_norm);
 	if (!isfinite(norm))
 		return diverged(d, why, wn, "the gradient norm", norm);
-	optim_step(&d->opt, d->q.params, d->q.grads);
+	optim_step(&d->opt, d->theta, d->gtheta);
+	if (d->noisy)
+		noisy_changed(&d->nq);
 
 	if (d->prioritized) {
 		for (int i = 0; i < B; i++)
@@ -556,17 +593,21 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 	if (!d->checkpoint)
 		return;
 	const struct mlp *m = &d->q;
+	/* rainbow: a noisy network stores its mean weights as W, b and sigma beside */
+	const float *P = d->noisy ? d->nq.params : m->params;
 	long long sizes[MLP_MAX_LAYERS + 1];
 	sizes[0] = m->n_in;
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		char name[32];
 		snprintf(name, sizeof(name), "layer%d/W", l);
-		checkpoint_add_array(ck, name, m->params + L->w, L->in, L->out);
+		checkpoint_add_array(ck, name, P + L->w, L->in, L->out);
 		snprintf(name, sizeof(name), "layer%d/b", l);
-		checkpoint_add_array(ck, name, m->params + L->b, L->out, 0);
+		checkpoint_add_array(ck, name, P + L->b, L->out, 0);
 		sizes[l + 1] = L->out;
 	}
+	if (d->noisy) /* rainbow: sigma arrays and the attribute noisy */
+		noisy_checkpoint(&d->nq, ck);
 	long long v;
 	checkpoint_add_str(ck, "network", "online");
 	checkpoint_add_str(ck, "layout",
@@ -582,23 +623,7 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 	checkpoint_add_ints(ck, "n_actions", &v, 1);
 	v = m->dueling || d->hq.dueling;
 	checkpoint_add_ints(ck, "dueling", &v, 1);
-	if (d->hq.kind != DIST_NONE) { /* rainbow: what the last layer's units mean */
-		char buf[64];
-		checkpoint_add_str(ck, "head", d->hq.kind == DIST_C51 ? "c51" : "qr");
-		v = d->hq.n;
-		checkpoint_add_ints(ck, d->hq.kind == DIST_C51 ? "num_atoms" : "num_quantiles", &v, 1);
-		if (d->hq.kind == DIST_C51) {
-			snprintf(buf, sizeof(buf), "%.17g", d->hq.v_min);
-			checkpoint_add_str(ck, "v_min", buf);
-			snprintf(buf, sizeof(buf), "%.17g", d->hq.v_max);
-			checkpoint_add_str(ck, "v_max", buf);
-		}
-		checkpoint_add_str(ck, "head_layout",
-				   "the last layer gives per row [z_0 (n), .., z_{A-1} (n)], or with dueling "
-				   "[V (n), A_0 (n), .., A_{A-1} (n)] and z_a = V + A_a - mean_b A_b per atom; "
-				   "c51: Q_a = sum_i softmax(z_a)_i (v_min + i (v_max - v_min) / (n - 1)); "
-				   "qr: Q_a = mean_i z_a[i], quantile i at tau = (2i + 1) / 2n");
-	}
+	dist_head_checkpoint(&d->hq, ck); /* rainbow: what the last layer's units mean */
 	checkpoint_add_ints(ck, "steps", &d->steps, 1);
 	checkpoint_add_ints(ck, "updates", &d->updates, 1);
 }

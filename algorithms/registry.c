@@ -29,6 +29,10 @@ const struct learner_spec learner_registry[] = {
 	  "DQN with a categorical distributional head, C51 (Bellemare, Dabney & Munos 2017)" },
 	{ "qrdqn", &dqn_vtable, "head=qr",
 	  "DQN with a quantile regression head, QR-DQN (Dabney et al. 2018)" },
+	{ "noisy_dqn", &dqn_vtable, "noisy=true",
+	  "DQN with factorised noisy layers instead of epsilon-greedy (Fortunato et al. 2018)" },
+	{ "rainbow", &dqn_vtable, "head=c51;noisy=true;dueling=true;double=true;n_step=3;prioritized=true",
+	  "Rainbow: C51, noisy layers, dueling, Double target, 3-step returns, PER (Hessel et al. 2018)" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

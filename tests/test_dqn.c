@@ -185,7 +185,7 @@ static const char *const corridor_hp[][2] = {
 };
 
 static const char *const presets[] = { "dqn", "double_dqn", "per", "nstep", "dueling_dqn",
-				       "dqn_all", "c51", "qrdqn" };
+				       "dqn_all", "c51", "qrdqn", "noisy_dqn", "rainbow" };
 
 /* Every preset reaches the goal in the optimal 7 steps, ignoring the distractor. */
 static void test_dqn__corridor_optimal(void **state)
@@ -280,6 +280,73 @@ static void test_dqn__distributional_bootstrap(void **state)
 					}
 				R.vt->free(R.ln);
 			}
+}
+
+/*
+ * rainbow: noisy layers. Greedy evaluation uses the mean weights and draws
+ * nothing: a run with evaluations interleaved trains bit for bit as one
+ * without; evaluations are repeatable; the acting policy (noise) differs
+ * from the greedy one somewhere, while epsilon (1, constant) is ignored.
+ */
+static void test_dqn__noisy_evaluation_does_not_perturb(void **state)
+{
+	(void)state;
+	static const char *const kv[][2] = {
+		{ "hidden", "32,32" }, { "learning_rate", "1e-3" }, { "learning_starts", "300" },
+		{ "train_freq", "1" }, { "target_update_interval", "100" }, { "buffer_size", "10000" },
+		{ "epsilon_schedule", "constant" }, { "epsilon", "1" }, { "gamma", "0.95" },
+	};
+	float q[2][CORRIDOR_N * 2];
+	for (int run = 0; run < 2; run++) {
+		struct runner R;
+		char why[256];
+		make_learner(&R, "rainbow", CORRIDOR, kv, ARRAY_SIZE(kv), 5);
+		for (int k = 0; k < 10; k++) {
+			assert_int_equal(run_steps(&R, 150, why, sizeof(why)), 0);
+			if (run == 1) {
+				int len1, len2;
+				double r1 = greedy_episode(&R, &len1), r2 = greedy_episode(&R, &len2);
+				assert_true(r1 == r2 && len1 == len2);
+			}
+		}
+		for (int s = 0; s < CORRIDOR_N; s++) {
+			struct toy t = { CORRIDOR, s };
+			float obs[2];
+			toy_obs(&t, obs);
+			dqn_q_values(R.ln, obs, q[run] + 2 * s);
+		}
+		/* epsilon 1 is ignored: on corridor states the trained noisy policy is the greedy one */
+		int same = 0;
+		for (int i = 0; i < 200; i++) {
+			struct toy t = { CORRIDOR, i % CORRIDOR_N };
+			float obs[2];
+			toy_obs(&t, obs);
+			same += R.vt->act_greedy(R.ln, obs, NULL) == R.vt->act(R.ln, obs);
+		}
+		assert_true(same > 190);
+		R.vt->free(R.ln);
+	}
+	assert_memory_equal(q[0], q[1], sizeof(q[0]));
+	/* a fresh network (small action gaps): the noise changes some actions; noisy_epsilon
+	 * = true brings epsilon (1) back: about half the actions differ from the greedy one */
+	for (int eps = 0; eps < 2; eps++) {
+		const char *const kv2[][2] = { { "learning_starts", "0" },
+					       { "noisy_epsilon", eps ? "true" : "false" },
+					       { "epsilon_schedule", "constant" }, { "epsilon", "1" } };
+		struct runner R;
+		make_learner(&R, "noisy_dqn", CORRIDOR, kv2, ARRAY_SIZE(kv2), 9);
+		struct rng g;
+		rng_seed(&g, 3);
+		int differs = 0;
+		for (int i = 0; i < 400; i++) {
+			float obs[2] = { (float)rng_uniform_range(&g, -3, 3),
+					 (float)rng_uniform_range(&g, -3, 3) };
+			differs += R.vt->act_greedy(R.ln, obs, NULL) != R.vt->act(R.ln, obs);
+		}
+		print_message("noisy, noisy_epsilon %d: %d of 400 acts differ from greedy\n", eps, differs);
+		assert_true(eps ? differs > 150 && differs < 250 : differs > 4 && differs < 150);
+		R.vt->free(R.ln);
+	}
 }
 
 /* Same seed, same bits, for every path; another seed, other bits. */
@@ -521,7 +588,8 @@ static void mlp_from_checkpoint(struct mlp *m, const struct checkpoint *ck, int 
 		hidden[l - 1] = (int)sizes->ints[l];
 	assert_int_equal(sizes->ints[sizes->n - 1], n_actions + dueling);
 	assert_int_equal(mlp_init(m, (int)sizes->ints[0], hidden, sizes->n - 2, n_actions, dueling, 4, 0), 0);
-	assert_int_equal(ck->n_arrays, 2 * m->n_layers);
+	int noisy = checkpoint_find(ck, "layer0/sigma_W") != NULL;
+	assert_int_equal(ck->n_arrays, (noisy ? 4 : 2) * m->n_layers); /* noisy: sigma_W, sigma_b */
 	for (int l = 0; l < m->n_layers; l++) {
 		char name[32];
 		snprintf(name, sizeof(name), "layer%d/W", l);
@@ -553,6 +621,7 @@ static void test_dqn__checkpoint_reproduces_q_values(void **state)
 	(void)state;
 	static const char *const cases[][2] = {
 		{ "dqn", "false" }, { "dueling_dqn", "false" }, { "dqn_all", "true" },
+		{ "noisy_dqn", "false" }, /* rainbow: the mean weights are the greedy network */
 	};
 	for (size_t c = 0; c < ARRAY_SIZE(cases); c++) {
 		const char *const kv[][2] = {
@@ -617,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_dqn__terminated_vs_truncated),
 		cmocka_unit_test(test_dqn__deterministic),
 		cmocka_unit_test(test_dqn__distributional_bootstrap),
+		cmocka_unit_test(test_dqn__noisy_evaluation_does_not_perturb),
 		cmocka_unit_test(test_dqn__divergence_reported),
 		cmocka_unit_test(test_dqn__one_hot_frozenlake),
 		cmocka_unit_test(test_dqn__check_refuses),
