@@ -43,6 +43,7 @@ int dist_head_init(struct dist_head *h, enum dist_kind kind, int n_actions, int 
 	h->z = xcalloc(rows, sizeof(float));
 	h->p = kind == DIST_C51 ? xcalloc(rows, sizeof(float)) : NULL;
 	h->q = xcalloc((size_t)max_batch * n_actions, sizeof(float));
+	h->lse = kind == DIST_C51 ? xcalloc((size_t)max_batch * n_actions, sizeof(float)) : NULL;
 	h->dz_buf = xcalloc(rows, sizeof(float));
 	return 0;
 }
@@ -52,6 +53,7 @@ void dist_head_release(struct dist_head *h)
 	free(h->z);
 	free(h->p);
 	free(h->q);
+	free(h->lse);
 	free(h->dz_buf);
 	memset(h, 0, sizeof(*h));
 }
@@ -95,6 +97,7 @@ const float *dist_forward(struct dist_head *h, const float *raw, int B)
 					pa[i] = expf(za[i] - mx);
 					s += pa[i];
 				}
+				h->lse[(size_t)r * nA + k] = (float)(mx + log(s));
 				float inv = (float)(1.0 / s);
 				for (int i = 0; i < n; i++) {
 					pa[i] *= inv;
@@ -161,7 +164,8 @@ void dist_targets(const struct dist_head *ht, const float *q_sel, const float *r
 	}
 }
 
-double qr_huber_loss(const float *theta, const float *T, int n, double kappa, float *grad)
+/* The direct sum over the n x n pairs (reference for the tests). */
+double qr_huber_loss_pairs(const float *theta, const float *T, int n, double kappa, float *grad)
 {
 	double L = 0;
 	for (int i = 0; i < n; i++) {
@@ -176,6 +180,69 @@ double qr_huber_loss(const float *theta, const float *T, int n, double kappa, fl
 		}
 		if (grad)
 			grad[i] = (float)(gi / n);
+	}
+	return L / n;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Entries of the sorted t (n) below v (strictly, or <= v when inclusive). */
+static int count_below(const double *t, int n, double v, int inclusive)
+{
+	int lo = 0, hi = n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (t[mid] < v || (inclusive && t[mid] == v))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The same sums in O(n log n): the targets sorted (shifted by their mean,
+ * against cancellation), prefix sums of T and T^2, and for each theta_i four
+ * ranges of targets with closed forms: u < -kappa and -kappa <= u < 0
+ * (weight 1 - tau), 0 <= u <= kappa and u > kappa (weight tau).
+ */
+#define QR_MAX_STACK 1024
+double qr_huber_loss(const float *theta, const float *T, int n, double kappa, float *grad)
+{
+	double t[QR_MAX_STACK], S[QR_MAX_STACK + 1], Q[QR_MAX_STACK + 1], c = 0;
+	if (n > QR_MAX_STACK)
+		BUG("qr_huber_loss: %d quantiles, at most %d", n, QR_MAX_STACK);
+	for (int j = 0; j < n; j++)
+		c += T[j];
+	c /= n;
+	for (int j = 0; j < n; j++)
+		t[j] = (double)T[j] - c;
+	qsort(t, (size_t)n, sizeof(double), cmp_double);
+	S[0] = Q[0] = 0;
+	for (int j = 0; j < n; j++) {
+		S[j + 1] = S[j] + t[j];
+		Q[j + 1] = Q[j] + t[j] * t[j];
+	}
+	double L = 0, k = kappa;
+	for (int i = 0; i < n; i++) {
+		double tau = (2.0 * i + 1) / (2.0 * n), th = (double)theta[i] - c;
+		int a = count_below(t, n, th - k, 0), b = count_below(t, n, th, 0),
+		    d = count_below(t, n, th + k, 1);
+		double cA = a, sA = S[a];
+		double cB = b - a, sB = S[b] - S[a], qB = Q[b] - Q[a];
+		double cC = d - b, sC = S[d] - S[b], qC = Q[d] - Q[b];
+		double cD = n - d, sD = S[n] - S[d];
+		double lo = k * (cA * th - sA - 0.5 * k * cA) + 0.5 * (qB - 2 * th * sB + cB * th * th);
+		double hi = 0.5 * (qC - 2 * th * sC + cC * th * th) + k * (sD - cD * th - 0.5 * k * cD);
+		L += ((1 - tau) * lo + tau * hi) / k;
+		if (grad) {
+			double glo = k * cA - (sB - cB * th), ghi = (sC - cC * th) + k * cD;
+			grad[i] = (float)(((1 - tau) * glo - tau * ghi) / (k * n));
+		}
 	}
 	return L / n;
 }
@@ -197,16 +264,9 @@ double dist_loss(const struct dist_head *h, const int32_t *action, const float *
 		float *d = dzb + off;
 		if (h->kind == DIST_C51) {
 			const float *za = h->z + off, *pa = h->p + off;
-			float mx = za[0];
-			for (int i = 1; i < n; i++)
-				if (za[i] > mx)
-					mx = za[i];
-			double s = 0, msum = 0;
-			for (int i = 0; i < n; i++) {
-				s += exp((double)za[i] - mx);
+			double msum = 0, lse = h->lse[(size_t)r * nA + a];
+			for (int i = 0; i < n; i++)
 				msum += m[i];
-			}
-			double lse = mx + log(s);
 			for (int i = 0; i < n; i++) {
 				L -= (double)m[i] * ((double)za[i] - lse);
 				d[i] = (float)(c * ((double)pa[i] * msum - m[i]));

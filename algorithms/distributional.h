@@ -59,6 +59,7 @@ struct dist_head {
 	float *z;           /* (max_batch, n_actions, n) logits (C51) or quantiles (QR) */
 	float *p;           /* (max_batch, n_actions, n) C51 probabilities, NULL for QR */
 	float *q;           /* (max_batch, n_actions) expected values */
+	float *lse;         /* (max_batch, n_actions) C51: log sum exp of z_a (log-softmax) */
 	float *dz_buf;      /* (max_batch, n_actions, n) backward scratch (dueling) */
 };
 
@@ -112,5 +113,7 @@ void c51_project(const float *p, int n, double v_min, double v_max, double rewar
 		 float *m);
 /* QR loss of one sample, theta (n) against T (n); grad (n) = dL/dtheta (unweighted), may be NULL. */
 double qr_huber_loss(const float *theta, const float *T, int n, double kappa, float *grad);
+/* The same by the direct sum over the n x n pairs (the tests' reference; O(n^2)). */
+double qr_huber_loss_pairs(const float *theta, const float *T, int n, double kappa, float *grad);
 
 #endif

@@ -167,6 +167,36 @@ static void test_distributional__qr_loss_hand_values(void **state)
 	dist_head_release(&h);
 }
 
+/* The O(n log n) quantile loss equals the direct sum over the n^2 pairs. */
+static void test_distributional__qr_fast_equals_pairs(void **state)
+{
+	(void)state;
+	struct rng r;
+	rng_seed(&r, 12);
+	for (int t = 0; t < 300; t++) {
+		int n = 1 + (int)rng_below(&r, t < 150 ? 12 : 250);
+		double off = t % 3 ? 0 : rng_uniform_range(&r, -300, 300), spread = rng_uniform_range(&r, 0.1, 8);
+		double kappa = t % 4 ? 1.0 : rng_uniform_range(&r, 0.2, 3);
+		float th[256], T[256], g1[256], g2[256];
+		for (int i = 0; i < n; i++) {
+			th[i] = (float)(off + spread * rng_uniform_range(&r, -1, 1));
+			T[i] = t % 5 ? (float)(off + spread * rng_uniform_range(&r, -1.5, 1.5)) : th[(i * 7) % n];
+		}
+		if (t % 7 == 0 && n > 2) /* ties and exact kappa distances */
+			T[1] = T[0], T[2] = (float)(th[0] + kappa);
+		double a = qr_huber_loss(th, T, n, kappa, g1), b = qr_huber_loss_pairs(th, T, n, kappa, g2);
+		double sc = 1 + fabs(b);
+		if (fabs(a - b) > 1e-9 * sc * (1 + fabs(off))) {
+			print_error("case %d (n %d, offset %g): loss %.17g, pairs %.17g\n", t, n, off, a, b);
+			fail();
+		}
+		double d1[256], d2[256];
+		for (int i = 0; i < n; i++)
+			d1[i] = g1[i], d2[i] = g2[i];
+		assert_close_array("qr grad", d1, d2, n, 2e-7);
+	}
+}
+
 /* a* from the selector; C51 projects that action's distribution, QR shifts its quantiles. */
 static void test_distributional__targets_pick_the_selected_action(void **state)
 {
@@ -360,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_distributional__projection_conserves_mass),
 		cmocka_unit_test(test_distributional__c51_values_and_cross_entropy),
 		cmocka_unit_test(test_distributional__qr_loss_hand_values),
+		cmocka_unit_test(test_distributional__qr_fast_equals_pairs),
 		cmocka_unit_test(test_distributional__targets_pick_the_selected_action),
 		cmocka_unit_test(test_distributional__gradcheck_c51),
 		cmocka_unit_test(test_distributional__gradcheck_c51_dueling),
