@@ -55,6 +55,7 @@ struct dist_head {
 	int dueling;        /* raw rows are [V, A_0..] per atom */
 	int max_batch;
 	double v_min, v_max, dz; /* C51 support */
+	double *support;    /* (n) C51 atoms v_min + i dz */
 	double kappa;       /* QR Huber threshold */
 	float *z;           /* (max_batch, n_actions, n) logits (C51) or quantiles (QR) */
 	float *p;           /* (max_batch, n_actions, n) C51 probabilities, NULL for QR */
