@@ -84,6 +84,11 @@ HOT_LOOP static void effective(float *restrict w, const float *restrict mu,
 void noisy_sample(struct noisy *z, struct rng *rng)
 {
 	const struct mlp *m = z->m;
+	for (int i = 0; i < m->n_conv; i++) { /* a conv trunk is not noisy: its weights are mu */
+		const struct mlp_conv *c = &m->conv[i];
+		size_t cnt = c->b + (size_t)c->s.F - c->w;
+		memcpy(m->params + c->w, z->params + c->w, cnt * sizeof(float));
+	}
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		float *f = z->f + z->foff[l];

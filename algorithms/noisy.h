@@ -2,8 +2,9 @@
  * noisy.h - factorised Gaussian noisy linear layers (Fortunato et al. 2018,
  * "Noisy Networks for Exploration", section 3.2) over an mlp.h network.
  *
- * Every linear layer of the wrapped network becomes noisy: with p inputs
- * and q outputs,
+ * Every linear layer of the wrapped network becomes noisy (a conv trunk's
+ * layers do not: their sigma stays 0, their weights mu): with p inputs and
+ * q outputs,
  *   W = mu_W + sigma_W * (f(e_in) f(e_out)^T),   b = mu_b + sigma_b * f(e_out),
  *   f(x) = sgn(x) sqrt(|x|),  e_in (p), e_out (q) independent N(0, 1),
  * so a layer's draw costs p + q Gaussians (factorised noise). The network

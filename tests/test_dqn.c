@@ -349,6 +349,75 @@ static void test_dqn__noisy_evaluation_does_not_perturb(void **state)
 	}
 }
 
+/*
+ * rainbow: the heads and noisy layers compose with the conv network of the
+ * minatar_dqn preset (MinAtar Breakout): training runs, a seed fixes every
+ * bit, and the checkpoint holds the conv trunk, sigma and the head's
+ * attributes together.
+ */
+static void test_dqn__rainbow_on_conv(void **state)
+{
+	(void)state;
+	if (!env_lookup("MinAtar/Breakout-v0"))
+		skip();
+	static const char *const kv[][2] = {
+		{ "head", "c51" }, { "noisy", "true" }, { "dueling", "true" }, { "double", "true" },
+		{ "n_step", "3" }, { "prioritized", "true" }, { "learning_starts", "200" },
+		{ "epsilon_decay_start", "200" }, { "buffer_size", "2000" }, { "hidden", "32" },
+		{ "target_update_interval", "50" }, { "checkpoint", "true" },
+	};
+	const struct learner_spec *spec = learner_lookup("minatar_dqn");
+	assert_non_null(spec);
+	float q[2][16];
+	for (int run = 0; run < 2; run++) {
+		struct params hp;
+		char why[256];
+		learner_params_init(spec, &hp);
+		for (size_t i = 0; i < ARRAY_SIZE(kv); i++)
+			assert_int_equal(params_set_text(&hp, kv[i][0], kv[i][1], why, sizeof(why)), 0);
+		struct env *e;
+		assert_int_equal(env_make(&e, "MinAtar/Breakout-v0", NULL), 0);
+		assert_int_equal(spec->vt->check(&hp, &e->info, why, sizeof(why)), 0);
+		void *ln = spec->vt->create(&hp, &e->info, 21);
+		assert_true(dqn_network(ln)->n_conv == 1);
+		float *obs = calloc((size_t)e->info.obs_dim, sizeof(float)),
+		      *next = calloc((size_t)e->info.obs_dim, sizeof(float));
+		uint64_t s = 4;
+		env_reset(e, &s, obs);
+		for (int i = 0; i < 700; i++) {
+			int a = spec->vt->act(ln, obs), te, tr;
+			double r;
+			assert_int_equal(env_step(e, a, next, &r, &te, &tr), 0);
+			assert_int_equal(spec->vt->observe(ln, obs, a, r, next, te, tr, why, sizeof(why)), 0);
+			if (te || tr)
+				env_reset(e, NULL, obs);
+			else
+				memcpy(obs, next, (size_t)e->info.obs_dim * sizeof(float));
+		}
+		assert_true(dqn_updates(ln) > 400);
+		int nA = e->info.n_actions;
+		assert_true(nA <= 16);
+		dqn_q_values(ln, obs, q[run]);
+		for (int a = 0; a < nA; a++)
+			assert_true(isfinite(q[run][a]) && q[run][a] >= -10 && q[run][a] <= 10);
+		struct checkpoint ck = {0};
+		spec->vt->checkpoint(ln, &ck);
+		assert_non_null(checkpoint_find(&ck, "conv0/W"));
+		assert_non_null(checkpoint_find(&ck, "layer1/sigma_W"));
+		int head = 0;
+		for (int i = 0; i < ck.n_attrs; i++)
+			head += !strcmp(ck.attrs[i].name, "head") && !strcmp(ck.attrs[i].str, "c51");
+		assert_int_equal(head, 1);
+		checkpoint_release(&ck);
+		spec->vt->free(ln);
+		free(obs), free(next);
+		env_free(e);
+		params_release(&hp);
+		if (run == 1)
+			assert_memory_equal(q[0], q[1], (size_t)nA * sizeof(float));
+	}
+}
+
 /* Same seed, same bits, for every path; another seed, other bits. */
 static void test_dqn__deterministic(void **state)
 {
@@ -679,14 +748,81 @@ static void test_dqn__checkpoint_reproduces_q_values(void **state)
 	R.vt->free(R.ln);
 }
 
+/*
+ * target_update_unit = updates: the target equals the online network right
+ * after every K-th update and differs in between; counted in env steps (the
+ * default) it moves on other steps (learning_starts shifts updates from steps).
+ */
+static void test_dqn__target_counted_in_updates(void **state)
+{
+	(void)state;
+	for (int unit = 0; unit < 2; unit++) {
+		const char *const kv[][2] = { { "learning_starts", "10" }, { "train_freq", "1" },
+					      { "target_update_interval", "7" },
+					      { "target_update_unit", unit ? "updates" : "steps" },
+					      { "hidden", "8" } };
+		struct runner R;
+		char why[256];
+		make_learner(&R, "dqn", CORRIDOR, kv, ARRAY_SIZE(kv), 3);
+		int equal_at_multiple = 0, equal_elsewhere = 0;
+		for (int s = 0; s < 200; s++) {
+			assert_int_equal(run_steps(&R, 1, why, sizeof(why)), 0);
+			const struct mlp *q = dqn_network(R.ln), *t = dqn_target_network(R.ln);
+			long long u = dqn_updates(R.ln);
+			if (u < 8)
+				continue;
+			int eq = !memcmp(q->params, t->params, q->n_params * sizeof(float));
+			if (u % 7 == 0)
+				equal_at_multiple += eq;
+			else
+				equal_elsewhere += eq;
+		}
+		if (unit) {
+			assert_int_equal(equal_at_multiple, (200 - 10) / 7 - 1);
+			assert_int_equal(equal_elsewhere, 0);
+		} else {
+			assert_int_equal(equal_at_multiple, 0); /* steps 10 apart from updates: never aligned */
+			assert_int_equal(equal_elsewhere, 0); /* the copy happens before that step's update */
+		}
+		R.vt->free(R.ln);
+	}
+}
+
+/* epsilon_decay_start: random actions until then, greedy right after (epsilon 1 -> 0 in 1 step). */
+static void test_dqn__epsilon_decay_start(void **state)
+{
+	(void)state;
+	const char *const kv[][2] = { { "learning_starts", "0" }, { "epsilon", "1" },
+				      { "epsilon_min", "0" }, { "epsilon_decay_steps", "1" },
+				      { "epsilon_decay_start", "300" }, { "hidden", "8" } };
+	struct runner R;
+	char why[256];
+	make_learner(&R, "dqn", CORRIDOR, kv, ARRAY_SIZE(kv), 4);
+	int differ_before = 0, differ_after = 0;
+	for (int s = 0; s < 600; s++) {
+		int greedy = R.vt->act_greedy(R.ln, R.obs, NULL), a = R.vt->act(R.ln, R.obs);
+		if (s < 300)
+			differ_before += a != greedy;
+		else if (s > 300)
+			differ_after += a != greedy;
+		assert_int_equal(run_steps(&R, 1, why, sizeof(why)), 0);
+	}
+	assert_true(differ_before > 100); /* uniform over 2 actions: about half */
+	assert_int_equal(differ_after, 0);
+	R.vt->free(R.ln);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dqn__target_counted_in_updates),
+		cmocka_unit_test(test_dqn__epsilon_decay_start),
 		cmocka_unit_test(test_dqn__corridor_optimal),
 		cmocka_unit_test(test_dqn__terminated_vs_truncated),
 		cmocka_unit_test(test_dqn__deterministic),
 		cmocka_unit_test(test_dqn__distributional_bootstrap),
 		cmocka_unit_test(test_dqn__noisy_evaluation_does_not_perturb),
+		cmocka_unit_test(test_dqn__rainbow_on_conv),
 		cmocka_unit_test(test_dqn__divergence_reported),
 		cmocka_unit_test(test_dqn__one_hot_frozenlake),
 		cmocka_unit_test(test_dqn__check_refuses),

@@ -8,7 +8,8 @@
  *   - initialisation: mu the network's nn.Linear draws, sigma = 0.5/sqrt(in);
  *   - the same generator state gives the same draw, the mean network is mu;
  *   - finite-difference gradients of a loss with respect to mu and sigma
- *     (fixed draw) against a double-precision re-implementation.
+ *     (fixed draw) against a double-precision re-implementation;
+ *   - a conv trunk is not noisy: a draw gives it its current mu.
  */
 #include "testutil.h"
 #include "../harness/util.h"
@@ -197,12 +198,43 @@ static void test_noisy__gradcheck_mu_and_sigma(void **state)
 	}
 }
 
+/* A conv trunk stays noise-free: a draw gives it mu (also after mu moved), sigma 0. */
+static void test_noisy__conv_trunk_is_mean(void **state)
+{
+	(void)state;
+	const int conv[1][3] = { { 3, 2, 1 } };
+	int hidden[] = { 5 };
+	struct mlp m;
+	assert_int_equal(mlp_init_conv(&m, 2, 4, 4, conv, 1, hidden, 1, 2, 0, 2, 1), 0);
+	struct rng r;
+	rng_seed(&r, 3);
+	mlp_init_params(&m, &r);
+	struct noisy z;
+	noisy_init(&z, &m);
+	noisy_init_params(&z, 0.5);
+	const struct mlp_conv *c = &m.conv[0];
+	size_t cnt = c->b + (size_t)c->s.F - c->w;
+	for (size_t i = 0; i < cnt; i++) {
+		assert_true(z.params[z.n + c->w + i] == 0.0f);
+		z.params[c->w + i] += 0.25f; /* as an optimiser step would */
+	}
+	noisy_changed(&z);
+	noisy_sample(&z, &r);
+	assert_memory_equal(m.params + c->w, z.params + c->w, cnt * sizeof(float));
+	/* and the linear layers are noisy */
+	const struct mlp_layer *L = &m.layer[0];
+	assert_true(memcmp(m.params + L->w, z.params + L->w, (size_t)L->in * L->out * sizeof(float)));
+	noisy_release(&z);
+	mlp_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_noisy__noise_statistics),
 		cmocka_unit_test(test_noisy__factorised_draws_and_init),
 		cmocka_unit_test(test_noisy__gradcheck_mu_and_sigma),
+		cmocka_unit_test(test_noisy__conv_trunk_is_mean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
