@@ -178,10 +178,10 @@ static void test_distributional__qr_fast_equals_pairs(void **state)
 		double off = t % 3 ? 0 : rng_uniform_range(&r, -300, 300), spread = rng_uniform_range(&r, 0.1, 8);
 		double kappa = t % 4 ? 1.0 : rng_uniform_range(&r, 0.2, 3);
 		float th[256], T[256], g1[256], g2[256];
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n; i++)
 			th[i] = (float)(off + spread * rng_uniform_range(&r, -1, 1));
+		for (int i = 0; i < n; i++) /* every fifth case: targets equal to the quantiles */
 			T[i] = t % 5 ? (float)(off + spread * rng_uniform_range(&r, -1.5, 1.5)) : th[(i * 7) % n];
-		}
 		if (t % 7 == 0 && n > 2) /* ties and exact kappa distances */
 			T[1] = T[0], T[2] = (float)(th[0] + kappa);
 		double a = qr_huber_loss(th, T, n, kappa, g1), b = qr_huber_loss_pairs(th, T, n, kappa, g2);
