@@ -9,7 +9,8 @@
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
 #   make bench                throughput benchmarks
-#   make check-learning       the DQN learning bar on experiments/dqn_classic.cfg (long)
+#   make check-learning       the DQN family's learning bars: experiments/dqn_classic.cfg,
+#                             c51_classic.cfg, rainbow_classic.cfg (long)
 #   make check-minatar        the reduced MinAtar DQN bar on experiments/minatar_check.cfg (long)
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
 #   make fuzz                 libFuzzer on the spec parser and the HDF5 reader (FUZZ_SECONDS=60 each)
@@ -216,7 +217,10 @@ figures: $(BIN) run-deps
 # done; about an hour on 2 cores from nothing) and judges its evaluations.
 check-learning: $(BIN)
 	$(BIN) run experiments/dqn_classic.cfg -j $(JOBS)
-	@HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh dqn_classic results
+	$(BIN) run experiments/c51_classic.cfg -j $(JOBS)
+	$(BIN) run experiments/rainbow_classic.cfg -j $(JOBS)
+	@rc=0; for e in dqn_classic c51_classic rainbow_classic; do \
+	  HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh $$e results || rc=1; done; exit $$rc
 
 # The reduced MinAtar DQN bar: runs experiments/minatar_check.cfg (5 games,
 # 1M frames, 3 seeds; about 1.6 hours on 2 free cores from nothing, resuming

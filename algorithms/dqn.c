@@ -43,6 +43,11 @@
  * `epsilon_decay_start` steps, and target updates every
  * `target_update_interval` gradient updates (`target_update_unit =
  * updates`) instead of env steps.
+ *
+ * rainbow (branches marked so): head = c51 | qr, a distributional head
+ * (distributional.h); noisy = true, noisy layers with the draw schedule of
+ * noisy.h from a fourth generator stream. Greedy actions, Double DQN's a*
+ * and evaluation use expected values, evaluation the mean weights.
  */
 #include "dqn.h"
 
@@ -52,8 +57,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "distributional.h"
 #include "dqn_net.h"
 #include "loss.h"
+#include "noisy.h"
 #include "nstep.h"
 #include "optim.h"
 #include "replay.h"
@@ -73,6 +80,7 @@ static const struct param_def dqn_params[] = {
 	  "conv layers before 'hidden', as filters,kernel,stride triples, e.g. 16,3,1 (image "
 	  "observations)", PARAM_OMIT_DEFAULT },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
+	DIST_PARAMS, NOISY_PARAMS, /* rainbow: distributional.h, noisy.h */
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
 	  "Double DQN target: online network picks a*, target network values it" },
 	{ "n_step", PARAM_INT, "1", 1, 100, NULL,
@@ -148,18 +156,46 @@ struct dqn {
 	float *y;     /* (batch) targets */
 	float *qsa;   /* (batch) Q(s, a) */
 	float *dqsa;  /* (batch) dLoss/dQ(s, a) */
+	/* rainbow: distributional head (kind DIST_NONE: the plain Q head above) */
+	struct dist_head hq, ht; /* online (2 batch rows), target (batch rows) */
+	float *dtarget;  /* (batch, atoms) projected target distributions / target quantiles */
+	float *draw;     /* (batch, raw width) dLoss/d network output */
+	float *dloss;    /* (batch) per-sample losses (PER priorities) */
+	/* rainbow: noisy layers; theta is what the optimiser and the target sync move */
+	int noisy, noisy_epsilon;
+	struct noisy nq, nt;
+	struct rng noise;
+	float *theta, *theta_t, *gtheta; /* (n_theta): q/target params and q grads, or noisy mu|sigma */
+	size_t n_theta;
 	long long steps, updates;
 	double last_loss;
 	int checkpoint; /* store the online network at the end of the run */
 };
 
+/* rainbow: the output head a configuration asks for, and its atoms per action. */
+static enum dist_kind head_kind(const struct params *hp)
+{
+	const char *h = params_str(hp, "head");
+	return !strcmp(h, "c51") ? DIST_C51 : !strcmp(h, "qr") ? DIST_QR : DIST_NONE;
+}
+
+static int head_atoms(const struct params *hp)
+{
+	return (int)params_int(hp, head_kind(hp) == DIST_C51 ? "num_atoms" : "num_quantiles");
+}
+
 static int dqn_check(const struct params *hp, const struct env_info *env, char *why, size_t n)
 {
 	/* weights are held ~5 times (online, target, grads, two optimiser moments) */
 	struct dqn_net_shape ns;
-	if (dqn_net_shape(hp, env, env->n_actions + (int)params_bool(hp, "dueling"), &ns, why, n))
+	int units = env->n_actions + (int)params_bool(hp, "dueling");
+	if (head_kind(hp) != DIST_NONE) /* rainbow: per-atom outputs */
+		units = dist_raw_width(env->n_actions, head_atoms(hp), params_bool(hp, "dueling"));
+	if (dqn_net_shape(hp, env, units, &ns, why, n))
 		return -1;
 	double np = ns.n_params;
+	if (params_bool(hp, "noisy")) /* rainbow: mu and sigma */
+		np *= 2;
 	if (np > DQN_MAX_PARAMS) {
 		snprintf(why, n, "%s a network of %.0f parameters, at most %d (memory)",
 			 ns.n_conv ? "'conv' and 'hidden' give" : "'hidden' gives", np, DQN_MAX_PARAMS);
@@ -182,7 +218,8 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 		C = F, H = Ho, W = Wo;
 	}
 	for (int i = 0; i <= ns.n_hidden; i++) {
-		double out = i < ns.n_hidden ? (double)ns.hidden[i] : 2.0 * env->n_actions + 1;
+		double head = 2.0 * env->n_actions + 1 > units ? 2.0 * env->n_actions + 1 : (double)units;
+		double out = i < ns.n_hidden ? (double)ns.hidden[i] : head;
 		outs += out;
 		width = out > width ? out : width;
 	}
@@ -199,6 +236,11 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 	}
 	if (env->n_actions < 1) {
 		snprintf(why, n, "needs a discrete action space");
+		return -1;
+	}
+	if (head_kind(hp) == DIST_C51 && !(params_float(hp, "v_min") < params_float(hp, "v_max"))) {
+		snprintf(why, n, "'v_min' %g must be below 'v_max' %g", params_float(hp, "v_min"),
+			 params_float(hp, "v_max"));
 		return -1;
 	}
 	if (params_int(hp, "batch_size") > params_int(hp, "buffer_size")) {
@@ -249,12 +291,27 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	d->checkpoint = params_bool(hp, "checkpoint");
 	epsilon_schedule_init(&d->eps, hp);
 
-	int dueling = params_bool(hp, "dueling");
+	int dueling = params_bool(hp, "dueling"), n_out = d->n_actions;
+	enum dist_kind kind = head_kind(hp);
+	if (kind != DIST_NONE) { /* rainbow: the head does the (per-atom) dueling combination */
+		int na = head_atoms(hp);
+		double vmin = params_float(hp, "v_min"), vmax = params_float(hp, "v_max"),
+		       kappa = params_float(hp, "qr_kappa");
+		if (dist_head_init(&d->hq, kind, d->n_actions, na, dueling, vmin, vmax, kappa,
+				   2 * d->batch) ||
+		    dist_head_init(&d->ht, kind, d->n_actions, na, dueling, vmin, vmax, kappa, d->batch))
+			BUG("dqn: head shapes passed check() but not dist_head_init()");
+		n_out = dist_raw_width(d->n_actions, na, dueling);
+		dueling = 0;
+		d->dtarget = xcalloc((size_t)d->batch * na, sizeof(float));
+		d->draw = xcalloc((size_t)d->batch * n_out, sizeof(float));
+		d->dloss = xcalloc((size_t)d->batch, sizeof(float));
+	}
 	struct dqn_net_shape ns;
 	char why[256];
-	if (dqn_net_shape(hp, env, d->n_actions + dueling, &ns, why, sizeof(why)) ||
-	    dqn_net_init(&d->q, &ns, d->n_actions, dueling, 2 * d->batch, 1) ||
-	    dqn_net_init(&d->target, &ns, d->n_actions, dueling, d->batch, 0))
+	if (dqn_net_shape(hp, env, n_out + dueling, &ns, why, sizeof(why)) ||
+	    dqn_net_init(&d->q, &ns, n_out, dueling, 2 * d->batch, 1) ||
+	    dqn_net_init(&d->target, &ns, n_out, dueling, d->batch, 0))
 		BUG("dqn: network shapes passed check() but not mlp_init()");
 	d->q.naive = d->target.naive = params_bool(hp, "portable");
 
@@ -265,9 +322,22 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	rng_seed(&d->sample, splitmix64_next(&sm));
 	mlp_init_params(&d->q, &init);
 	memcpy(d->target.params, d->q.params, d->q.n_params * sizeof(float));
+	d->theta = d->q.params, d->theta_t = d->target.params, d->gtheta = d->q.grads;
+	d->n_theta = d->q.n_params;
+	rng_seed(&d->noise, splitmix64_next(&sm)); /* a fourth stream: the other three unchanged */
+	d->noisy = params_bool(hp, "noisy");
+	d->noisy_epsilon = params_bool(hp, "noisy_epsilon");
+	if (d->noisy) { /* rainbow: learnable mu|sigma blocks over both networks */
+		noisy_init(&d->nq, &d->q);
+		noisy_init(&d->nt, &d->target);
+		noisy_init_params(&d->nq, params_float(hp, "noisy_sigma0"));
+		memcpy(d->nt.params, d->nq.params, 2 * d->nq.n * sizeof(float));
+		d->theta = d->nq.params, d->theta_t = d->nt.params, d->gtheta = d->nq.grads;
+		d->n_theta = 2 * d->nq.n;
+	}
 
 	optim_init(&d->opt, !strcmp(params_str(hp, "optimizer"), "rmsprop") ? OPTIM_RMSPROP : OPTIM_ADAM,
-		   d->q.n_params, params_float(hp, "learning_rate"));
+		   d->n_theta, params_float(hp, "learning_rate"));
 	d->opt.eps = params_float(hp, "optim_eps");
 	d->opt.alpha = params_float(hp, "rmsprop_alpha");
 	if (params_bool(hp, "rmsprop_centered"))
@@ -305,6 +375,15 @@ static void dqn_free(void *self)
 	free(d->y);
 	free(d->qsa);
 	free(d->dqsa);
+	dist_head_release(&d->hq);
+	dist_head_release(&d->ht);
+	free(d->dtarget);
+	free(d->draw);
+	free(d->dloss);
+	if (d->noisy) {
+		noisy_release(&d->nq);
+		noisy_release(&d->nt);
+	}
 	free(d);
 }
 
@@ -331,16 +410,25 @@ static int argmax(const float *v, int n)
 	return best;
 }
 
+/* Q-values (B, n_actions) of the online network: its output, or a head's expected values. */
+static const float *online_q(struct dqn *d, const float *x, int B)
+{
+	const float *out = mlp_forward(&d->q, x, B);
+	return d->hq.kind != DIST_NONE ? dist_forward(&d->hq, out, B) : out;
+}
+
 void dqn_q_values(void *self, const float *obs, float *q)
 {
 	struct dqn *d = self;
-	const float *out = mlp_forward(&d->q, encode(d, obs, d->enc_obs), 1);
+	if (d->noisy)
+		noisy_use_mean(&d->nq); /* rainbow: the mean network */
+	const float *out = online_q(d, encode(d, obs, d->enc_obs), 1);
 	memcpy(q, out, (size_t)d->n_actions * sizeof(float));
 }
 
 static int greedy(struct dqn *d, const float *obs)
 {
-	return argmax(mlp_forward(&d->q, encode(d, obs, d->enc_obs), 1), d->n_actions);
+	return argmax(online_q(d, encode(d, obs, d->enc_obs), 1), d->n_actions);
 }
 
 static int dqn_act(void *self, const float *obs)
@@ -348,14 +436,20 @@ static int dqn_act(void *self, const float *obs)
 	struct dqn *d = self;
 	long long t = d->steps - d->epsilon_decay_start;
 	if (d->steps < d->learning_starts ||
-	    rng_uniform(&d->explore) < epsilon_at(&d->eps, t > 0 ? t : 0))
+	    ((!d->noisy || d->noisy_epsilon) && /* rainbow: noisy nets explore by their noise */
+	     rng_uniform(&d->explore) < epsilon_at(&d->eps, t > 0 ? t : 0)))
 		return (int)rng_below(&d->explore, (uint64_t)d->n_actions);
+	if (d->noisy)
+		noisy_sample(&d->nq, &d->noise); /* rainbow: a new draw for every greedy act() */
 	return greedy(d, obs);
 }
 
 static int dqn_act_greedy(void *self, const float *obs, struct rng *rng)
 {
 	(void)rng;
+	struct dqn *d = self;
+	if (d->noisy)
+		noisy_use_mean(&d->nq); /* rainbow: evaluation uses the mean weights */
 	return greedy(self, obs);
 }
 
@@ -370,10 +464,11 @@ HOT_LOOP static void polyak(float *restrict t, const float *restrict p, size_t n
 static void update_target(struct dqn *d)
 {
 	if (d->tau >= 1.0)
-		memcpy(d->target.params, d->q.params, d->q.n_params * sizeof(float));
+		memcpy(d->theta_t, d->theta, d->n_theta * sizeof(float));
 	else
-		polyak(d->target.params, d->q.params, d->q.n_params, (float)d->tau,
-		       (float)(1.0 - d->tau));
+		polyak(d->theta_t, d->theta, d->n_theta, (float)d->tau, (float)(1.0 - d->tau));
+	if (d->noisy)
+		noisy_changed(&d->nt);
 }
 
 static int diverged(const struct dqn *d, char *why, size_t wn, const char *what, double v)
@@ -381,6 +476,47 @@ static int diverged(const struct dqn *d, char *why, size_t wn, const char *what,
 	snprintf(why, wn, "diverged at step %lld: %s is %g (update %lld)", d->steps, what, v,
 		 d->updates + 1);
 	return -1;
+}
+
+/*
+ * rainbow: one update of a distributional head (distributional.h) on the
+ * batch just sampled: a* by the target network's expected values (Double
+ * DQN: the online network's on next_obs), target distributions (C51: the
+ * projection; QR: shifted quantiles) with gamma^k of the n-step return, the
+ * cross-entropy or quantile Huber loss, PER priority = per-sample loss.
+ */
+static int update_dist(struct dqn *d, char *why, size_t wn)
+{
+	const int B = d->batch;
+	struct replay_batch *b = &d->b;
+	const float *q_sel = dist_forward(&d->ht, mlp_forward(&d->target, b->next_obs, B), B);
+	if (d->double_q)
+		q_sel = online_q(d, b->x, 2 * B) + (size_t)B * d->n_actions;
+	else
+		online_q(d, b->obs, B);
+	for (int i = 0; i < B * d->n_actions; i++)
+		if (!isfinite(q_sel[i]) || !isfinite(d->hq.q[i]))
+			return diverged(d, why, wn, "a Q-value", isfinite(q_sel[i]) ? d->hq.q[i] : q_sel[i]);
+	dist_targets(&d->ht, q_sel, b->reward, b->not_done, b->discount, B, d->dtarget);
+	d->last_loss = dist_loss(&d->hq, b->action, d->dtarget, d->prioritized ? b->weight : NULL, B,
+				 d->draw, d->dloss);
+	if (!isfinite(d->last_loss))
+		return diverged(d, why, wn, "the loss", d->last_loss);
+	mlp_backward(&d->q, b->obs, d->draw, B);
+	if (d->noisy)
+		noisy_backward(&d->nq);
+	double norm = clip_grad_norm(d->gtheta, d->n_theta, d->max_grad_norm);
+	if (!isfinite(norm))
+		return diverged(d, why, wn, "the gradient norm", norm);
+	optim_step(&d->opt, d->theta, d->gtheta);
+	if (d->noisy)
+		noisy_changed(&d->nq);
+	if (d->prioritized)
+		replay_update_priorities(&d->rb, b->idx, d->dloss, B);
+	d->updates++;
+	if (d->target_in_updates && d->updates % d->target_update_interval == 0)
+		update_target(d);
+	return 0;
 }
 
 /* One gradient update from a replay batch. */
@@ -394,6 +530,12 @@ static int update(struct dqn *d, char *why, size_t wn)
 		beta = d->per_beta0 + (1.0 - d->per_beta0) * (f < 1.0 ? f : 1.0);
 	}
 	replay_sample(&d->rb, &d->sample, B, beta, b);
+	if (d->noisy) { /* rainbow: new noise for the online, then the target network */
+		noisy_sample(&d->nq, &d->noise);
+		noisy_sample(&d->nt, &d->noise);
+	}
+	if (d->hq.kind != DIST_NONE)
+		return update_dist(d, why, wn); /* rainbow: C51 / QR heads */
 
 	/* Targets, from the target network (and the online one's argmax for Double DQN). */
 	const float *qo;
@@ -427,10 +569,14 @@ static int update(struct dqn *d, char *why, size_t wn)
 	for (int i = 0; i < B; i++)
 		d->dq[(size_t)i * nA + b->action[i]] = d->dqsa[i];
 	mlp_backward(&d->q, b->obs, d->dq, B);
-	double norm = clip_grad_norm(d->q.grads, d->q.n_params, d->max_grad_norm);
+	if (d->noisy)
+		noisy_backward(&d->nq);
+	double norm = clip_grad_norm(d->gtheta, d->n_theta, d->max_grad_norm);
 	if (!isfinite(norm))
 		return diverged(d, why, wn, "the gradient norm", norm);
-	optim_step(&d->opt, d->q.params, d->q.grads);
+	optim_step(&d->opt, d->theta, d->gtheta);
+	if (d->noisy)
+		noisy_changed(&d->nq);
 
 	if (d->prioritized) {
 		for (int i = 0; i < B; i++)
@@ -496,10 +642,12 @@ const struct mlp *dqn_target_network(const void *self)
  */
 static void dqn_checkpoint(void *self, struct checkpoint *ck)
 {
-	const struct dqn *d = self;
+	struct dqn *d = self;
 	if (!d->checkpoint)
 		return;
 	const struct mlp *m = &d->q;
+	if (d->noisy) /* rainbow: a noisy network stores its mean weights (and sigma beside) */
+		noisy_use_mean(&d->nq);
 	long long sizes[MLP_MAX_LAYERS + 1];
 	sizes[0] = m->n_layers ? m->layer[0].in : m->n_in;
 	dqn_net_checkpoint(m, ck);
@@ -512,6 +660,8 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 		checkpoint_add_array(ck, name, m->params + L->b, L->out, 0);
 		sizes[l + 1] = L->out;
 	}
+	if (d->noisy) /* rainbow: sigma arrays and the attribute noisy */
+		noisy_checkpoint(&d->nq, ck);
 	long long v;
 	checkpoint_add_str(ck, "network", "online");
 	checkpoint_add_str(ck, "layout",
@@ -525,8 +675,9 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 	checkpoint_add_ints(ck, "n_layers", &v, 1);
 	v = d->n_actions;
 	checkpoint_add_ints(ck, "n_actions", &v, 1);
-	v = m->dueling;
+	v = m->dueling || d->hq.dueling;
 	checkpoint_add_ints(ck, "dueling", &v, 1);
+	dist_head_checkpoint(&d->hq, ck); /* rainbow: what the last layer's units mean */
 	checkpoint_add_ints(ck, "steps", &d->steps, 1);
 	checkpoint_add_ints(ck, "updates", &d->updates, 1);
 }

@@ -1,8 +1,10 @@
 /*
  * dqn.h - the deep Q-learning family (dqn.c): one implementation whose
  * hyperparameters compose Double DQN, prioritized replay, n-step returns,
- * a dueling head and hard or Polyak target updates. The learner itself is
- * dqn_vtable (learner.h); these accessors serve tests and benchmarks.
+ * a dueling head and hard or Polyak target updates, and the rest of Rainbow:
+ * C51 and QR-DQN heads (distributional.h), noisy layers (noisy.h). The
+ * learner itself is dqn_vtable (learner.h); these accessors serve tests and
+ * benchmarks.
  */
 #ifndef DQN_H
 #define DQN_H

@@ -43,7 +43,7 @@
  * arrays are row-major, 1-D (dims[0]) or 2-D (dims[0], dims[1]). Integer
  * attributes: n == 1 a scalar, n > 1 a 1-D array.
  */
-#define CHECKPOINT_MAX_ATTRS 16
+#define CHECKPOINT_MAX_ATTRS 24 /* 9 of every DQN, 3 of a conv trunk, 1 noisy, 5 of a head */
 #define CHECKPOINT_MAX_INTS 16
 
 struct checkpoint_array {

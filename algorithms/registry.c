@@ -34,6 +34,14 @@ const struct learner_spec learner_registry[] = {
 	  "epsilon_min=0.1;epsilon_decay_steps=100000;epsilon_decay_start=5000",
 	  "MinAtar's DQN: 16 3x3 conv + 128 units, centered RMSprop, epsilon 1 -> 0.1 over 100k "
 	  "frames after 5000, target every 1000 updates" },
+	{ "c51", &dqn_vtable, "head=c51",
+	  "DQN with a categorical distributional head, C51 (Bellemare, Dabney & Munos 2017)" },
+	{ "qrdqn", &dqn_vtable, "head=qr",
+	  "DQN with a quantile regression head, QR-DQN (Dabney et al. 2018)" },
+	{ "noisy_dqn", &dqn_vtable, "noisy=true",
+	  "DQN with factorised noisy layers instead of epsilon-greedy (Fortunato et al. 2018)" },
+	{ "rainbow", &dqn_vtable, "head=c51;noisy=true;dueling=true;double=true;n_step=3;prioritized=true",
+	  "Rainbow: C51, noisy layers, dueling, Double target, 3-step returns, PER (Hessel et al. 2018)" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

@@ -2,8 +2,9 @@
  * bench_dqn.c - `harness bench --only dqn`: throughput of the DQN family on
  * one core (OpenBLAS single-threaded).
  *
- * For each preset (dqn, double_dqn, per, nstep, dqn_all) and hidden sizes
- * 64x64 and 256x256, with batch 64 and one gradient update per env step
+ * For each preset (dqn, double_dqn, per, nstep, dqn_all, and the Rainbow
+ * parts c51, qrdqn, noisy_dqn, rainbow at their default head sizes: 51
+ * atoms, 200 quantiles) and hidden sizes 64x64 and 256x256, with batch 64 and one gradient update per env step
  * (train_freq 1, gradient_steps 1), on CartPole-v1 when registered (else a
  * synthetic 4-dim observation stream):
  *   - env steps/s of the whole loop act -> env step -> observe (+ update),
@@ -11,7 +12,10 @@
  *   - the GFLOP/s that update achieves, counting 2 flops per multiply-add of
  *     the matrix products (forward rows: B online + B target, + B online on
  *     next_obs for Double DQN; backward: dW of every layer, dX of all but the
- *     first), against the machine's single-threaded sgemm 1024^3 rate.
+ *     first), against the machine's single-threaded sgemm 1024^3 rate. The
+ *     heads' own work (softmax, projection, the QR loss's n^2 pairs per
+ *     sample) and the noisy layers' effective weights are not counted as
+ *     flops: they show as a lower share of the peak.
  */
 #include <cblas.h>
 #include <stdio.h>
@@ -216,7 +220,8 @@ void bench_dqn(double seconds)
 	       "  times are this thread's CPU time\n", peak);
 	printf("  %-11s %-8s %10s %11s %9s %8s %7s\n", "preset", "hidden", "env step/s",
 	       "updates/s", "MFLOP/upd", "GFLOP/s", "of peak");
-	static const char *presets[] = { "dqn", "double_dqn", "per", "nstep", "dqn_all" };
+	static const char *presets[] = { "dqn", "double_dqn", "per", "nstep", "dqn_all",
+					 "c51", "qrdqn", "noisy_dqn", "rainbow" };
 	static const char *sizes[] = { "64,64", "256,256" };
 	for (size_t s = 0; s < ARRAY_SIZE(sizes); s++)
 		for (size_t p = 0; p < ARRAY_SIZE(presets); p++)

@@ -14,6 +14,16 @@
 # step). The final evaluation is printed beside it: a run that reaches the bar
 # and then forgets is visible. Exits 1 when a bar is missed, 2 when there is
 # nothing to judge.
+#
+# Two experiments have bars of their own (the Rainbow parts, issue 18):
+#   c51_classic      config c51 against CleanRL's c51.py 3-seed table, by 500k steps:
+#                    the mean over seeds of the final evaluation >= the reference - 5%
+#                    of its size: CartPole-v1 481.2, Acrobot-v1 -87.7, MountainCar-v0 -166.4
+#   rainbow_classic  configs qrdqn* against rl-baselines3-zoo's QR-DQN table in the same
+#                    way: CartPole-v1 500 (50k), Acrobot-v1 -69.1 (100k), MountainCar-v0
+#                    -106.0 (120k); CartPole-v1 rainbow and all: the CartPole bar above,
+#                    and rainbow at least as good as all (seeds >= 475 within 50k, and
+#                    seeds >= 475 at the final evaluation); nothing else is judged there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HARNESS=${HARNESS:-$PWD/bin/harness}
@@ -43,7 +53,26 @@ PY
 # runs: run_id,experiment,cell_id,env_id,env_label,config_name,learner,seed,status (a failed or
 # unfinished seed counts as missing the bar); eval: cell_id,env_label,config_name,seed,step,mean_return
 sort -t, -k2,2 -k3,3 -k5,5n -k4,4n "$csv" | awk -F, '
-function bar(env) {
+function ref(r, budget) { kind = "mean"; thr = r - 0.05 * (r < 0 ? -r : r); refv = r; upto = budget; return 1 }
+function bar(env, cfg) {
+	vs = ""
+	if (EXP == "c51_classic") {
+		if (cfg != "c51") return 0
+		if (env == "CartPole-v1")    return ref(481.2, 500000)
+		if (env == "Acrobot-v1")     return ref(-87.7, 500000)
+		if (env == "MountainCar-v0") return ref(-166.4, 500000)
+		return 0
+	}
+	if (EXP == "rainbow_classic") {
+		if (cfg ~ /^qrdqn/) {
+			if (env == "CartPole-v1")    return ref(500, 50000)
+			if (env == "Acrobot-v1")     return ref(-69.1, 100000)
+			if (env == "MountainCar-v0") return ref(-106.0, 120000)
+			return 0
+		}
+		if (env != "CartPole-v1" || (cfg != "rainbow" && cfg != "all")) return 0
+		if (cfg == "rainbow") vs = "all"
+	}
 	if (env == "CartPole-v1")    { kind = "seeds";  thr = 475;  upto = 50000;  need = 0.8; return 1 }
 	if (env == "Acrobot-v1")     { kind = "median"; thr = -90;  upto = 100000; return 1 }
 	if (env == "MountainCar-v0") { kind = "median"; thr = -115; upto = 120000; return 1 }
@@ -71,10 +100,11 @@ FILENAME == RUNSFILE {
 }
 END {
 	judged = 0; bad = 0
-	printf "%-15s %-10s %5s  %-44s %-18s  %s\n", "env", "config", "seeds", "within the budget", "final evaluation", "bar"
+	fw = EXP == "c51_classic" || EXP == "rainbow_classic" ? 23 : 18 # their finals name the threshold
+	printf "%-15s %-10s %5s  %-44s %-" fw "s  %s\n", "env", "config", "seeds", "within the budget", "final evaluation", "bar"
 	for (i = 1; i <= nk; i++) {
 		split(keys[i], kv, SUBSEP); env = kv[1]; cfg = kv[2]
-		if (!bar(env)) continue
+		if (!bar(env, cfg)) continue
 		judged++; n = nseed[keys[i]]; all = keys[i] in total ? total[keys[i]] : n
 		if (all < n) all = n
 		note = notdone[keys[i]] ? sprintf("  (%d of %d not complete)", notdone[keys[i]], all) : ""
@@ -93,6 +123,29 @@ END {
 			ok = hit >= want
 			within = sprintf("%d/%d seeds >= %g by %dk (need %d)", hit, all, thr, upto / 1000, want)
 			final = sprintf("%d/%d seeds >= %g", fin, all, thr)
+			hits[env, cfg] = hit; fins[env, cfg] = fin
+			if (vs != "") { # at least as good as the config vs (sorted before it)
+				if (!((env, vs) in hits)) { ok = 0; note = note "  (no " vs " to compare)" }
+				else {
+					ok = ok && hit >= hits[env, vs] && fin >= fins[env, vs]
+					note = note sprintf("  (%s: %d by %dk, %d final)", vs, hits[env, vs], upto / 1000, fins[env, vs])
+				}
+			}
+		} else if (kind == "mean") {
+			best = -1e300; bstep = -1
+			for (t = 1; t <= nstep[keys[i]]; t++) {
+				step = stepv[keys[i], t]; m = 0; sum = 0
+				if (step > upto) continue
+				for (s = 1; s <= n; s++) if ((keys[i], seedid[keys[i], s], step) in ret) { sum += ret[keys[i], seedid[keys[i], s], step]; m++ }
+				if (m < all) continue # a mean needs every seed
+				if (sum / m > best) { best = sum / m; bstep = step }
+			}
+			sum = 0
+			for (s = 1; s <= n; s++) { id = seedid[keys[i], s]; sum += ret[keys[i], id, last[keys[i], id]] }
+			fm = n == all ? sum / n : -1e300 # a missing seed fails the mean
+			ok = fm >= thr
+			within = sprintf("best mean %s at %dk (ref %g by %dk)", show(best), bstep / 1000, refv, upto / 1000)
+			final = sprintf("mean %s (>= %.1f)", show(fm), thr)
 		} else {
 			best = -1e300; bstep = -1
 			for (t = 1; t <= nstep[keys[i]]; t++) {
@@ -112,9 +165,9 @@ END {
 			final = sprintf("median %s", show(median(v, m)))
 		}
 		bad += !ok
-		printf "%-15s %-10s %5d  %-44s %-18s  %s%s\n", env, cfg, all, within, final, ok ? "PASS" : "MISS", note
+		printf "%-15s %-10s %5d  %-44s %-" fw "s  %s%s\n", env, cfg, all, within, final, ok ? "PASS" : "MISS", note
 	}
 	if (!judged) { print "no evaluations of CartPole-v1, Acrobot-v1 or MountainCar-v0 to judge"; exit 2 }
-	printf "learning bar: %d of %d met\n", judged - bad, judged
+	printf "learning bar%s: %d of %d met\n", EXP == "dqn_classic" ? "" : " (" EXP ")", judged - bad, judged
 	exit bad > 0
-}' RUNSFILE="$runs" "$runs" -
+}' RUNSFILE="$runs" EXP="$exp" "$runs" -
