@@ -126,7 +126,7 @@ v=$(/usr/bin/python3 -c "print(','.join('0.%03d' % i for i in range(1, 1001)))")
 spec sweep.cfg '' '"q"' "learning_rate = [$v]; epsilon = [$v];"
 bad "key 'epsilon': the sweep has more than 100000 variants" "$H" run "$T/spec/sweep.cfg" --list
 printf 'seeds = 1;\nbudget = { steps = 200; };\nenvs = ( { id = "CartPole-v1"; } );\nalgorithms = ( { name = "d"; learner = "dqn"; hidden = [8192, 8192, 8192, 8192, 8192, 8192, 8192, 8192]; } );\n' > "$T/spec/net.cfg"
-bad "give a network of 469876738 parameters, at most 67108864" "$H" run "$T/spec/net.cfg" --list
+bad "a network of 469876738 parameters, at most 67108864" "$H" run "$T/spec/net.cfg" --list
 # a 10^9-step budget: runs, and does not allocate for the budget upfront
 spec big.cfg '' '"q"' '' 'eval = { every = 100000000; episodes = 1; };'
 sed -i 's/steps = 200/steps = 1000000000/' "$T/spec/big.cfg"

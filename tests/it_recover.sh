@@ -23,7 +23,7 @@ before=$(rows)
 
 # --- a deleted run file: resume re-runs that cell only ---
 victim=$(db "SELECT cell_id FROM runs ORDER BY cell_id LIMIT 1 OFFSET 4")
-vfile=$(db "SELECT h5_path FROM runs WHERE cell_id='$victim'")
+vfile=$T/r/$(db "SELECT h5_path FROM runs WHERE cell_id='$victim'") # stored relative to the results root
 vhash=$(db "SELECT content_hash FROM runs WHERE cell_id='$victim'")
 rm "$vfile"
 sleep 1 # finished_at has one-second resolution
@@ -41,8 +41,8 @@ case "$changed" in "> $victim|"*) ;; *) fail "the changed row is not the victim'
 "$H" verify itrun --results "$T/r" > /dev/null || fail "verify after recovery"
 
 # --- a corrupt run file (garbage in the middle): the same ---
-f2=$(db "SELECT h5_path FROM runs ORDER BY cell_id LIMIT 1 OFFSET 7")
-c2=$(db "SELECT cell_id FROM runs WHERE h5_path='$f2'")
+f2=$T/r/$(db "SELECT h5_path FROM runs ORDER BY cell_id LIMIT 1 OFFSET 7")
+c2=$(db "SELECT cell_id FROM runs WHERE h5_path='${f2#$T/r/}'")
 printf 'garbage' | dd of="$f2" bs=1 seek=3000 conv=notrunc 2>/dev/null
 out=$("$H" run "$S" --results "$T/r" -j 2 --quiet --no-plot 2>&1) || fail "resume after a corrupt file: $out"
 echo "$out" | grep -qF "cell '$c2': " || fail "no message for the corrupt file: $out"

@@ -72,7 +72,7 @@ grep -q '^status=complete$' "$R/itrun/slurm/records/"*.rec || fail "the task's c
 "$H" run "$T/spec/itrun.cfg" --results "$T/p" -j 2 --quiet --no-plot
 out=$("$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/p" 2>&1)
 printf '%s\n' "$out" | grep -q "0 to run, 12 already done" || fail "slurm plan after a complete run: $out"
-rm "$(sqlite3 "$T/p/harness.db" "SELECT h5_path FROM runs ORDER BY cell_id LIMIT 1")"
+rm "$T/p/$(sqlite3 "$T/p/harness.db" "SELECT h5_path FROM runs ORDER BY cell_id LIMIT 1")"
 out=$("$H" run "$T/spec/itrun.cfg" --backend slurm --dry-run --results "$T/p" 2>&1)
 printf '%s\n' "$out" | grep -q "is missing: running it again" || fail "slurm plan: no message for the lost file: $out"
 printf '%s\n' "$out" | grep -q "1 to run, 11 already done" || fail "slurm plan: the lost file's cell is not alone: $out"
