@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "suggest.h"
 #include "expview.h"
 #include "store.h"
 
@@ -261,7 +262,12 @@ int cmd_export(int argc, char **argv)
 			csv = 1;
 		} else if (!strcmp(a, "--other-versions")) {
 			o.other_versions = 1;
-		} else if (a[0] == '-' || name) {
+		} else if (a[0] == '-') {
+			static const char *const opts[] = { "--results", "--spec", "--commit", "--what", "--output",
+							    "--csv", "--other-versions", "--help", NULL };
+			error("export: unknown option '%s' (%ssee 'harness export --help')", a, suggest_word(a, opts));
+			return 2;
+		} else if (name) {
 			error("export: unexpected argument '%s' (see 'harness export --help')", a);
 			return 2;
 		} else {

@@ -38,14 +38,14 @@ complete = defaultdict(set)  # (game, config) -> seeds complete
 with open(runs_file) as f:
     for r in csv.DictReader(f):
         g = game_of(r["env_id"])
-        if g and r["status"] == "complete":
+        if g and r.get("state", r.get("status")) == "complete":
             complete[(g, r["config_name"])].add(int(r["seed"]))
 returns = defaultdict(list)  # (game, config, seed) -> returns in episode order
 with open(eps_file) as f:
     for r in csv.DictReader(f):
-        g = game_of(r["env"])
+        g = game_of(r["env_id"])
         if g:
-            returns[(g, r["config"], int(r["seed"]))].append((int(r["episode"]), float(r["return"])))
+            returns[(g, r["config_name"], int(r["seed"]))].append((int(r["episode"]), float(r["return"])))
 configs = sorted({c for (_, c) in complete} | {c for (_, c, _) in returns})
 if not configs:
     print("minatar bar: no MinAtar/<Game>-v0 runs to judge")
