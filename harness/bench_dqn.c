@@ -37,7 +37,7 @@ static double cpu_seconds(void)
 	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
-static double sgemm_peak(double seconds)
+double bench_sgemm_peak(double seconds)
 {
 	const int n = 1024;
 	float *a = xmalloc((size_t)n * n * 4), *b = xmalloc((size_t)n * n * 4),
@@ -206,7 +206,7 @@ void bench_dqn(double seconds)
 {
 	openblas_set_num_threads(1);
 	const char *env_id = env_lookup("CartPole-v1") ? "CartPole-v1" : NULL;
-	double peak = sgemm_peak(seconds < 1 ? seconds : 1);
+	double peak = bench_sgemm_peak(seconds < 1 ? seconds : 1);
 	printf("dqn: batch %d, one update per env step, %s, single thread\n", BENCH_BATCH,
 	       env_id ? env_id : "synthetic 4-dim observations (CartPole-v1 not registered)");
 	const char *forced = getenv("OPENBLAS_CORETYPE");
