@@ -148,10 +148,14 @@ figures: $(BIN)
 	$(BIN) plot $(NAME)
 
 # The DQN learning bar: runs experiments/dqn_classic.cfg (resuming what is
-# done; about an hour on 2 cores from nothing) and judges its evaluations.
-check-learning: $(BIN)
+# done; about an hour on 2 cores from nothing) and experiments/lunarlander.cfg
+# (Gymnasium's LunarLander-v3: needs the venv) and judges their evaluations.
+check-learning: $(BIN) $(VENV)/.installed
 	$(BIN) run experiments/dqn_classic.cfg -j $(JOBS)
-	@HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh dqn_classic results
+	$(BIN) run experiments/lunarlander.cfg -j $(JOBS)
+	@HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh dqn_classic results; a=$$?; \
+	HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh lunarlander results; b=$$?; \
+	[ $$a -eq 0 ] && [ $$b -eq 0 ]
 
 bench: $(BIN)
 	$(BIN) bench
