@@ -214,12 +214,14 @@ figures: $(BIN) run-deps
 	$(BIN) plot $(NAME)
 
 # The DQN learning bar: runs experiments/dqn_classic.cfg (resuming what is
-# done; about an hour on 2 cores from nothing) and judges its evaluations.
-check-learning: $(BIN)
+# done; about an hour on 2 cores from nothing) and experiments/lunarlander.cfg
+# (Gymnasium's LunarLander-v3: needs the venv) and judges their evaluations.
+check-learning: $(BIN) $(VENV)/.installed
 	$(BIN) run experiments/dqn_classic.cfg -j $(JOBS)
 	$(BIN) run experiments/c51_classic.cfg -j $(JOBS)
 	$(BIN) run experiments/rainbow_classic.cfg -j $(JOBS)
-	@rc=0; for e in dqn_classic c51_classic rainbow_classic; do \
+	$(BIN) run experiments/lunarlander.cfg -j $(JOBS)
+	@rc=0; for e in dqn_classic c51_classic rainbow_classic lunarlander; do \
 	  HARNESS=$(abspath $(BIN)) bash tests/learning_bar.sh $$e results || rc=1; done; exit $$rc
 
 # The reduced MinAtar DQN bar: runs experiments/minatar_check.cfg (5 games,

@@ -131,6 +131,12 @@ static const struct param_def dqn_params[] = {
 	{ "checkpoint", PARAM_BOOL, "false", 0, 1, NULL,
 	  "store the online network's weights at the end of the run under /checkpoint of its file",
 	  PARAM_OMIT_DEFAULT | PARAM_NO_SEED },
+	{ "normalize_images", PARAM_BOOL, "false", 0, 1, NULL,
+	  "the network sees observation / 255 (SB3's CnnPolicy on uint8 images; replay keeps the bytes)",
+	  PARAM_OMIT_DEFAULT },
+	{ "clip_reward", PARAM_BOOL, "false", 0, 1, NULL,
+	  "train on sign(reward) (SB3's ClipRewardEnv); the recorded returns stay unclipped",
+	  PARAM_OMIT_DEFAULT },
 	PARAM_END
 };
 
@@ -170,6 +176,9 @@ struct dqn {
 	long long steps, updates;
 	double last_loss;
 	int checkpoint; /* store the online network at the end of the run */
+	int normalize;  /* network input = observation / 255 */
+	int clip_reward; /* train on sign(reward) */
+	float *net_obs;  /* (obs_dim) the scaled input of act/greedy */
 };
 
 /* rainbow: the output head a configuration asks for, and its atoms per action. */
@@ -289,6 +298,8 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	d->max_grad_norm = params_float(hp, "max_grad_norm");
 	d->loss = !strcmp(params_str(hp, "loss"), "mse") ? LOSS_MSE : LOSS_HUBER;
 	d->checkpoint = params_bool(hp, "checkpoint");
+	d->normalize = params_bool(hp, "normalize_images");
+	d->clip_reward = params_bool(hp, "clip_reward");
 	epsilon_schedule_init(&d->eps, hp);
 
 	int dueling = params_bool(hp, "dueling"), n_out = d->n_actions;
@@ -351,6 +362,7 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 
 	d->enc_obs = xcalloc((size_t)d->obs_dim, sizeof(float));
 	d->enc_next = xcalloc((size_t)d->obs_dim, sizeof(float));
+	d->net_obs = d->normalize ? xcalloc((size_t)d->obs_dim, sizeof(float)) : NULL;
 	d->dq = xcalloc((size_t)d->batch * d->n_actions, sizeof(float));
 	d->y = xcalloc((size_t)d->batch, sizeof(float));
 	d->qsa = xcalloc((size_t)d->batch, sizeof(float));
@@ -370,6 +382,7 @@ static void dqn_free(void *self)
 	replay_batch_release(&d->b);
 	nstep_release(&d->ns);
 	free(d->enc_obs);
+	free(d->net_obs);
 	free(d->enc_next);
 	free(d->dq);
 	free(d->y);
@@ -400,6 +413,25 @@ static const float *encode(const struct dqn *d, const float *obs, float *buf)
 	return buf;
 }
 
+/* x /= 255 for n floats (SB3: obs.float() / 255.0), when normalize_images is set. */
+static void normalize(const struct dqn *d, float *x, size_t n)
+{
+	if (d->normalize)
+		for (size_t i = 0; i < n; i++)
+			x[i] = x[i] / 255.0f;
+}
+
+/* The network input of an observation to act on: encoded, then normalised. */
+static const float *net_input(const struct dqn *d, const float *obs)
+{
+	const float *x = encode(d, obs, d->enc_obs);
+	if (!d->normalize)
+		return x;
+	memcpy(d->net_obs, x, (size_t)d->obs_dim * sizeof(float));
+	normalize(d, d->net_obs, (size_t)d->obs_dim);
+	return d->net_obs;
+}
+
 /* Index of the largest of n values, the first on ties. */
 static int argmax(const float *v, int n)
 {
@@ -422,13 +454,13 @@ void dqn_q_values(void *self, const float *obs, float *q)
 	struct dqn *d = self;
 	if (d->noisy)
 		noisy_use_mean(&d->nq); /* rainbow: the mean network */
-	const float *out = online_q(d, encode(d, obs, d->enc_obs), 1);
+	const float *out = online_q(d, net_input(d, obs), 1);
 	memcpy(q, out, (size_t)d->n_actions * sizeof(float));
 }
 
 static int greedy(struct dqn *d, const float *obs)
 {
-	return argmax(online_q(d, encode(d, obs, d->enc_obs), 1), d->n_actions);
+	return argmax(online_q(d, net_input(d, obs), 1), d->n_actions);
 }
 
 static int dqn_act(void *self, const float *obs)
@@ -530,6 +562,7 @@ static int update(struct dqn *d, char *why, size_t wn)
 		beta = d->per_beta0 + (1.0 - d->per_beta0) * (f < 1.0 ? f : 1.0);
 	}
 	replay_sample(&d->rb, &d->sample, B, beta, b);
+	normalize(d, b->x, 2 * (size_t)B * d->obs_dim);
 	if (d->noisy) { /* rainbow: new noise for the online, then the target network */
 		noisy_sample(&d->nq, &d->noise);
 		noisy_sample(&d->nt, &d->noise);
@@ -613,6 +646,8 @@ static int dqn_observe(void *self, const float *obs, int action, double reward,
 	struct dqn *d = self;
 	const float *o = encode(d, obs, d->enc_obs), *no = encode(d, next_obs, d->enc_next);
 	d->steps++;
+	if (d->clip_reward)
+		reward = reward > 0 ? 1.0 : reward < 0 ? -1.0 : 0.0; /* np.sign */
 	nstep_push(&d->ns, o, action, reward, no, terminated, truncated, store, d);
 	if (!d->target_in_updates && d->steps % d->target_update_interval == 0)
 		update_target(d);

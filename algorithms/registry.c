@@ -42,6 +42,15 @@ const struct learner_spec learner_registry[] = {
 	  "DQN with factorised noisy layers instead of epsilon-greedy (Fortunato et al. 2018)" },
 	{ "rainbow", &dqn_vtable, "head=c51;noisy=true;dueling=true;double=true;n_step=3;prioritized=true",
 	  "Rainbow: C51, noisy layers, dueling, Double target, 3-step returns, PER (Hessel et al. 2018)" },
+	/* The Nature DQN network (Mnih et al. 2015) with rl-baselines3-zoo's Atari DQN settings
+	 * (hyperparams/dqn.yml, atari: exploration_fraction 0.1 of 10M steps) */
+	{ "nature_dqn", &dqn_vtable,
+	  "conv=32,8,4,64,4,2,64,3,1;hidden=512;normalize_images=true;clip_reward=true;"
+	  "learning_rate=0.0001;batch_size=32;buffer_size=100000;learning_starts=100000;"
+	  "target_update_interval=1000;train_freq=4;gradient_steps=1;epsilon_decay_steps=1000000;"
+	  "epsilon_min=0.01",
+	  "Nature DQN (conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512) with rl-zoo's Atari settings: "
+	  "images / 255, sign rewards, Adam 1e-4, buffer 100k, learning starts 100k" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

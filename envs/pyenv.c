@@ -752,11 +752,19 @@ const struct env_vtable pyenv_vtable = {
 
 double pyenv_loop_rate(const char *gym_id, double seconds)
 {
+	return pyenv_loop_rate_wrapped(gym_id, NULL, NULL, seconds);
+}
+
+double pyenv_loop_rate_wrapped(const char *gym_id, const char *kwargs_json,
+			       const char *wrappers_json, double seconds)
+{
 	char py[4096], script[4096], secs[32];
 	snprintf(py, sizeof(py), "%s/bin/python", pyenv_venv());
 	snprintf(script, sizeof(script), "%s/harness_gym.py", HARNESS_PYDIR);
 	snprintf(secs, sizeof(secs), "%g", seconds);
-	char *argv[] = { py, script, "loop-rate", (char *)gym_id, secs, NULL };
+	char *argv[] = { py, script, "loop-rate", (char *)gym_id, secs,
+			 (char *)(kwargs_json ? kwargs_json : "{}"),
+			 (char *)(wrappers_json ? wrappers_json : "[]"), NULL };
 	int status;
 	char *out = capture(argv, &status);
 	double rate = -1;

@@ -26,5 +26,8 @@ const char *pyenv_versions(const struct params *opts);
 void pyenv_embed_here(void);
 /* Steps/s of a plain Python loop over Gymnasium's gym_id (a separate process), or -1. */
 double pyenv_loop_rate(const char *gym_id, double seconds);
+/* The same with gymnasium.make kwargs and wrappers (JSON, as the options; NULL: none). */
+double pyenv_loop_rate_wrapped(const char *gym_id, const char *kwargs_json,
+			       const char *wrappers_json, double seconds);
 
 #endif

@@ -15,5 +15,9 @@ void bench_minatar(double seconds);
 double bench_sgemm_peak(double seconds);
 /* The Gymnasium bridge against a plain Python loop (bench_gym.c). */
 void bench_gym(double seconds);
+/* Pong through the bridge with the Atari wrappers, and the Nature DQN update (bench_atari.c). */
+void bench_atari(double seconds);
+/* Single-threaded sgemm 1024^3 GFLOP/s, the best single product (bench_dqn.c). */
+double bench_sgemm_peak(double seconds);
 
 #endif

@@ -9,6 +9,9 @@
 #   CartPole-v1     >= 475 within 50k steps on at least 8 of the seeds (of 10)
 #   Acrobot-v1      median >= -90 within 100k steps
 #   MountainCar-v0  median >= -115 within 120k steps
+#   gym:LunarLander-v3  rl-zoo's 154.4 (+- 79.2, one run) within 100k steps on at
+#                   least half of the seeds (the median seed reaches it); the
+#                   final column adds the median final evaluation
 # "Within N steps" is read as: at some evaluation at step <= N, of each seed
 # (CartPole) or of the median curve over seeds (median at each evaluation
 # step). The final evaluation is printed beside it: a run that reaches the bar
@@ -55,7 +58,8 @@ PY
 sort -t, -k2,2 -k3,3 -k5,5n -k4,4n "$csv" | awk -F, '
 function ref(r, budget) { kind = "mean"; thr = r - 0.05 * (r < 0 ? -r : r); refv = r; upto = budget; return 1 }
 function bar(env, cfg) {
-	vs = ""
+	vs = ""; zoo = 0
+	if (env == "gym:LunarLander-v3") { kind = "seeds"; thr = 154.4; upto = 100000; need = 0.5; zoo = 1; return 1 }
 	if (EXP == "c51_classic") {
 		if (cfg != "c51") return 0
 		if (env == "CartPole-v1")    return ref(481.2, 500000)
@@ -76,6 +80,7 @@ function bar(env, cfg) {
 	if (env == "CartPole-v1")    { kind = "seeds";  thr = 475;  upto = 50000;  need = 0.8; return 1 }
 	if (env == "Acrobot-v1")     { kind = "median"; thr = -90;  upto = 100000; return 1 }
 	if (env == "MountainCar-v0") { kind = "median"; thr = -115; upto = 120000; return 1 }
+	if (env == "gym:LunarLander-v3") { kind = "seeds"; thr = 154.4; upto = 100000; need = 0.5; zoo = 1; return 1 }
 	return 0
 }
 function show(x) { return x < -1e299 ? "n/a" : sprintf("%.1f", x) }
@@ -109,9 +114,10 @@ END {
 		if (all < n) all = n
 		note = notdone[keys[i]] ? sprintf("  (%d of %d not complete)", notdone[keys[i]], all) : ""
 		if (kind == "seeds") {
-			hit = 0; fin = 0
+			hit = 0; fin = 0; m = 0
 			for (s = 1; s <= n; s++) {
 				id = seedid[keys[i], s]; reached = 0
+				v[++m] = ret[keys[i], id, last[keys[i], id]]
 				for (t = 1; t <= nstep[keys[i]]; t++) {
 					step = stepv[keys[i], t]
 					if (step <= upto && (keys[i], id, step) in ret && ret[keys[i], id, step] >= thr) reached = 1
@@ -123,6 +129,11 @@ END {
 			ok = hit >= want
 			within = sprintf("%d/%d seeds >= %g by %dk (need %d)", hit, all, thr, upto / 1000, want)
 			final = sprintf("%d/%d seeds >= %g", fin, all, thr)
+			if (zoo) {
+				while (m < all) v[++m] = -1e300
+				within = within " (rl-zoo: 154.4 +- 79.2)"
+				final = final sprintf(", median %s", show(median(v, m)))
+			}
 			hits[env, cfg] = hit; fins[env, cfg] = fin
 			if (vs != "") { # at least as good as the config vs (sorted before it)
 				if (!((env, vs) in hits)) { ok = 0; note = note "  (no " vs " to compare)" }
@@ -167,7 +178,7 @@ END {
 		bad += !ok
 		printf "%-15s %-10s %5d  %-44s %-" fw "s  %s%s\n", env, cfg, all, within, final, ok ? "PASS" : "MISS", note
 	}
-	if (!judged) { print "no evaluations of CartPole-v1, Acrobot-v1 or MountainCar-v0 to judge"; exit 2 }
+	if (!judged) { print "no evaluations of CartPole-v1, Acrobot-v1, MountainCar-v0 or gym:LunarLander-v3 to judge"; exit 2 }
 	printf "learning bar%s: %d of %d met\n", EXP == "dqn_classic" ? "" : " (" EXP ")", judged - bad, judged
 	exit bad > 0
 }' RUNSFILE="$runs" EXP="$exp" "$runs" -

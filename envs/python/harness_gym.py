@@ -157,12 +157,12 @@ def describe(kind, env_id, modules, kwargs_json, wrappers_json):
     return d
 
 
-def loop_rate(env_id, seconds):
+def loop_rate(env_id, seconds, kwargs_json="", wrappers_json=""):
     """Steps/s of a plain Python loop over env.step (random actions, reset at episode end):
-    the yardstick for the bridge's overhead (harness bench --only gym)."""
+    the yardstick for the bridge's overhead (harness bench --only gym, --only atari)."""
     import random
     import time
-    env = make("id", env_id, "", "", "")
+    env = make("id", env_id, "", kwargs_json, wrappers_json)
     n_actions, rnd = int(env.action_space.n), random.Random(1)
     env.reset(seed=0)
     best = 0.0
@@ -188,8 +188,8 @@ def describe_json(kind, env_id, modules, kwargs_json, wrappers_json):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "loop-rate":
-        print("harness-loop-rate %.1f" % loop_rate(sys.argv[2], float(sys.argv[3])))
+    if len(sys.argv) in (4, 6) and sys.argv[1] == "loop-rate":
+        print("harness-loop-rate %.1f" % loop_rate(sys.argv[2], float(sys.argv[3]), *sys.argv[4:]))
         sys.exit(0)
     if len(sys.argv) != 7 or sys.argv[1] != "describe":
         print("usage: harness_gym.py describe KIND ID MODULES KWARGS WRAPPERS", file=sys.stderr)
