@@ -14,6 +14,8 @@
 #   CFLAGS=-ffast-math rebuilds, is recorded in cflags and changes every cell's
 #   code version.
 set -euo pipefail
+# never 'cmd | grep -q' under pipefail: grep's early exit gives cmd a SIGPIPE, which fails
+# the pipeline now and then (here-strings instead)
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 T=$(mktemp -d /tmp/it_codever.XXXXXX)
 trap 'cd /; git -C "$T/repo" worktree prune 2>/dev/null || true; rm -rf "$T"' EXIT
@@ -39,9 +41,9 @@ ver() { ./bin/harness run experiments/smoke.cfg --list | cut -f1,6; }
 status() { ./bin/harness status smoke | grep '^smoke: '; }
 ver > "$T/v.base"
 [ "$(cut -f2 "$T/v.base" | grep -c '^[0-9a-f]\{64\}$')" -eq 21 ] || fail "no code versions listed: $(cat "$T/v.base")"
-./bin/harness version | grep -q '^git_commit .*(dirty)' && fail "a clean checkout is recorded dirty"
+grep -q '^git_commit .*(dirty)' <<<"$(./bin/harness version)" && fail "a clean checkout is recorded dirty"
 ./bin/harness run experiments/smoke.cfg -j 2 --quiet --no-plot
-status | grep -q '21 cells: 0 pending, 0 running, 21 done' || fail "smoke not done: $(status)"
+grep -q '21 cells: 0 pending, 0 running, 21 done' <<<"$(status)" || fail "smoke not done: $(status)"
 
 # (1) a result-neutral commit
 sed -i '1i /* a comment of two lines,\n   shifting every line below (BUG calls included) */' algorithms/tabular.c
@@ -56,7 +58,7 @@ make -s -j2 bin/harness > "$T/build.log" 2>&1 || { tail -20 "$T/build.log"; fail
 cp -a build "$T/build.neutral"
 ver > "$T/v.neutral"
 diff "$T/v.base" "$T/v.neutral" > /dev/null || fail "comments and layout changed code versions"
-status | grep -q '21 cells: 0 pending' || fail "comment-only edit: $(status)"
+grep -q '21 cells: 0 pending' <<<"$(status)" || fail "comment-only edit: $(status)"
 # regress: the base's worktree gets the objects of its own sources, as above
 git worktree add -q --detach "results/.regress/$base" "$base"
 cp -a "$T/build.base" "results/.regress/$base/build"
@@ -78,7 +80,7 @@ ver > "$T/v.cartpole"
 changed=$(diff "$T/v.neutral" "$T/v.cartpole" | grep '^>' | cut -f1 | sed 's/^> //' | sort | tr '\n' ' ' || true)
 [ "$changed" = "CartPole-v1/dqn/seed=0 CartPole-v1/dqn/seed=1 CartPole-v1/dqn/seed=2 " ] ||
 	fail "CartPole edit changed the code version of: $changed"
-status | grep -q '21 cells: 3 pending, 0 running, 18 done' || fail "CartPole edit: $(status)"
+grep -q '21 cells: 3 pending, 0 running, 18 done' <<<"$(status)" || fail "CartPole edit: $(status)"
 ./bin/harness status smoke --cells | grep '^pending' | grep -vq 'CartPole-v1/' && fail "a non-CartPole cell is pending"
 git worktree add -q --detach "results/.regress/$neutral" "$neutral"
 cp -a "$T/build.neutral" "results/.regress/$neutral/build"
@@ -94,17 +96,17 @@ grep -q "^18 cells at the same code version on both sides: not re-run" "$T/out" 
 grep '^CartPole-v1 ' "$T/out" | grep -q ' 0/3 ' || fail "CartPole edit: CartPole cells should differ: $(cat "$T/out")"
 
 # (3) an untracked source file
-./bin/harness version | grep -q '^git_commit .*(dirty)' && fail "the committed tree is recorded dirty"
+grep -q '^git_commit .*(dirty)' <<<"$(./bin/harness version)" && fail "the committed tree is recorded dirty"
 printf 'int zz_untracked(void);\nint zz_untracked(void) { return 1; }\n' > envs/zz_untracked.c
 make -s -j2 bin/harness > "$T/build.log" 2>&1 || { tail -20 "$T/build.log"; fail "build"; }
-./bin/harness version | grep -q '^git_commit .*(dirty)' || fail "an untracked source does not mark the build dirty"
+grep -q '^git_commit .*(dirty)' <<<"$(./bin/harness version)" || fail "an untracked source does not mark the build dirty"
 rm envs/zz_untracked.c build/envs/zz_untracked.*
 
 # (4) user CFLAGS
 make -s -j2 CFLAGS=-ffast-math bin/harness > "$T/build.log" 2>&1 || { tail -20 "$T/build.log"; fail "build"; }
-./bin/harness version | grep '^cflags ' | grep -q -- '-ffast-math' || fail "-ffast-math not recorded in cflags"
+grep '^cflags ' <<<"$(./bin/harness version)" | grep -q -- '-ffast-math' || fail "-ffast-math not recorded in cflags"
 ver > "$T/v.fast"
 n=$(diff "$T/v.cartpole" "$T/v.fast" | grep -c '^>' || true)
 [ "$n" -eq 21 ] || fail "CFLAGS=-ffast-math changed the code version of $n cells, not 21"
-status | grep -q '21 cells: 21 pending' || fail "-ffast-math: $(status)"
+grep -q '21 cells: 21 pending' <<<"$(status)" || fail "-ffast-math: $(status)"
 echo "it_codever: all checks passed"
