@@ -6,6 +6,7 @@
 #   make experiment NAME=x    run experiments/x.cfg end to end (JOBS=N, default: all cores)
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
+#   make compare NAME=x [A=a B=b] [ARGS=...]   does B beat A? (default: every pair)
 #   make bench                throughput benchmarks
 #   make check-learning       the DQN learning bar on experiments/dqn_classic.cfg (long)
 #   make soak                 crash-safety soak: 60 SIGKILLs of harness run (SOAK_KILLS=N)
@@ -119,6 +120,12 @@ baseline: $(BIN)
 figures: $(BIN)
 	$(check-name)
 	$(BIN) plot $(NAME)
+
+# Compares NAME's configurations: A and B, or every pair; ARGS adds options (ARGS="--factor double").
+.PHONY: compare
+compare: $(BIN)
+	$(check-name)
+	$(BIN) compare $(NAME) $(if $(A),'$(A)' '$(B)',$(if $(ARGS),,--all-pairs)) $(ARGS)
 
 # The DQN learning bar: runs experiments/dqn_classic.cfg (resuming what is
 # done; about an hour on 2 cores from nothing) and judges its evaluations.

@@ -64,7 +64,8 @@ static int read_curve(const char *path, int use_eval, int smooth, struct exp_run
 struct pending {
 	int e, a;
 	char *path;
-	double final;
+	double final, auc;
+	long long seed;
 };
 
 int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, const char *only_commit,
@@ -72,7 +73,7 @@ int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, 
 {
 	memset(d, 0, sizeof(*d));
 	const char *sql =
-		"SELECT env_label, config_name, h5_path, final_return, config_json FROM runs r WHERE experiment = ?1"
+		"SELECT env_label, config_name, h5_path, final_return, config_json, auc, seed FROM runs r WHERE experiment = ?1"
 		" AND status = 'complete' AND (?2 IS NULL OR git_commit LIKE ?2 || '%')"
 		" AND id = (SELECT id FROM runs r2 WHERE r2.experiment = r.experiment AND r2.cell_id = r.cell_id"
 		"   AND r2.status = 'complete' AND (?2 IS NULL OR r2.git_commit LIKE ?2 || '%')"
@@ -103,6 +104,8 @@ int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, 
 		p[np].a = index_of(&d->algos, &d->nalgos, (const char *)sqlite3_column_text(st, 1));
 		p[np].path = xstrdup((const char *)sqlite3_column_text(st, 2));
 		p[np].final = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+		p[np].auc = sqlite3_column_type(st, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 5);
+		p[np].seed = sqlite3_column_int64(st, 6);
 		double *x;
 		long long dims[2];
 		if (d->use_eval && h5_read_doubles(p[np].path, "/eval/step", &x, dims) == 0) {
@@ -131,6 +134,8 @@ int expdata_load(struct expdata *d, struct sqlite3 *db, const char *experiment, 
 		struct exp_run *r = &g->runs[g->nruns++];
 		memset(r, 0, sizeof(*r));
 		r->final = p[i].final;
+		r->auc = p[i].auc;
+		r->seed = p[i].seed;
 		r->norm_final = NAN;
 		if (read_curve(p[i].path, d->use_eval, smooth > 0 ? smooth : d->use_eval ? 1 : 10, r))
 			goto out;

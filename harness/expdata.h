@@ -24,6 +24,8 @@ struct exp_run {
 	double *x, *y; /* (n) */
 	long long n;
 	double final, norm_final; /* norm_final: NAN if the env cannot be normalised */
+	double auc;               /* runs.auc: mean evaluation return over the run (NAN without evaluations) */
+	long long seed;           /* the cell's seed value (pairs runs of paired seeds) */
 };
 
 struct exp_group { /* one (environment, algorithm) */
