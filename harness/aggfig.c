@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "intervals.h"
 #include "util.h"
 
 int aggfig_envs(const struct expdata *d, int *envs)
@@ -98,8 +99,21 @@ static void xrange_nice(struct strbuf *b, double lo, double hi, double ntics)
 	strbuf_addf(b, "set xrange [%.17g:%.17g]\nset xtics %.17g\n", a, z, step);
 }
 
-static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const char *figdir,
-			  const struct plot_opts *o)
+/* "Normalised score (n = 5, 95% CI)": what every aggregate figure's axis says. */
+static char *axis_note(const struct expdata *d, const struct plot_opts *o, const char *what)
+{
+	int lo, hi;
+	expdata_n_range(d, &lo, &hi);
+	char *sk = score_key(&o->score);
+	char *s = lo == hi ? xstrfmt("%s of '%s' (n = %d%s, %g%% CI)", what, sk, lo, lo < FEW_RUNS ? " (few)" : "", 100 * o->level)
+			   : xstrfmt("%s of '%s' (n = %d-%d%s, %g%% CI)", what, sk, lo, hi, lo < FEW_RUNS ? " (few)" : "",
+				     100 * o->level);
+	free(sk);
+	return s;
+}
+
+static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const int *envs, int ne,
+			  const char *figdir, const struct plot_opts *o)
 {
 	int na = d->nalgos, cols = o->width < 5 ? 2 : 4, rows = STATS_NMETRICS / cols;
 	struct fig_style st;
@@ -110,8 +124,13 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	if (L > 0.45)
 		L = 0.45;
 	struct strbuf data = {0}, b = {0};
-	gnuplot_comment(&data, "aggregate metrics of normalised final scores: algorithm point lo hi rgb");
+	strbuf_addstr(&data, "# ");
+	gnuplot_comment(&data, "aggregate metrics of normalised scores: algorithm point lo hi rgb");
+	char *note = interval_note(d, o, 1);
+	strbuf_addstr(&data, "\n# ");
+	gnuplot_comment(&data, note);
 	strbuf_addstr(&data, "\n");
+	free(note);
 	double lo[STATS_NMETRICS], hi[STATS_NMETRICS];
 	for (int m = 0; m < STATS_NMETRICS; m++) {
 		strbuf_addf(&data, "# %s\n", stats_metric_title((enum stats_metric)m));
@@ -119,7 +138,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 		hi[m] = -INFINITY;
 		for (int a = 0; a < na; a++) {
 			struct rng rng;
-			rng_seed(&rng, 20211112u + 31u * (unsigned)m + 1009u * (unsigned)a);
+			rng_seed(&rng, interval_seed_agg("aggregate", d, envs, ne, d->algos[a], NULL, o, m));
 			struct stats_interval iv;
 			stats_aggregate_ci((enum stats_metric)m, &at[a].t, o->resamples, o->level, &rng, &iv);
 			strbuf_addf(&data, "%d %.17g %.17g %.17g %u\n", a, iv.point, iv.lo, iv.hi,
@@ -134,9 +153,12 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	char *qdat = gnuplot_quote(dat);
 	double bf = bottom_in / st.height, rh = (1 - bf) / rows, pw = (1 - L - 0.01) / cols;
 	double top_pad = 0.45 / st.height, tic_pad = 0.28 / st.height;
+	char *axis = axis_note(d, o, "Normalised score"), *qaxis = gnuplot_quote_fit(axis, st.width * (1 - L), st.font_pt);
 	strbuf_addf(&b, "set multiplot\nunset key\nset grid noytics xtics\nset yrange [%d.5:-0.5]\n"
-		    "set border 1\nset xtics format '%%g'\nset label 1 'Normalised score' at screen %.4f,%.4f center\n",
-		    na - 1, L + (1 - L) / 2, bf / 3);
+		    "set border 1\nset xtics format '%%g'\nset label 1 %s at screen %.4f,%.4f center\n",
+		    na - 1, qaxis, L + (1 - L) / 2, bf / 3);
+	free(axis);
+	free(qaxis);
 	for (int m = 0; m < STATS_NMETRICS; m++) {
 		int c = m % cols, r = m / cols;
 		strbuf_addf(&b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
@@ -162,8 +184,8 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	return rc;
 }
 
-static int draw_profile(const struct expdata *d, struct algo_tasks *at, const char *figdir,
-			const struct plot_opts *o)
+static int draw_profile(const struct expdata *d, struct algo_tasks *at, const int *envs, int ne,
+			const char *figdir, const struct plot_opts *o)
 {
 	double lo = 0, hi = 1;
 	for (int a = 0; a < d->nalgos; a++)
@@ -184,7 +206,7 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 	struct stats_interval iv[NTAU];
 	for (int a = 0; a < d->nalgos; a++) {
 		struct rng rng;
-		rng_seed(&rng, 20211112u + 7u + 1009u * (unsigned)a);
+		rng_seed(&rng, interval_seed_agg("profile", d, envs, ne, d->algos[a], NULL, o, 0));
 		stats_profile_ci(&at[a].t, tau, NTAU, o->resamples, o->level, &rng, iv);
 		strbuf_addstr(&data, "# ");
 		gnuplot_comment(&data, d->algos[a]);
@@ -196,9 +218,12 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 	char *dat = xstrfmt("%s/profile.dat", figdir);
 	int rc = write_file_atomic(dat, data.buf, data.len);
 	char *qdat = gnuplot_quote(dat);
-	strbuf_addf(&b, "set xlabel 'Normalised score (τ)'\nset ylabel 'Fraction of runs > τ'\n"
+	char *axis = axis_note(d, o, "Normalised score τ"), *qaxis = gnuplot_quote_fit(axis, o->width - 0.5, o->width < 5 ? 8 : 9);
+	strbuf_addf(&b, "set xlabel %s\nset ylabel 'Fraction of runs > τ'\n"
 		    "set yrange [0:1.02]\nset ytics 0.25\nset xrange [%.17g:%.17g]\nset key below horizontal reverse Left samplen 2.5 height 0.8\nplot ",
-		    lo, hi);
+		    qaxis, lo, hi);
+	free(axis);
+	free(qaxis);
 	for (int pass = 0; pass < 2; pass++)
 		for (int a = 0; a < d->nalgos; a++) {
 			strbuf_addstr(&b, pass || a ? ", \\\n  " : "");
@@ -224,7 +249,8 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const ch
 	return rc;
 }
 
-static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *figdir, const struct plot_opts *o)
+static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *envs, int ne, const char *figdir,
+		    const struct plot_opts *o)
 {
 	int na = d->nalgos, np = na * (na - 1) / 2, k = 0;
 	const char **left = xcalloc((size_t)np, sizeof(char *)), **right = xcalloc((size_t)np, sizeof(char *));
@@ -233,7 +259,7 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 	for (int x = 0; x < na; x++)
 		for (int y = x + 1; y < na; y++, k++) {
 			struct rng rng;
-			rng_seed(&rng, 20211112u + 13u + 1009u * (unsigned)x + 7919u * (unsigned)y);
+			rng_seed(&rng, interval_seed_agg("poi", d, envs, ne, d->algos[x], d->algos[y], o, 0));
 			struct stats_interval iv;
 			stats_poi_ci(&at[x].t, &at[y].t, o->resamples, o->level, &rng, &iv);
 			strbuf_addstr(&data, "# ");
@@ -261,11 +287,14 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const char *
 		L = 0.4;
 	if (R > 0.4)
 		R = 0.4;
+	char *axis = axis_note(d, o, "P(X > Y), X left, Y right"), *qaxis = gnuplot_quote_fit(axis, st.width * 0.9, st.font_pt);
 	strbuf_addf(&b, "unset key\nset border 1\nset grid noytics xtics\nset xrange [0:1]\nset xtics 0.25\n"
 		    "set yrange [%d.5:-0.5]\nset lmargin at screen %.4f\nset rmargin at screen %.4f\n"
-		    "set xlabel 'P(X > Y): X left, Y right'\n"
+		    "set xlabel %s\n"
 		    "set arrow 1 from 0.5, graph 0 to 0.5, graph 1 nohead dt 2 lc rgb '#777777' back\n",
-		    np - 1, L, 1 - R);
+		    np - 1, L, 1 - R, qaxis);
+	free(axis);
+	free(qaxis);
 	double bar = narrow ? 0.22 : 0.3, shift = narrow ? 0.12 : 0;
 	if (narrow) {
 		strbuf_addstr(&b, "unset ytics\n");
@@ -310,11 +339,11 @@ int aggfig_draw(const struct expdata *d, const char *figdir, const struct plot_o
 	struct algo_tasks *at = xcalloc((size_t)d->nalgos, sizeof(*at));
 	for (int a = 0; a < d->nalgos; a++)
 		tasks_init(&at[a], d, a, envs, ne);
-	int rc = draw_aggregate(d, at, figdir, o);
+	int rc = draw_aggregate(d, at, envs, ne, figdir, o);
 	if (!rc)
-		rc = draw_profile(d, at, figdir, o);
+		rc = draw_profile(d, at, envs, ne, figdir, o);
 	if (!rc && d->nalgos >= 2)
-		rc = draw_poi(d, at, figdir, o);
+		rc = draw_poi(d, at, envs, ne, figdir, o);
 	for (int a = 0; a < d->nalgos; a++)
 		tasks_release(&at[a]);
 	free(at);

@@ -390,6 +390,9 @@ static int plot_option(const char *opt, const char *val, struct plot_opts *o)
 		if (parse_ll(val, &n) || n < 0 || n > 100000)
 			return error("plot: --smooth must be a number of points between 0 and 100000, got '%s'", val);
 		o->smooth = (int)n;
+	} else if (!strcmp(opt, "--metric-of")) {
+		if (score_parse(val, &o->score))
+			return error("plot: --metric-of must be final, auc, last:K or best, got '%s'", val);
 	} else if (!strcmp(opt, "--resamples")) {
 		if (parse_ll(val, &n) || n < 10 || n > 1000000)
 			return error("plot: --resamples must be between 10 and 1000000, got '%s'", val);
@@ -404,7 +407,7 @@ int cmd_plot(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-		       "                         [--smooth K] [--resamples N] [--commit REV] [--results DIR]\n\n"
+		       "                         [--smooth K] [--resamples N] [--metric-of S] [--commit REV] [--results DIR]\n\n"
 		       "Draws the figures and tables of an experiment from its newest complete runs (or\n"
 		       "those made at the git commit REV, a prefix of the hash), after Agarwal et al.,\n"
 		       "\"Deep RL at the Edge of the Statistical Precipice\" (2021):\n\n"
@@ -424,7 +427,10 @@ int cmd_plot(int argc, char **argv)
 		       "  --width IN      figure width in inches: 3.5 one column, 7 two columns (default)\n"
 		       "  --smooth K      moving average over K curve points (default: none; training-\n"
 		       "                  return curves of runs without evaluations: 10 episodes)\n"
-		       "  --resamples N   bootstrap resamples (default 2000)\n"
+		       "  --resamples N   bootstrap resamples (default 10000); every interval is seeded from\n"
+		       "                  the name of what it estimates, so tables and figures agree\n"
+		       "  --metric-of S   the score of a run in tables and aggregate figures: final (default),\n"
+		       "                  auc, last:K (mean of the last K curve points), best (best point)\n"
 		       "  --commit REV    only runs made at this git commit\n"
 		       "  --results DIR   results root (default: $HARNESS_RESULTS or ./results)\n\n"
 		       "examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf\n");

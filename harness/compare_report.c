@@ -246,6 +246,7 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 {
 	int np = rep->nenvs + (rep->agg_envs != NULL), nc = rep->ncomps;
 	struct strbuf data = {0}, b = {0};
+	strbuf_addstr(&data, "# ");
 	gnuplot_comment(&data, "harness compare: mean difference B - A per comparison (row point lo hi rgb), one block per panel");
 	strbuf_addstr(&data, "\n");
 	double *lo = xcalloc((size_t)np, sizeof(double)), *hi = xcalloc((size_t)np, sizeof(double));

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "aggfig.h"
 #include "expdata.h"
+#include "intervals.h"
 #include "provenance.h"
 #include "tables.h"
 #include "util.h"
@@ -23,7 +24,8 @@ void plot_opts_init(struct plot_opts *o)
 	o->metric = STATS_IQM;
 	o->png = o->pdf = 1;
 	o->width = 7;
-	o->resamples = 2000;
+	o->resamples = 10000;
+	score_init(&o->score);
 	o->level = 0.95;
 }
 
@@ -75,7 +77,7 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 			continue;
 		block[a] = nb++;
 		struct rng rng;
-		rng_seed(&rng, 20211112u + 7919u * (unsigned)e + (unsigned)a);
+		rng_seed(&rng, interval_seed_runs("curve", d->envs[e].label, d->algos[a], o, o->metric));
 		strbuf_addstr(&sb, "# ");
 		gnuplot_comment(&sb, d->algos[a]);
 		strbuf_addstr(&sb, "\n# x metric lo hi seeds\n");
@@ -144,15 +146,24 @@ static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const
 			}
 		}
 	}
-	char *title = gnuplot_quote_fit(d->envs[e].label, panel_in * 0.85, font_pt);
+	int nmin = 0, nmax = 0;
+	for (int a = 0; a < d->nalgos; a++) {
+		int n = exp_group(d, e, a)->nruns;
+		nmin = n && (!nmin || n < nmin) ? n : nmin;
+		nmax = n > nmax ? n : nmax;
+	}
+	char *tt = nmin == nmax ? xstrfmt("%s (n = %d)", d->envs[e].label, nmax)
+				: xstrfmt("%s (n = %d-%d)", d->envs[e].label, nmin, nmax);
+	char *title = gnuplot_quote_fit(tt, panel_in * 0.85, font_pt);
+	free(tt);
 	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset xtics %.17g\nset format y '%%g'\n", title,
 		    d->use_eval ? "Environment steps" : "Episode", unit, nice_step_ceil(xmax, ntics));
 	/* every statistic of the runs lies within their range: about one y tic per 0.4 in */
 	if (ymax > ymin)
 		strbuf_addf(b, "set ytics %.17g\n", nice_step_ceil(ymax - ymin, fmax(2, panel_h_in / 0.4)));
 	if (ylabel)
-		strbuf_addf(b, "set ylabel '%s %s'\n", stats_metric_title(o->metric),
-			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return");
+		strbuf_addf(b, "set ylabel '%s %s, %g%% CI'\n", stats_metric_title(o->metric),
+			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return", 100 * o->level);
 	else
 		strbuf_addstr(b, "unset ylabel\n");
 	free(title);
@@ -241,6 +252,7 @@ int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *exper
 	struct expdata d;
 	if (expdata_load(&d, db, experiment, only_commit, o->smooth))
 		return -1;
+	expdata_score(&d, &o->score);
 	struct provenance prov;
 	const char *hash = o->source_hash;
 	if (!hash) {

@@ -25,6 +25,7 @@
 #define PLOT_H
 
 #include "gnuplot.h"
+#include "score.h"
 #include "stats.h"
 
 struct sqlite3;
@@ -35,9 +36,10 @@ struct plot_opts {
 	double width;             /* inches: 3.5 one column, 7 two columns (default) */
 	int smooth;               /* moving average over this many curve points (0: none; 10 episodes
 				   * for training-return curves) */
-	int resamples;            /* bootstrap resamples (default 2000) */
+	int resamples;            /* bootstrap resamples (default 10000) */
 	double level;             /* interval level (0.95) */
 	const char *source_hash;  /* code version keying cached random scores (default: this binary's) */
+	struct score score;       /* the score of a run in tables and aggregate figures (default final) */
 };
 void plot_opts_init(struct plot_opts *o);
 
