@@ -99,15 +99,15 @@ static void xrange_nice(struct strbuf *b, double lo, double hi, double ntics)
 	strbuf_addf(b, "set xrange [%.17g:%.17g]\nset xtics %.17g\n", a, z, step);
 }
 
-/* "Normalised score (n = 5, 95% CI)": what every aggregate figure's axis says. */
+/* "Normalised score (final; n = 5, few; 95% CI)": what every aggregate figure's axis says. */
 static char *axis_note(const struct expdata *d, const struct plot_opts *o, const char *what)
 {
 	int lo, hi;
 	expdata_n_range(d, &lo, &hi);
 	char *sk = score_key(&o->score);
-	char *s = lo == hi ? xstrfmt("%s of '%s' (n = %d%s, %g%% CI)", what, sk, lo, lo < FEW_RUNS ? " (few)" : "", 100 * o->level)
-			   : xstrfmt("%s of '%s' (n = %d-%d%s, %g%% CI)", what, sk, lo, hi, lo < FEW_RUNS ? " (few)" : "",
-				     100 * o->level);
+	char *n = lo == hi ? xstrfmt("%d", lo) : xstrfmt("%d-%d", lo, hi);
+	char *s = xstrfmt("%s (%s; n = %s%s; %g%% CI)", what, sk, n, lo < FEW_RUNS ? ", few" : "", 100 * o->level);
+	free(n);
 	free(sk);
 	return s;
 }

@@ -92,8 +92,17 @@ grep -q '^n = 6 runs per configuration and environment; 95% percentile bootstrap
 grep -q 'n = 6 runs' "$TB/final.tex" || fail "final.tex does not state n"
 grep -q 'n = 6 runs.*stratified percentile bootstrap (10000 resamples)' "$F/aggregate.dat" || fail "aggregate.dat does not state n"
 for g in aggregate profile poi; do
-	grep -q '(n = 6 (few), 95% CI)' "$F/$g.gp" || fail "$g figure does not state n and the interval"
+	grep -q '(final; n = 6, few; 95% CI)' "$F/$g.gp" || fail "$g figure does not state n and the interval"
 done
 grep -q 'FrozenLake-v1 (n = 6)' "$F/FrozenLake-v1.gp" || fail "curve figure does not state n"
 grep -q "95% CI'" "$F/curves.gp" || fail "curve figure does not name its band"
+# --metric-of: the score is stated and changes the numbers (AUC averages the whole curve)
+"$H" plot iv --results "$T/r" --metric-of auc --format png > /dev/null
+grep -q '^IQM of the AUC (mean evaluation return over the run) across seeds (--metric-of auc)' "$TB/final.md" || fail "plot --metric-of auc not stated: $(head -1 "$TB/final.md")"
+grep -q "(auc; n = 6, few; 95% CI)" "$F/aggregate.gp" || fail "aggregate figure does not name the score"
+cmp -s "$TB/final.md" "$T/after/final.md" && fail "--metric-of auc gave the final-return table"
+"$H" plot iv --results "$T/r" --metric-of last:2 --format png > /dev/null
+grep -q 'mean evaluation return over the last 2 points' "$TB/final.md" || fail "plot --metric-of last:2 not stated"
+st=0; "$H" plot iv --results "$T/r" --metric-of last:0 2> "$T/err" || st=$?
+[ "$st" -eq 2 ] && grep -q "metric-of must be final, auc, last:K or best" "$T/err" || fail "bad --metric-of accepted"
 echo "it_intervals: ok"
