@@ -593,13 +593,16 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	params_to_json(&cell->hp, &sb);
 	strbuf_addstr(&sb, ",");
 	budget_json(&sb, &cell->budget, &cell->eval);
-	strbuf_addf(&sb, ",\"spec_seed\":%llu,\"seed\":%lld}", (unsigned long long)s->seed, seed);
+	strbuf_addf(&sb, ",\"spec_seed\":%llu,\"seed\":%lld%s}", (unsigned long long)s->seed, seed,
+		    s->paired_seeds ? ",\"paired_seeds\":true" : ""); /* absent when false: old hashes hold */
 	cell->config_json = strbuf_detach(&sb);
 	sha256_hex(cell->config_json, strlen(cell->config_json), cell->config_hash);
 
-	cell->env_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "env");
+	/* paired seeds: "paired" in place of the algorithm hash for the env and eval streams */
+	const char *shared = s->paired_seeds ? "paired" : cell->algo_hash;
+	cell->env_seed = seed_derive(s->seed, env->key, shared, seed, "env");
 	cell->learner_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "learner");
-	cell->eval_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "eval");
+	cell->eval_seed = seed_derive(s->seed, env->key, shared, seed, "eval");
 	return 0;
 }
 
@@ -691,8 +694,8 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	}
 	config_setting_t *root = config_root_setting(&cfg);
 	static const char *const top[] = { "name", "description", "seed", "seeds", "budget",
-					   "eval", "envs", "algorithms", "portable", NULL };
-	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms, portable)", top))
+					   "eval", "envs", "algorithms", "portable", "paired_seeds", NULL };
+	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms, portable, paired_seeds)", top))
 		goto out;
 	config_setting_t *pm = config_setting_get_member(root, "portable");
 	if (pm) {
@@ -701,6 +704,15 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 			goto out;
 		}
 		c.portable |= config_setting_get_bool(pm);
+	}
+	/* paired_seeds: every configuration of an environment shares its env and eval seed streams per seed */
+	config_setting_t *ps = config_setting_get_member(root, "paired_seeds");
+	if (ps) {
+		if (config_setting_type(ps) != CONFIG_TYPE_BOOL) {
+			bad(&c, ps, "paired_seeds", "must be true or false");
+			goto out;
+		}
+		s->paired_seeds = config_setting_get_bool(ps);
 	}
 
 	char *base = basename_noext(path);

@@ -54,6 +54,7 @@ struct spec {
 	char *name;
 	char *description;
 	uint64_t seed;
+	int paired_seeds;      /* env and eval seeds shared by every configuration of an environment */
 	char spec_sha256[65];  /* of the file's bytes */
 	struct cell *cells;
 	int ncells;

@@ -84,6 +84,26 @@ case "$lr" in *"16/16"*"B better") ;; *) fail "learning-rate main effect not B b
 out2=$("$H" compare fac --factors --results "$T/r" --format none) || true
 [ "$(printf '%s\n' "$out2" | grep -c '(main effect')" -eq 2 ] || fail "--factors: want 2 main effects"
 
+# paired seeds: paired tests, pairs resampled together
+cat > "$T/pair.cfg" <<'CFG'
+name = "pair";
+seed = 3;
+paired_seeds = true;
+seeds = 10;
+budget = { steps = 3000; };
+eval = { every = 1000; episodes = 20; };
+envs = ( { id = "FrozenLake-v1"; is_slippery = false; } );
+algorithms = ( { name = "q"; learner = "q_learning"; learning_rate = [0.0, 0.5]; epsilon = 0.3; } );
+CFG
+"$H" run "$T/pair.cfg" --results "$T/r" -j 2 --quiet --no-plot
+st=0; out=$("$H" compare pair 'q[learning_rate=0]' 'q[learning_rate=0.5]' --results "$T/r" --format none) || st=$?
+[ "$st" -eq 1 ] || fail "paired: exit $st"
+printf '%s\n' "$out" | grep -q '^Seeds: paired (paired_seeds = true)' || fail "paired seeds not used: $out"
+printf '%s\n' "$out" | grep -q 'p U: Wilcoxon signed-rank' || fail "paired: no Wilcoxon test"
+printf '%s\n' "$out" | grep -q ' B better$' || fail "paired: not B better: $out"
+# the unpaired experiment says so
+"$H" compare cmp 'q[learning_rate=0.5]' other --results "$T/r" --format none | grep -q '^Seeds: not paired' || fail "unpaired not stated"
+
 # bad input: one line, exit 2
 for args in "cmp nosuch other" "cmp other other" "cmp --all-pairs --metric-of last:0" "cmp other" \
 	    "fac --factor nosuch" "cmp --all-pairs --resamples 5" "nosuchexp --all-pairs"; do
