@@ -206,7 +206,13 @@ static void write_md(const struct cmp_report *rep, struct strbuf *md)
 		}
 		strbuf_addstr(md, "\n");
 	}
-	methods(md, rep);
+	struct strbuf m = {0};
+	methods(&m, rep);
+	for (char *line = m.buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		strbuf_addf(md, "- %.*s\n", nl ? (int)(nl - line) : (int)strlen(line), line);
+	}
+	strbuf_release(&m);
 }
 
 static void write_tex(const struct cmp_report *rep, struct strbuf *tex)
@@ -262,8 +268,10 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 			if (r->env != env || !r->valid)
 				continue;
 			const struct stats_interval *iv = &r->r.mean_diff;
-			strbuf_addf(&data, "%d %.17g %.17g %.17g %u\n", r->comp, iv->point, iv->lo, iv->hi,
-				    (unsigned)strtoul(algo_colour(r->comp) + 1, NULL, 16));
+			/* ARGB: rows without a detectable difference drawn pale */
+			unsigned argb = (unsigned)strtoul(algo_colour(r->comp) + 1, NULL, 16) |
+					(r->verdict == VERDICT_NONE ? 0xa0000000u : 0u);
+			strbuf_addf(&data, "%d %.17g %.17g %.17g %u\n", r->comp, iv->point, iv->lo, iv->hi, argb);
 			lo[p] = fmin(lo[p], iv->lo);
 			hi[p] = fmax(hi[p], iv->hi);
 		}
@@ -309,7 +317,7 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 			free(q);
 		}
 		strbuf_addf(&b, ")\nplot %s index %d using 2:1:3:4:($1-0.3):($1+0.3):5 with boxxyerror lc rgb variable "
-			    "fs transparent solid 0.6 noborder, \\\n  %s index %d using 2:($1-0.3):(0):(0.6) with vectors "
+			    "fs solid 1 noborder, \\\n  %s index %d using 2:($1-0.3):(0):(0.6) with vectors "
 			    "nohead lc rgb 'black' lw 2.5\n", qdat, p, qdat, p);
 		free(title);
 	}
@@ -320,7 +328,7 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 			max_n = rep->rows[i].r.n_b > max_n ? rep->rows[i].r.n_b : max_n;
 		}
 	char *nrange = rep->min_n == max_n ? xstrfmt("%d", max_n) : xstrfmt("%d-%d", rep->min_n, max_n);
-	char *foot[2] = { xstrfmt("mean difference B − A of the score '%s'", rep->score_key),
+	char *foot[2] = { xstrfmt("mean difference B − A of the score '%s'; pale: no detectable difference", rep->score_key),
 			  xstrfmt("%g%% bootstrap interval, n = %s runs a side%s", 100 * rep->level, nrange,
 				  rep->min_n < CMP_FEW_RUNS ? " (few runs)" : "") };
 	free(nrange);
