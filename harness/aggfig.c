@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "intervals.h"
+#include "labels.h"
 #include "util.h"
 
 int aggfig_envs(const struct expdata *d, int *envs)
@@ -118,9 +119,16 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	int na = d->nalgos, cols = o->width < 5 ? 2 : 4, rows = STATS_NMETRICS / cols;
 	struct fig_style st;
 	fig_style_init(&st, o->width, 1, o->png, o->pdf);
-	double row_in = 0.75 + 0.2 * na, bottom_in = 0.35;
+	/* the names, or C1..Cn with a key table under the figure when some name does not fit */
+	const char **names = xcalloc((size_t)na + 1, sizeof(char *));
+	for (int a = 0; a < na; a++)
+		names[a] = algo_label((const char *const *)d->algos, o, a);
+	int keyed;
+	char **yl = short_labels(names, na, 0.45 * st.width - 0.3, st.font_pt, &keyed);
+	double key_in = keyed ? key_table_inches(na, st.font_pt) : 0;
+	double row_in = 0.75 + 0.2 * na, bottom_in = 0.35 + key_in;
 	st.height = rows * row_in + bottom_in;
-	double L = label_inches((const char *const *)d->algos, na, st.font_pt) / st.width;
+	double L = label_inches((const char *const *)yl, na, st.font_pt) / st.width;
 	if (L > 0.45)
 		L = 0.45;
 	struct strbuf data = {0}, b = {0};
@@ -156,9 +164,11 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	char *axis = axis_note(d, o, "Normalised score"), *qaxis = gnuplot_quote_fit(axis, st.width * (1 - L), st.font_pt);
 	strbuf_addf(&b, "set multiplot\nunset key\nset grid noytics xtics\nset yrange [%d.5:-0.5]\n"
 		    "set border 1\nset xtics format '%%g'\nset label 1 %s at screen %.4f,%.4f center\n",
-		    na - 1, qaxis, L + (1 - L) / 2, bf / 3);
+		    na - 1, qaxis, L + (1 - L) / 2, (key_in + 0.35 / 3) / st.height);
 	free(axis);
 	free(qaxis);
+	if (keyed)
+		key_table(&b, names, na, &st, 0.05);
 	for (int m = 0; m < STATS_NMETRICS; m++) {
 		int c = m % cols, r = m / cols;
 		strbuf_addf(&b, "set lmargin at screen %.4f\nset rmargin at screen %.4f\n"
@@ -166,15 +176,19 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 			    L + c * pw + 0.035, L + (c + 1) * pw - 0.035, 1 - r * rh - top_pad, 1 - (r + 1) * rh + tic_pad);
 		strbuf_addf(&b, "set title '%s'\n", stats_metric_title((enum stats_metric)m));
 		if (c == 0)
-			ytics_labels(&b, "ytics scale 0", (const char *const *)d->algos, na, L * st.width - 0.1, st.font_pt);
+			ytics_labels(&b, "ytics scale 0", (const char *const *)yl, na, L * st.width - 0.1, st.font_pt);
 		else
 			strbuf_addstr(&b, "unset ytics\n");
 		xrange_nice(&b, lo[m], hi[m], pw * st.width < 1.6 ? 1.5 : 3);
 		strbuf_addf(&b, "plot %s index %d using 2:1:3:4:($1-0.32):($1+0.32):5 with boxxyerror lc rgb variable "
 			    "fs transparent solid 0.7 noborder, \\\n  %s index %d using 2:($1-0.32):(0):(0.64) with vectors "
 			    "nohead lc rgb 'black' lw 2.5\nunset label 1\n", qdat, m, qdat, m);
+		if (m == 0 && keyed)
+			key_table_unset(&b, na);
 	}
 	strbuf_addstr(&b, "unset multiplot\n");
+	labels_free(yl, na);
+	free(names);
 	if (!rc)
 		rc = gnuplot_figure(figdir, "aggregate", &st, b.buf);
 	free(qdat);
@@ -231,7 +245,7 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const in
 				strbuf_addf(&b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat, a,
 					    algo_colour(a));
 			} else {
-				char *t = gnuplot_quote_fit(d->algos[a], o->width - 0.6, o->width < 5 ? 8 : 9);
+				char *t = quote_fit_middle(algo_label((const char *const *)d->algos, o, a), o->width - 0.6, o->width < 5 ? 8 : 9);
 				strbuf_addf(&b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' title %s", qdat,
 					    a, algo_dash(a), algo_colour(a), t);
 				free(t);
@@ -252,8 +266,13 @@ static int draw_profile(const struct expdata *d, struct algo_tasks *at, const in
 static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *envs, int ne, const char *figdir,
 		    const struct plot_opts *o)
 {
-	int na = d->nalgos, np = na * (na - 1) / 2, k = 0;
+	int na = d->nalgos, np = na * (na - 1) / 2, k = 0, keyed;
 	const char **left = xcalloc((size_t)np, sizeof(char *)), **right = xcalloc((size_t)np, sizeof(char *));
+	const char **names = xcalloc((size_t)na + 1, sizeof(char *));
+	for (int a = 0; a < na; a++)
+		names[a] = algo_label((const char *const *)d->algos, o, a);
+	/* names longer than half the width (the narrow layout's room) become C1..Cn with a key table */
+	char **sl = short_labels(names, na, 0.5 * o->width - 0.1, o->width < 5 ? 8 : 9, &keyed);
 	struct strbuf data = {0}, b = {0};
 	strbuf_addstr(&data, "# probability of improvement P(X > Y): row point lo hi rgb\n");
 	for (int x = 0; x < na; x++)
@@ -267,20 +286,21 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *e
 			strbuf_addstr(&data, " > ");
 			gnuplot_comment(&data, d->algos[y]);
 			strbuf_addf(&data, "\n%d %.17g %.17g %.17g %u\n", k, iv.point, iv.lo, iv.hi, rgb_int(algo_colour(x)));
-			left[k] = d->algos[x];
-			right[k] = d->algos[y];
+			left[k] = sl[x];
+			right[k] = sl[y];
 		}
 	char *dat = xstrfmt("%s/poi.dat", figdir);
 	int rc = write_file_atomic(dat, data.buf, data.len);
 	char *qdat = gnuplot_quote(dat);
 	struct fig_style st;
 	fig_style_init(&st, o->width, 1, o->png, o->pdf);
-	st.height = 0.75 + 0.28 * np;
+	double key_in = keyed ? key_table_inches(na, st.font_pt) : 0;
+	st.height = 0.75 + 0.28 * np + key_in;
 	double L = label_inches(left, np, st.font_pt) / st.width, R = label_inches(right, np, st.font_pt) / st.width;
 	/* narrow figures: X and Y written above each bar instead of beside it */
 	int narrow = (1 - L - R) * st.width < 2.5;
 	if (narrow) {
-		st.height = 0.75 + 0.45 * np;
+		st.height = 0.75 + 0.45 * np + key_in;
 		L = R = 0.06;
 	}
 	if (L > 0.4)
@@ -295,6 +315,10 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *e
 		    np - 1, L, 1 - R, qaxis);
 	free(axis);
 	free(qaxis);
+	if (keyed) {
+		strbuf_addf(&b, "set bmargin at screen %.4f\n", (key_in + 0.5) / st.height);
+		key_table(&b, names, na, &st, 0.05);
+	}
 	double bar = narrow ? 0.22 : 0.3, shift = narrow ? 0.12 : 0;
 	if (narrow) {
 		strbuf_addstr(&b, "unset ytics\n");
@@ -321,6 +345,8 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *e
 	free(dat);
 	free(left);
 	free(right);
+	free(names);
+	labels_free(sl, na);
 	strbuf_release(&data);
 	strbuf_release(&b);
 	return rc;

@@ -28,6 +28,7 @@
 #include "compare.h"
 #include "compare_report.h"
 #include "expdata.h"
+#include "labels.h"
 #include "provenance.h"
 #include "results.h"
 #include "rundb.h"
@@ -108,11 +109,12 @@ static int swept_keys(const struct expdata *d, char ***keys)
 	return n;
 }
 
-static void add_comp(struct cmp_report *rep, struct tuples **tl, char *a, char *b, char *factor, struct tuples t)
+static void add_comp(struct cmp_report *rep, struct tuples **tl, char *a, char *b, char *factor, struct tuples t,
+		     char *id)
 {
 	rep->comps = xrealloc(rep->comps, (size_t)(rep->ncomps + 1) * sizeof(*rep->comps));
 	*tl = xrealloc(*tl, (size_t)(rep->ncomps + 1) * sizeof(**tl));
-	rep->comps[rep->ncomps] = (struct cmp_comparison){ a, b, factor, t.n };
+	rep->comps[rep->ncomps] = (struct cmp_comparison){ a, b, id ? id : xstrfmt("%s|%s", a, b), factor, t.n };
 	(*tl)[rep->ncomps++] = t;
 }
 
@@ -160,7 +162,7 @@ static int factor_comps(const struct expdata *d, const char *key, struct cmp_rep
 				   levels[0], levels[l]);
 			goto out;
 		}
-		add_comp(rep, tl, xstrfmt("%s=%s", key, levels[0]), xstrfmt("%s=%s", key, levels[l]), xstrdup(key), t);
+		add_comp(rep, tl, xstrfmt("%s=%s", key, levels[0]), xstrfmt("%s=%s", key, levels[l]), xstrdup(key), t, NULL);
 	}
 out:
 	for (int a = 0; a < d->nalgos; a++) {
@@ -173,10 +175,13 @@ out:
 	return rc;
 }
 
-static int algo_index(const struct expdata *d, const char *name)
+static int algo_index(const struct expdata *d, char **labels, const char *name)
 {
 	for (int a = 0; a < d->nalgos; a++)
 		if (!strcmp(d->algos[a], name))
+			return a;
+	for (int a = 0; a < d->nalgos; a++)
+		if (!strcmp(labels[a], name))
 			return a;
 	struct strbuf sb = {0};
 	for (int a = 0; a < d->nalgos; a++)
@@ -285,9 +290,9 @@ static int compute(const struct expdata *d, sqlite3 *db, const struct tuples *tl
 			row->comp = c;
 			row->env = ee == d->nenvs ? -1 : ee;
 			all[0] = ee;
-			char *id = xstrfmt("compare|%s|%s|%s|%s|%s|%s", rep->experiment, rep->score_key,
+			char *id = xstrfmt("compare|%s|%s|%s|%s|%s", rep->experiment, rep->score_key,
 					   row->env < 0 ? "aggregate" : d->envs[ee].label, rep->comps[c].factor ? rep->comps[c].factor : "",
-					   rep->comps[c].a, rep->comps[c].b);
+					   rep->comps[c].id);
 			compute_row(d, &tl[c], row->env < 0 ? usable : all, row->env < 0 ? nu : 1, rep, row, id);
 			free(id);
 			for (int k = 0; k < tl[c].n; k++)
@@ -505,7 +510,7 @@ int cmd_compare(int argc, char **argv)
 	struct expdata d = {0};
 	struct cmp_report rep = {0};
 	struct tuples *tl = NULL;
-	char **keys = NULL;
+	char **keys = NULL, **labels = NULL;
 	int nkeys = 0;
 	if (access(dbpath, F_OK)) {
 		error("no database at '%s' (run an experiment first, or give --results DIR)", dbpath);
@@ -518,6 +523,7 @@ int cmd_compare(int argc, char **argv)
 	if (expdata_load(&d, rundb_handle(db), g.name, g.commit, 1))
 		goto out;
 	expdata_score(&d, &g.score);
+	labels = labels_load(rundb_handle(db), g.name, &d);
 	struct provenance prov;
 	provenance_get(&prov);
 	if (expdata_normalize(&d, rundb_handle(db), prov.source_hash))
@@ -535,7 +541,7 @@ int cmd_compare(int argc, char **argv)
 	rep.beta = 1 - g.power;
 	rep.paired = all_paired(&d);
 	if (g.npos) {
-		int a = algo_index(&d, g.pos[0]), b = a < 0 ? -1 : algo_index(&d, g.pos[1]);
+		int a = algo_index(&d, labels, g.pos[0]), b = a < 0 ? -1 : algo_index(&d, labels, g.pos[1]);
 		if (a < 0 || b < 0)
 			goto out;
 		if (a == b) {
@@ -544,7 +550,7 @@ int cmd_compare(int argc, char **argv)
 		}
 		struct tuples t = {0};
 		tuple_push(&t, a, b);
-		add_comp(&rep, &tl, xstrdup(d.algos[a]), xstrdup(d.algos[b]), NULL, t);
+		add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t, xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 		tag = xstrfmt("%s--vs--%s", d.algos[b], d.algos[a]);
 	} else if (g.all_pairs) {
 		if (d.nalgos < 2) {
@@ -555,7 +561,8 @@ int cmd_compare(int argc, char **argv)
 			for (int b = a + 1; b < d.nalgos; b++) {
 				struct tuples t = {0};
 				tuple_push(&t, a, b);
-				add_comp(&rep, &tl, xstrdup(d.algos[a]), xstrdup(d.algos[b]), NULL, t);
+				add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t,
+					 xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 			}
 		tag = xstrdup("all-pairs");
 	} else {
@@ -590,6 +597,7 @@ out:
 	for (int c = 0; c < rep.ncomps; c++) {
 		free(rep.comps[c].a);
 		free(rep.comps[c].b);
+		free(rep.comps[c].id);
 		free(rep.comps[c].factor);
 		free(tl[c].a);
 		free(tl[c].b);
@@ -604,6 +612,7 @@ out:
 	free(rep.agg_envs);
 	free(rep.score_key);
 	free(rep.score_words);
+	labels_free(labels, d.nalgos);
 	if (d.envs)
 		expdata_release(&d);
 	if (db)

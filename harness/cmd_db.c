@@ -390,6 +390,12 @@ static int plot_option(const char *opt, const char *val, struct plot_opts *o)
 		if (parse_ll(val, &n) || n < 0 || n > 100000)
 			return error("plot: --smooth must be a number of points between 0 and 100000, got '%s'", val);
 		o->smooth = (int)n;
+	} else if (!strcmp(opt, "--config") || !strcmp(opt, "--env")) {
+		int cfg = !strcmp(opt, "--config");
+		const char *const **list = cfg ? &o->only_configs : &o->only_envs;
+		int *n = cfg ? &o->n_only_configs : &o->n_only_envs;
+		*list = xrealloc((void *)*list, (size_t)(*n + 1) * sizeof(**list));
+		((const char **)*list)[(*n)++] = val;
 	} else if (!strcmp(opt, "--metric-of")) {
 		if (score_parse(val, &o->score))
 			return error("plot: --metric-of must be final, auc, last:K or best, got '%s'", val);
@@ -407,7 +413,8 @@ int cmd_plot(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-		       "                         [--smooth K] [--resamples N] [--metric-of S] [--commit REV] [--results DIR]\n\n"
+		       "                         [--smooth K] [--resamples N] [--metric-of S] [--config NAME]... [--env LABEL]...\n"
+		       "                         [--no-bands] [--commit REV] [--results DIR]\n\n"
 		       "Draws the figures and tables of an experiment from its newest complete runs (or\n"
 		       "those made at the git commit REV, a prefix of the hash), after Agarwal et al.,\n"
 		       "\"Deep RL at the Edge of the Statistical Precipice\" (2021):\n\n"
@@ -429,6 +436,9 @@ int cmd_plot(int argc, char **argv)
 		       "                  return curves of runs without evaluations: 10 episodes)\n"
 		       "  --resamples N   bootstrap resamples (default 10000); every interval is seeded from\n"
 		       "                  the name of what it estimates, so tables and figures agree\n"
+		       "  --config NAME   draw only this configuration (name or label; repeatable)\n"
+		       "  --env LABEL     draw only this environment (repeatable)\n"
+		       "  --no-bands      learning curves without their interval bands\n"
 		       "  --metric-of S   the score of a run in tables and aggregate figures: final (default),\n"
 		       "                  auc, last:K (mean of the last K curve points), best (best point)\n"
 		       "  --commit REV    only runs made at this git commit\n"
@@ -447,6 +457,10 @@ int cmd_plot(int argc, char **argv)
 				return 2;
 			}
 			name = s;
+			continue;
+		}
+		if (!strcmp(s, "--no-bands")) {
+			o.bands = 0;
 			continue;
 		}
 		if (i + 1 >= argc) {
@@ -487,5 +501,7 @@ int cmd_plot(int argc, char **argv)
 		printf("figures in %s/, tables in %s/%s/tables/\n", figdir, results_root(results), name);
 	free(figdir);
 	rundb_close(db);
+	free((void *)o.only_configs);
+	free((void *)o.only_envs);
 	return rc;
 }

@@ -13,7 +13,8 @@
 #include "plot.h"
 
 struct cmp_comparison {
-	char *a, *b;   /* what A and B are: configuration names, or "KEY=value" for a factor */
+	char *a, *b;   /* what A and B are called: configuration labels, or "KEY=value" for a factor */
+	char *id;      /* what is compared, for the bootstrap seed: the configuration names (labels are display only) */
 	char *factor;  /* NULL, or the swept key whose main effect this is */
 	int ntuples;   /* (A, B) configuration pairs averaged (1 unless a factor) */
 };

@@ -12,6 +12,7 @@
 #include "aggfig.h"
 #include "expdata.h"
 #include "intervals.h"
+#include "labels.h"
 #include "provenance.h"
 #include "tables.h"
 #include "util.h"
@@ -25,6 +26,7 @@ void plot_opts_init(struct plot_opts *o)
 	o->png = o->pdf = 1;
 	o->width = 7;
 	o->resamples = 10000;
+	o->bands = 1;
 	score_init(&o->score);
 	o->level = 0.95;
 }
@@ -102,24 +104,25 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 
 /* The plot command of one env's curves: bands first, lines over them. */
 static void curve_plot(struct strbuf *b, const struct expdata *d, const char *qdat, const int *block, int titles,
-		       const struct fig_style *st)
+		       const struct fig_style *st, const struct plot_opts *o)
 {
 	int first = 1;
 	strbuf_addstr(b, "plot ");
 	for (int pass = 0; pass < 2; pass++)
 		for (int a = 0; a < d->nalgos; a++) {
-			if (block[a] < 0)
+			if (block[a] < 0 || (!pass && !o->bands))
 				continue;
 			strbuf_addstr(b, first ? "" : ", \\\n  ");
 			first = 0;
 			if (!pass) {
-				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat,
-					    block[a], algo_colour(a));
+				/* with 4 configurations or more, fainter bands keep the lines readable */
+				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' fs transparent solid %s notitle",
+					    qdat, block[a], algo_colour(a), d->nalgos >= 4 ? "0.1" : "0.22");
 			} else {
-				char *t = gnuplot_quote_fit(d->algos[a], st->width - 0.6, st->font_pt);
-				strbuf_addf(b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' %s%s", qdat,
-					    block[a], algo_dash(a), algo_colour(a), titles ? "title " : "notitle",
-					    titles ? t : "");
+				char *t = quote_fit_middle(algo_label((const char *const *)d->algos, o, a), st->width - 0.6, st->font_pt);
+				strbuf_addf(b, "%s index %d using 1:2 with lines lw %s dt %d lc rgb '%s' %s%s", qdat,
+					    block[a], d->nalgos >= 4 ? "1.5" : "2", algo_dash(a), algo_colour(a),
+					    titles ? "title " : "notitle", titles ? t : "");
 				free(t);
 			}
 		}
@@ -152,8 +155,8 @@ static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const
 		nmin = n && (!nmin || n < nmin) ? n : nmin;
 		nmax = n > nmax ? n : nmax;
 	}
-	char *tt = nmin == nmax ? xstrfmt("%s (n = %d)", d->envs[e].label, nmax)
-				: xstrfmt("%s (n = %d-%d)", d->envs[e].label, nmin, nmax);
+	char *tt = nmin == nmax ? xstrfmt("%s (n = %d, %g%% CI)", d->envs[e].label, nmax, 100 * o->level)
+				: xstrfmt("%s (n = %d-%d, %g%% CI)", d->envs[e].label, nmin, nmax, 100 * o->level);
 	char *title = gnuplot_quote_fit(tt, panel_in * 0.85, font_pt);
 	free(tt);
 	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset xtics %.17g\nset format y '%%g'\n", title,
@@ -162,8 +165,8 @@ static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const
 	if (ymax > ymin)
 		strbuf_addf(b, "set ytics %.17g\n", nice_step_ceil(ymax - ymin, fmax(2, panel_h_in / 0.4)));
 	if (ylabel)
-		strbuf_addf(b, "set ylabel '%s %s, %g%% CI'\n", stats_metric_title(o->metric),
-			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return", 100 * o->level);
+		strbuf_addf(b, "set ylabel '%s %s'\n", stats_metric_title(o->metric),
+			    panel_in < 3 ? "return" : d->use_eval ? "evaluation return" : "training return");
 	else
 		strbuf_addstr(b, "unset ylabel\n");
 	free(title);
@@ -184,7 +187,7 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
 		curve_labels(&b, d, e, o, o->width, st.height, st.font_pt, o->width < 5 ? 4 : 8, 1);
 		strbuf_addstr(&b, "set key below horizontal reverse Left samplen 2.5 height 0.8\n");
-		curve_plot(&b, d, qdat, block, 1, &st);
+		curve_plot(&b, d, qdat, block, 1, &st, o);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
 		free(qdat);
 		strbuf_release(&b);
@@ -223,7 +226,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
 			    1 - (e / cols + 1) * ph, pw, ph);
 		curve_labels(&b, d, e, o, pw * st.width, panel_h, st.font_pt, 3, e % cols == 0);
-		curve_plot(&b, d, qdat, block, 0, &st);
+		curve_plot(&b, d, qdat, block, 0, &st, o);
 		free(qdat);
 		free(dat);
 		free(base);
@@ -234,7 +237,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		    "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
 		    "set key at screen 0.5,%.4f center center horizontal reverse Left\nplot ", kf, kf / 2);
 	for (int a = 0; a < d->nalgos; a++) {
-		char *t = gnuplot_quote_fit(d->algos[a], st.width - 0.6, st.font_pt);
+		char *t = quote_fit_middle(algo_label((const char *const *)d->algos, o, a), st.width - 0.6, st.font_pt);
 		strbuf_addf(&b, "%sNaN with lines lw 2 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
 			    algo_dash(a), algo_colour(a), t);
 		free(t);
@@ -246,6 +249,40 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 	return rc;
 }
 
+/* --config / --env: keeps the configurations and environments named (by name or label); 0, or -1 after error(). */
+static int plot_subset(struct expdata *d, char **labels, const struct plot_opts *o)
+{
+	if (!o->n_only_configs && !o->n_only_envs)
+		return 0;
+	int *ka = xcalloc((size_t)d->nalgos + 1, sizeof(int)), *ke = xcalloc((size_t)d->nenvs + 1, sizeof(int)), rc = 0;
+	for (int a = 0; a < d->nalgos; a++)
+		ka[a] = !o->n_only_configs;
+	for (int e = 0; e < d->nenvs; e++)
+		ke[e] = !o->n_only_envs;
+	for (int i = 0; i < o->n_only_configs && !rc; i++) {
+		int found = 0;
+		for (int a = 0; a < d->nalgos; a++)
+			if (!strcmp(o->only_configs[i], d->algos[a]) || !strcmp(o->only_configs[i], labels[a]))
+				found = ka[a] = 1;
+		if (!found)
+			rc = error("plot: --config '%s': no configuration of that name or label with complete runs",
+				   o->only_configs[i]);
+	}
+	for (int i = 0; i < o->n_only_envs && !rc; i++) {
+		int found = 0;
+		for (int e = 0; e < d->nenvs; e++)
+			if (!strcmp(o->only_envs[i], d->envs[e].label))
+				found = ke[e] = 1;
+		if (!found)
+			rc = error("plot: --env '%s': no environment of that label with complete runs", o->only_envs[i]);
+	}
+	if (!rc)
+		expdata_select(d, ka, ke, labels);
+	free(ka);
+	free(ke);
+	return rc;
+}
+
 int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *experiment,
 			 const char *only_commit, const struct plot_opts *o, char **figdir_out)
 {
@@ -253,6 +290,15 @@ int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *exper
 	if (expdata_load(&d, db, experiment, only_commit, o->smooth))
 		return -1;
 	expdata_score(&d, &o->score);
+	struct plot_opts lo = *o;
+	char **labels = labels_load(db, experiment, &d);
+	if (plot_subset(&d, labels, o)) {
+		labels_free(labels, d.nalgos);
+		expdata_release(&d);
+		return -1;
+	}
+	lo.labels = labels;
+	o = &lo;
 	struct provenance prov;
 	const char *hash = o->source_hash;
 	if (!hash) {
@@ -271,6 +317,7 @@ int plot_experiment_opts(struct sqlite3 *db, const char *root, const char *exper
 		goto out;
 	rc = 0;
 out:
+	labels_free(labels, d.nalgos);
 	expdata_release(&d);
 	free(tabdir);
 	if (!rc && figdir_out)

@@ -38,6 +38,7 @@ struct cell {
 	const struct env_spec *env;
 	struct params env_opts;
 	char *config_name;     /* "ql" or "ql[learning_rate=0.1]" */
+	char *label;           /* the spec's display label of the configuration (placeholders expanded), or NULL */
 	const struct learner_spec *learner;
 	struct params hp;      /* fully resolved hyperparameters */
 	struct budget budget;

@@ -94,8 +94,8 @@ grep -q 'n = 6 runs.*stratified percentile bootstrap (10000 resamples)' "$F/aggr
 for g in aggregate profile poi; do
 	grep -q '(final; n = 6, few; 95% CI)' "$F/$g.gp" || fail "$g figure does not state n and the interval"
 done
-grep -q 'FrozenLake-v1 (n = 6)' "$F/FrozenLake-v1.gp" || fail "curve figure does not state n"
-grep -q "95% CI'" "$F/curves.gp" || fail "curve figure does not name its band"
+grep -q 'FrozenLake-v1 (n = 6, 95% CI)' "$F/FrozenLake-v1.gp" || fail "curve figure does not state n and its band"
+grep -q 'CliffWalking-v1 (n = 6, 95% CI)' "$F/curves.gp" || fail "curve panels do not state n and their band"
 # --metric-of: the score is stated and changes the numbers (AUC averages the whole curve)
 "$H" plot iv --results "$T/r" --metric-of auc --format png > /dev/null
 grep -q '^IQM of the AUC (mean evaluation return over the run) across seeds (--metric-of auc)' "$TB/final.md" || fail "plot --metric-of auc not stated: $(head -1 "$TB/final.md")"

@@ -309,6 +309,45 @@ static void test_spec__paired_seeds(void **state)
 		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; } );\n", 1, "paired_seeds");
 }
 
+/* label: display only (no hash or seed moves), placeholders expanded per variant, bad ones refused. */
+static void test_spec__labels(void **state)
+{
+	(void)state;
+	const char *body = "seeds = 2;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n";
+	char text[2048];
+	snprintf(text, sizeof(text), "%salgorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		 "  epsilon = [0.1, 0.3]; label = \"{name}: a={learning_rate}, e={epsilon}\"; },\n"
+		 "  { name = \"s\"; learner = \"sarsa\"; label = \"SARSA\"; } );\n", body);
+	struct spec l, n;
+	assert_int_equal(spec_load(&l, write_spec("lb", text)), 0);
+	snprintf(text, sizeof(text), "%salgorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		 "  epsilon = [0.1, 0.3]; },\n  { name = \"s\"; learner = \"sarsa\"; } );\n", body);
+	assert_int_equal(spec_load(&n, write_spec("lb", text)), 0);
+	assert_int_equal(l.ncells, 5 * 2);
+	assert_string_equal(l.cells[0].config_name, "q[learning_rate=0.1,epsilon=0.1]");
+	assert_string_equal(l.cells[0].label, "q: a=0.1, e=0.1");
+	assert_string_equal(l.cells[2].label, "q: a=0.1, e=0.3");
+	assert_string_equal(l.cells[6].label, "q: a=0.5, e=0.3");
+	assert_string_equal(l.cells[8].label, "SARSA");
+	assert_null(n.cells[0].label);
+	for (int i = 0; i < l.ncells; i++) {
+		assert_string_equal(l.cells[i].config_hash, n.cells[i].config_hash);
+		assert_true(l.cells[i].env_seed == n.cells[i].env_seed && l.cells[i].learner_seed == n.cells[i].learner_seed);
+	}
+	spec_release(&l);
+	spec_release(&n);
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		   "  label = \"q {gamma}\"; } );\n", 5, "'{gamma}' is not {name} or a swept key");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		   "  label = \"same\"; } );\n", 5, "also the label or name of configuration");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; label = \"x {name\"; } );\n", 4, "without '}'");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; label = 3; } );\n", 4, "non-empty string");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_spec__algorithm_envs),
 		cmocka_unit_test(test_spec__names),
 		cmocka_unit_test(test_spec__paired_seeds),
+		cmocka_unit_test(test_spec__labels),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
