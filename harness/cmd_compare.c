@@ -191,18 +191,29 @@ static int algo_index(const struct expdata *d, char **labels, const char *name)
 	return -1;
 }
 
-/* Scores of one side of a stratum, in seed order; with `paired`, only seeds present on both sides. */
-static int side_scores(const struct exp_group *g, const struct exp_group *other, int norm, int paired, double *out)
+/*
+ * Scores of a stratum, in A's run order: every run of each side, or with `paired` the runs of the
+ * seeds present on both sides, b[i] the run of A's seed a[i]. Returns the counts in *na, *nb.
+ */
+static void stratum_scores(const struct exp_group *ga, const struct exp_group *gb, int norm, int paired, double *a,
+			   int *na, double *b, int *nb)
 {
-	int k = 0;
-	for (int r = 0; r < g->nruns; r++) {
-		int ok = !paired;
-		for (int o = 0; !ok && o < other->nruns; o++)
-			ok = other->runs[o].seed == g->runs[r].seed;
-		if (ok)
-			out[k++] = norm ? g->runs[r].norm_final : g->runs[r].final;
+	*na = *nb = 0;
+	for (int r = 0; r < ga->nruns; r++) {
+		const struct exp_run *ra = &ga->runs[r];
+		if (!paired) {
+			a[(*na)++] = norm ? ra->norm_final : ra->final;
+			continue;
+		}
+		for (int o = 0; o < gb->nruns; o++)
+			if (gb->runs[o].seed == ra->seed) {
+				a[(*na)++] = norm ? ra->norm_final : ra->final;
+				b[(*nb)++] = norm ? gb->runs[o].norm_final : gb->runs[o].final;
+				break;
+			}
 	}
-	return k;
+	for (int r = 0; !paired && r < gb->nruns; r++)
+		b[(*nb)++] = norm ? gb->runs[r].norm_final : gb->runs[r].final;
 }
 
 /* One row: the strata of comparison c on env e (or every usable env when e < 0). */
@@ -218,8 +229,7 @@ static void compute_row(const struct expdata *d, const struct tuples *t, const i
 			const struct exp_group *ga = exp_group(d, envs[i], t->a[k]), *gb = exp_group(d, envs[i], t->b[k]);
 			a[ns] = xcalloc((size_t)ga->nruns + 1, sizeof(double));
 			b[ns] = xcalloc((size_t)gb->nruns + 1, sizeof(double));
-			na[ns] = side_scores(ga, gb, row->env < 0, rep->paired, a[ns]);
-			nb[ns] = side_scores(gb, ga, row->env < 0, rep->paired, b[ns]);
+			stratum_scores(ga, gb, row->env < 0, rep->paired, a[ns], &na[ns], b[ns], &nb[ns]);
 			if (!na[ns] || !nb[ns]) {
 				free(a[ns]);
 				free(b[ns]);

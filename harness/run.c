@@ -66,6 +66,7 @@ struct runner_state {
 	int budget_known;
 	double t0, last_draw;
 	struct slot *slots;
+	int *queue, *busy;      /* here too: a forked worker still reaches them (no false leak report) */
 };
 
 /* --- the child --- */
@@ -509,8 +510,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 
 	/* plan: verify complete runs' files before anything is written */
-	queue = xcalloc((size_t)spec.ncells, sizeof(int));
-	busy = xcalloc((size_t)spec.ncells, sizeof(int));
+	queue = rs.queue = xcalloc((size_t)spec.ncells, sizeof(int));
+	busy = rs.busy = xcalloc((size_t)spec.ncells, sizeof(int));
 	int nq = 0, nb = 0;
 	rs.budget_known = 1;
 	for (int i = 0; i < spec.ncells; i++) {
