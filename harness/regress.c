@@ -252,8 +252,9 @@ static void p_text(char *buf, size_t n, const struct row *w, int m)
 		snprintf(buf, n, "%.3g", w->padj[m]);
 }
 
+/* which: bit 0 tests the final return, bit 1 the AUC (--metric-of final | auc; default both). */
 static int compare_sides(const struct spec *s, const struct side *base, const struct side *head,
-			 int strict, const char *report_path)
+			 int strict, int which, const char *report_path)
 {
 	int nrows = 0;
 	struct row *rows = xcalloc((size_t)s->ncells, sizeof(*rows));
@@ -308,7 +309,8 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			w->diff[m] = w->head_mean[m] - w->base_mean[m];
 			w->p[m] = w->padj[m] = w->lo[m] = w->hi[m] = NAN;
 			/* bit-identical rows carry no test: nothing varies, and they stay out of the Holm family */
-			if (w->all_identical || !w->present || isnan(w->base_mean[m]) || isnan(w->head_mean[m]))
+			if (w->all_identical || !w->present || isnan(w->base_mean[m]) || isnan(w->head_mean[m]) ||
+			    !(which & (1 << m)))
 				continue;
 			struct welch t;
 			welch_test(a[m], na, b[m], nb, &t);
@@ -390,10 +392,11 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 		}
 	}
 	strbuf_addf(&md, "\nFinal return: mean of the last evaluation (or of the last 10 training episodes); "
-			 "AUC: mean evaluation return over the run. Welch's t-test across seeds, p-values "
-			 "Holm-corrected across the %d tests of rows that are not bit-identical (a bit-identical row has "
-			 "nothing to test: no interval, no p-value); CI: percentile bootstrap of the difference of means "
-			 "(%d resamples, seeded from the row's name).\n", np, REGRESS_RESAMPLES);
+			 "AUC: mean evaluation return over the run. Scores tested: %s (--metric-of). Welch's t-test across "
+			 "seeds, p-values Holm-corrected across the %d tests of rows that are not bit-identical (a "
+			 "bit-identical row has nothing to test: no interval, no p-value); CI: percentile bootstrap of the "
+			 "difference of means (%d resamples, seeded from the row's name).\n",
+		    which == 3 ? "final return and AUC" : which == 1 ? "final return" : "AUC", np, REGRESS_RESAMPLES);
 	if (cells.len)
 		strbuf_addf(&md, "\n## Cells that changed\n\n| cell | base final | head final | diff | base AUC | head AUC "
 			    "| diff | base results hash | head results hash |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n%s",
@@ -409,7 +412,8 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 	fputs(tty.buf, stdout);
 	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
 	       missing ? "some cells missing on one side: left out\n" : "", "");
-	printf("%d regressed, %d changed where bit-identity was expected; report (with every changed cell): %s\n",
+	printf("scores tested: %s; %d regressed, %d changed where bit-identity was expected; report (with every "
+	       "changed cell): %s\n", which == 3 ? "final return and AUC" : which == 1 ? "final return" : "AUC",
 	       regressed, strict_changes, report_path);
 	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
 	strbuf_release(&md);
@@ -554,7 +558,8 @@ int cmd_version(int argc, char **argv)
 }
 
 static int parse_common(int argc, char **argv, const char **name, const char **results,
-			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline)
+			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline,
+			const char **metric_of)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -567,6 +572,8 @@ static int parse_common(int argc, char **argv, const char **name, const char **r
 			slot = base;
 		else if (head && !strcmp(a, "--head"))
 			slot = head;
+		else if (metric_of && !strcmp(a, "--metric-of"))
+			slot = metric_of;
 		else if (strict && !strcmp(a, "--strict")) {
 			*strict = 1;
 			continue;
@@ -606,7 +613,7 @@ int cmd_baseline(int argc, char **argv)
 		return 0;
 	}
 	const char *name = NULL, *results = NULL, *jobs = "2";
-	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL))
+	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL, NULL))
 		return 2;
 	const char *root = results_root(results);
 	char *spec_path = xstrfmt("experiments/%s.cfg", name);
@@ -653,8 +660,8 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 int cmd_regress(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [-j N] [--results DIR]\n"
-		       "       harness regress NAME --baseline [--strict] [-j N] [--results DIR]\n\n"
+		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n"
+		       "       harness regress NAME --baseline [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n\n"
 		       "Compares the runs of experiments/NAME.cfg at two code versions: the commit REV\n"
 		       "(built once in a git worktree under <results>/.regress/) and --head REV, or by default\n"
 		       "the working tree (this binary). Missing runs are produced first; complete ones are\n"
@@ -663,6 +670,7 @@ int cmd_regress(int argc, char **argv)
 		       "Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
 		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
 		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
+		       "--metric-of final or auc tests only that score (default: both; either can regress).\n"
 		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
 		       "exit status: 0 nothing regressed, 1 something regressed (with --strict: or a cell\n"
 		       "expected to be bit-identical changed), 2 error. So 'git bisect run make regress\n"
@@ -672,8 +680,16 @@ int cmd_regress(int argc, char **argv)
 	}
 	const char *name = NULL, *results = NULL, *jobs = "2", *base_rev = NULL, *head_rev = NULL;
 	int strict = 0, use_baseline = 0;
-	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline))
+	const char *metric_of = NULL;
+	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline, &metric_of))
 		return 2;
+	int which = 3;
+	if (metric_of && (strcmp(metric_of, "final") && strcmp(metric_of, "auc"))) {
+		error("regress: --metric-of must be final or auc (regress compares stored scores), got '%s'", metric_of);
+		return 2;
+	}
+	if (metric_of)
+		which = !strcmp(metric_of, "final") ? 1 : 2;
 	if (!!base_rev == !!use_baseline) {
 		error("regress: give either --base REV or --baseline");
 		return 2;
@@ -723,7 +739,7 @@ int cmd_regress(int argc, char **argv)
 		goto out_abs;
 	report = xstrfmt("%s/%s/regress-%.10s-%.10s.md", root, s.name,
 			 use_baseline ? "baseline" : base.commit, head_rev ? head.commit : "worktree");
-	rc = compare_sides(&s, &base, &head, strict, report);
+	rc = compare_sides(&s, &base, &head, strict, which, report);
 out_abs:
 	free(abs_root);
 out:

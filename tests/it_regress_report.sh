@@ -49,4 +49,11 @@ head -4 "$md" | grep '^base:' | grep -q ')  $' || fail "base line does not close
 # strict: the edited cell was expected bit-identical
 st=0; "$H" regress rr --baseline --strict --results "$T/r" -j 2 > /dev/null 2>&1 || st=$?
 [ "$st" -eq 1 ] || fail "--strict with a changed cell: exit $st"
+# --metric-of auc: only the AUC is tested (one test in the family), and the report says so
+"$H" regress rr --baseline --metric-of auc --results "$T/r" -j 2 > "$T/out" 2>/dev/null || true
+grep -q 'Scores tested: AUC (--metric-of)' "$md" || fail "--metric-of auc not stated"
+grep -q 'Holm-corrected across the 1 tests' "$md" || fail "--metric-of auc: want 1 test"
+grep -q '^scores tested: AUC;' "$T/out" || fail "terminal does not state the scores tested"
+st=0; "$H" regress rr --baseline --metric-of best --results "$T/r" 2> "$T/err" > /dev/null || st=$?
+[ "$st" -eq 2 ] && grep -q 'metric-of must be final or auc' "$T/err" || fail "--metric-of best: exit $st"
 echo "it_regress_report: ok"
