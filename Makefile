@@ -21,7 +21,7 @@ NAME ?=
 DEB_PACKAGES := build-essential pkg-config libsqlite3-dev sqlite3 libhdf5-dev hdf5-tools \
 	libopenblas-dev gnuplot-nox libconfig-dev libcmocka-dev libgsl-dev libssl-dev \
 	python3 python3-h5py python3-numpy git libjansson-dev clang libclang-rt-14-dev valgrind \
-	slurmctld slurmd slurm-client munge
+	slurmctld slurmd slurm-client munge libpython3-dev python3-venv
 
 ifeq ($(SAN),1)
 BUILD := build-san
@@ -33,8 +33,13 @@ endif
 
 CFLAGS_ALL := -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
 	-I/usr/include/hdf5/serial -I/usr/include/x86_64-linux-gnu/openblas-pthread -I$(BUILD) $(CFLAGS)
-LDLIBS_ALL := -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
-	-ljansson -lcrypto -lm $(LDLIBS)
+# Embedded CPython for Gymnasium environments (envs/pyenv.c), when Debian's
+# libpython3-dev is there: probed when a recipe runs (after `deps`), so a
+# build made before it was installed is redone once it is.
+PY_CFLAGS = $(shell pkg-config --cflags python3-embed 2>/dev/null)
+PY_LIBS = $(shell pkg-config --libs python3-embed 2>/dev/null)
+LDLIBS_ALL = -L/usr/lib/x86_64-linux-gnu/hdf5/serial -lhdf5 -lsqlite3 -lconfig -lgsl -lopenblas \
+	-ljansson -lcrypto -lm $(PY_LIBS) $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
 
@@ -78,7 +83,29 @@ $(BUILD)/version.h: FORCE | $(BUILD)/.deps
 
 $(BUILD)/%.o: %.c $(HDRS) | $(BUILD)/.deps $(BUILD)/version.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $@
+
+# Whether this build embeds Python, and where the project's venv and the
+# Python half of the bridge are (absolute: the harness runs from anywhere).
+$(BUILD)/pyconf.h: FORCE | $(BUILD)/.deps
+	@mkdir -p $(BUILD)
+	@{ if pkg-config --exists python3-embed 2>/dev/null; then echo '#define HAVE_PYTHON 1'; fi; \
+	  printf '#define HARNESS_VENV "%s/.venv"\n#define HARNESS_PYDIR "%s/envs/python"\n' "$(CURDIR)" "$(CURDIR)"; \
+	} > $@.new; if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+$(BUILD)/envs/pyenv.o: $(BUILD)/pyconf.h
+$(BUILD)/envs/pyenv.o: EXTRA_CFLAGS = $(PY_CFLAGS)
+
+# The project-local Python virtual environment for Gymnasium environments:
+# made from Debian's python3 only when a target needs it (make venv, make test).
+VENV := .venv
+$(VENV)/.installed: envs/python/requirements.txt | $(BUILD)/.deps
+	@echo "venv: creating $(VENV)/ with pip packages from envs/python/requirements.txt:" \
+	  $$(grep -v '^#' envs/python/requirements.txt | tr '\n' ' ')
+	@/usr/bin/python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r envs/python/requirements.txt
+	@touch $@
+.PHONY: venv
+venv: $(VENV)/.installed
 
 $(BUILD)/harness/main.o $(BUILD)/harness/provenance.o: $(BUILD)/version.h
 $(BUILD)/algorithms/optim.o: CFLAGS_ALL += -fno-math-errno
@@ -95,7 +122,7 @@ $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) -lcmocka
 
-test: $(BIN) $(TEST_BINS)
+test: $(BIN) $(TEST_BINS) $(VENV)/.installed
 	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) bash tests/run.sh
 
 # NAME must be a plain experiment name: letters, digits, _ . - (no path characters).

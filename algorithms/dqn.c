@@ -34,6 +34,14 @@
  *
  * checkpoint = true: at the end of the run the online network's weights go
  * to /checkpoint of the run file (dqn_checkpoint, learner.h).
+ *
+ * MinAtar's DQN (Young & Tian 2019, examples/dqn.py) needs, each off by
+ * default so no earlier configuration changes: `conv` layers before
+ * `hidden` (dqn_net.h; image observations, replayed as bits), centered
+ * RMSprop (`rmsprop_centered`), an epsilon decay that starts after
+ * `epsilon_decay_start` steps, and target updates every
+ * `target_update_interval` gradient updates (`target_update_unit =
+ * updates`) instead of env steps.
  */
 #include "dqn.h"
 
@@ -43,6 +51,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dqn_net.h"
 #include "loss.h"
 #include "nstep.h"
 #include "optim.h"
@@ -58,6 +67,9 @@ static const struct param_def dqn_params[] = {
 	  "plain-C matrix kernels instead of OpenBLAS: bit-identical across CPU types, slower",
 	  PARAM_KERNEL },
 	{ "hidden", PARAM_INT_LIST, "64,64", 1, 8192, NULL, "hidden layer sizes (ReLU), e.g. 256,256" },
+	{ "conv", PARAM_INT_LIST, "", 1, 4096, NULL,
+	  "conv layers before 'hidden', as filters,kernel,stride triples, e.g. 16,3,1 (image "
+	  "observations)", PARAM_OMIT_DEFAULT },
 	{ "dueling", PARAM_BOOL, "false", 0, 1, NULL, "dueling head: Q = V + A - mean(A)" },
 	{ "double", PARAM_BOOL, "false", 0, 1, NULL,
 	  "Double DQN target: online network picks a*, target network values it" },
@@ -72,9 +84,12 @@ static const struct param_def dqn_params[] = {
 	{ "gamma", PARAM_FLOAT, "0.99", 0, 1, NULL, "discount factor" },
 	{ "learning_rate", PARAM_FLOAT, "1e-4", 0, 10, NULL, "optimiser step size" },
 	{ "optimizer", PARAM_STRING, "adam", 0, 0, "adam|rmsprop",
-	  "torch.optim.Adam (0.9, 0.999) or RMSprop (centered false)" },
+	  "torch.optim.Adam (0.9, 0.999) or RMSprop (centered: rmsprop_centered)" },
 	{ "optim_eps", PARAM_FLOAT, "1e-8", 0, 1, NULL, "optimiser epsilon" },
 	{ "rmsprop_alpha", PARAM_FLOAT, "0.99", 0, 1, NULL, "RMSprop smoothing constant" },
+	{ "rmsprop_centered", PARAM_BOOL, "false", 0, 1, NULL,
+	  "centered RMSprop: divide by sqrt(v - mean(g)^2) + eps (PyTorch's centered=True)",
+	  PARAM_OMIT_DEFAULT },
 	{ "loss", PARAM_STRING, "huber", 0, 0, "huber|mse", "TD loss: Huber (smooth L1, delta 1) or MSE" },
 	{ "max_grad_norm", PARAM_FLOAT, "10", 0, 1e12, NULL,
 	  "clip the global gradient L2 norm to this (0: no clipping)" },
@@ -86,7 +101,9 @@ static const struct param_def dqn_params[] = {
 	{ "gradient_steps", PARAM_INT, "1", -1, 1e6, NULL,
 	  "updates per training round (-1: train_freq)" },
 	{ "target_update_interval", PARAM_INT, "10000", 1, 1e12, NULL,
-	  "env steps between target-network updates" },
+	  "env steps (or updates, see target_update_unit) between target-network updates" },
+	{ "target_update_unit", PARAM_STRING, "steps", 0, 0, "steps|updates",
+	  "what target_update_interval counts: env steps or gradient updates", PARAM_OMIT_DEFAULT },
 	{ "tau", PARAM_FLOAT, "1", 0, 1, NULL,
 	  "target update: 1 copies, < 1 is Polyak target = tau online + (1 - tau) target" },
 	{ "epsilon_schedule", PARAM_STRING, "linear", 0, 0, "constant|linear|exponential",
@@ -98,6 +115,9 @@ static const struct param_def dqn_params[] = {
 	  "linear: env steps from epsilon to epsilon_min (SB3: exploration_fraction x budget)" },
 	{ "epsilon_decay_rate", PARAM_FLOAT, "0.999", 0, 1, NULL,
 	  "exponential: factor applied per step" },
+	{ "epsilon_decay_start", PARAM_INT, "0", 0, 1e12, NULL,
+	  "env steps before the schedule starts (epsilon until then; MinAtar: learning_starts)",
+	  PARAM_OMIT_DEFAULT },
 	{ "checkpoint", PARAM_BOOL, "false", 0, 1, NULL,
 	  "store the online network's weights at the end of the run under /checkpoint of its file",
 	  PARAM_OMIT_DEFAULT | PARAM_NO_SEED },
@@ -110,7 +130,8 @@ struct dqn {
 	int onehot;        /* discrete observations: one-hot of obs[0] */
 	int n_actions;
 	int double_q, prioritized, batch, train_freq, gradient_steps;
-	long long learning_starts, target_update_interval, per_beta_steps;
+	long long learning_starts, target_update_interval, per_beta_steps, epsilon_decay_start;
+	int target_in_updates; /* target_update_interval counts updates, not env steps */
 	double gamma, tau, max_grad_norm, per_beta0;
 	enum loss_kind loss;
 	struct epsilon_schedule eps;
@@ -132,22 +153,13 @@ struct dqn {
 
 static int dqn_check(const struct params *hp, const struct env_info *env, char *why, size_t n)
 {
-	int nh;
-	params_list(hp, "hidden", &nh);
-	if (nh > MLP_MAX_LAYERS - 1) {
-		snprintf(why, n, "'hidden' has %d layers, at most %d", nh, MLP_MAX_LAYERS - 1);
-		return -1;
-	}
 	/* weights are held ~5 times (online, target, grads, two optimiser moments) */
-	const long long *hs = params_list(hp, "hidden", &nh);
-	double np = 0, in = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
-	for (int i = 0; i <= nh; i++) {
-		double out = i < nh ? (double)hs[i] : env->n_actions + (double)params_bool(hp, "dueling");
-		np += (in + 1) * out;
-		in = out;
-	}
+	struct dqn_net_shape ns;
+	if (dqn_net_shape(hp, env, env->n_actions + (int)params_bool(hp, "dueling"), &ns, why, n))
+		return -1;
+	double np = ns.n_params;
 	if (np > DQN_MAX_PARAMS) {
-		snprintf(why, n, "'hidden' gives a network of %.0f parameters, at most %d (memory)", np,
+		snprintf(why, n, "'conv' and 'hidden' give a network of %.0f parameters, at most %d (memory)", np,
 			 DQN_MAX_PARAMS);
 		return -1;
 	}
@@ -173,9 +185,14 @@ static int dqn_check(const struct params *hp, const struct env_info *env, char *
 			 params_int(hp, "batch_size"), params_int(hp, "buffer_size"));
 		return -1;
 	}
-	/* the replay buffer: obs and next_obs as float32, 13 bytes of the rest, PER trees */
+	if (params_bool(hp, "rmsprop_centered") && strcmp(params_str(hp, "optimizer"), "rmsprop")) {
+		snprintf(why, n, "'rmsprop_centered' needs optimizer = \"rmsprop\"");
+		return -1;
+	}
+	/* the replay buffer: obs and next_obs (float32, bytes or bits), 13 bytes of the rest, PER trees */
 	double dim = env->obs_kind == SPACE_DISCRETE ? env->obs_n : env->obs_dim;
-	double bytes = (double)params_int(hp, "buffer_size") * (8 * dim + 13 + 32);
+	double row = (double)replay_row_bytes(dqn_replay_storage(env), (int)dim);
+	double bytes = (double)params_int(hp, "buffer_size") * (2 * row + 13 + 32);
 	if (bytes > DQN_MAX_REPLAY_BYTES) {
 		snprintf(why, n, "'buffer_size' %lld needs %.1f GiB of replay memory, at most %.0f",
 			 params_int(hp, "buffer_size"), bytes / (1 << 30), DQN_MAX_REPLAY_BYTES / (1 << 30));
@@ -200,6 +217,8 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	d->gradient_steps = gs < 0 ? d->train_freq : (int)gs;
 	d->learning_starts = params_int(hp, "learning_starts");
 	d->target_update_interval = params_int(hp, "target_update_interval");
+	d->target_in_updates = !strcmp(params_str(hp, "target_update_unit"), "updates");
+	d->epsilon_decay_start = params_int(hp, "epsilon_decay_start");
 	d->per_beta_steps = params_int(hp, "per_beta_steps");
 	d->per_beta0 = params_float(hp, "per_beta0");
 	d->gamma = params_float(hp, "gamma");
@@ -209,14 +228,12 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 	d->checkpoint = params_bool(hp, "checkpoint");
 	epsilon_schedule_init(&d->eps, hp);
 
-	int nh;
-	const long long *hl = params_list(hp, "hidden", &nh);
-	int hidden[MLP_MAX_LAYERS];
-	for (int i = 0; i < nh; i++)
-		hidden[i] = (int)hl[i];
 	int dueling = params_bool(hp, "dueling");
-	if (mlp_init(&d->q, d->obs_dim, hidden, nh, d->n_actions, dueling, 2 * d->batch, 1) ||
-	    mlp_init(&d->target, d->obs_dim, hidden, nh, d->n_actions, dueling, d->batch, 0))
+	struct dqn_net_shape ns;
+	char why[256];
+	if (dqn_net_shape(hp, env, d->n_actions + dueling, &ns, why, sizeof(why)) ||
+	    dqn_net_init(&d->q, &ns, d->n_actions, dueling, 2 * d->batch, 1) ||
+	    dqn_net_init(&d->target, &ns, d->n_actions, dueling, d->batch, 0))
 		BUG("dqn: network shapes passed check() but not mlp_init()");
 	d->q.naive = d->target.naive = params_bool(hp, "portable");
 
@@ -232,8 +249,11 @@ static void *dqn_create(const struct params *hp, const struct env_info *env, uin
 		   d->q.n_params, params_float(hp, "learning_rate"));
 	d->opt.eps = params_float(hp, "optim_eps");
 	d->opt.alpha = params_float(hp, "rmsprop_alpha");
-	if (replay_init(&d->rb, (int)params_int(hp, "buffer_size"), d->obs_dim, d->prioritized,
-			params_float(hp, "per_alpha"), params_float(hp, "per_eps")))
+	if (params_bool(hp, "rmsprop_centered"))
+		optim_set_centered(&d->opt);
+	if (replay_init_typed(&d->rb, (int)params_int(hp, "buffer_size"), d->obs_dim,
+			      dqn_replay_storage(env), d->prioritized, params_float(hp, "per_alpha"),
+			      params_float(hp, "per_eps")))
 		BUG("dqn: replay_init failed after check()");
 	replay_batch_init(&d->b, d->batch, d->obs_dim);
 	nstep_init(&d->ns, (int)params_int(hp, "n_step"), d->obs_dim, d->gamma);
@@ -305,8 +325,9 @@ static int greedy(struct dqn *d, const float *obs)
 static int dqn_act(void *self, const float *obs)
 {
 	struct dqn *d = self;
+	long long t = d->steps - d->epsilon_decay_start;
 	if (d->steps < d->learning_starts ||
-	    rng_uniform(&d->explore) < epsilon_at(&d->eps, d->steps))
+	    rng_uniform(&d->explore) < epsilon_at(&d->eps, t > 0 ? t : 0))
 		return (int)rng_below(&d->explore, (uint64_t)d->n_actions);
 	return greedy(d, obs);
 }
@@ -396,6 +417,8 @@ static int update(struct dqn *d, char *why, size_t wn)
 		replay_update_priorities(&d->rb, b->idx, d->dqsa, B);
 	}
 	d->updates++;
+	if (d->target_in_updates && d->updates % d->target_update_interval == 0)
+		update_target(d);
 	return 0;
 }
 
@@ -424,7 +447,7 @@ static int dqn_observe(void *self, const float *obs, int action, double reward,
 	const float *o = encode(d, obs, d->enc_obs), *no = encode(d, next_obs, d->enc_next);
 	d->steps++;
 	nstep_push(&d->ns, o, action, reward, no, terminated, truncated, store, d);
-	if (d->steps % d->target_update_interval == 0)
+	if (!d->target_in_updates && d->steps % d->target_update_interval == 0)
 		update_target(d);
 	if (d->steps % d->train_freq == 0 && d->steps > d->learning_starts)
 		return dqn_train(d, d->gradient_steps, why, n);
@@ -441,6 +464,11 @@ const struct mlp *dqn_network(const void *self)
 	return &((const struct dqn *)self)->q;
 }
 
+const struct mlp *dqn_target_network(const void *self)
+{
+	return &((const struct dqn *)self)->target;
+}
+
 /*
  * The online network: layer<l>/W (in, out) and layer<l>/b (out) for every
  * linear layer, with the attributes that say how to use them (h5store.h).
@@ -452,7 +480,8 @@ static void dqn_checkpoint(void *self, struct checkpoint *ck)
 		return;
 	const struct mlp *m = &d->q;
 	long long sizes[MLP_MAX_LAYERS + 1];
-	sizes[0] = m->n_in;
+	sizes[0] = m->n_layers ? m->layer[0].in : m->n_in;
+	dqn_net_checkpoint(m, ck);
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		char name[32];

@@ -20,5 +20,7 @@ int dqn_train(void *self, int n, char *why, size_t wn);
 long long dqn_updates(const void *self);
 /* The online network (parameters, shapes). */
 const struct mlp *dqn_network(const void *self);
+/* The target network. */
+const struct mlp *dqn_target_network(const void *self);
 
 #endif

@@ -16,18 +16,45 @@
 int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out, int dueling,
 	     int max_batch, int trainable)
 {
+	return mlp_init_conv(m, n_in, 1, 1, NULL, 0, hidden, n_hidden, n_out, dueling, max_batch,
+			     trainable);
+}
+
+int mlp_init_conv(struct mlp *m, int C, int H, int W, const int (*conv)[3], int n_conv,
+		  const int *hidden, int n_hidden, int n_out, int dueling, int max_batch,
+		  int trainable)
+{
 	memset(m, 0, sizeof(*m));
-	if (n_in < 1 || n_out < 1 || max_batch < 1)
-		return error("mlp: bad shape (inputs %d, outputs %d, batch %d)", n_in, n_out, max_batch);
+	int n_in = C * H * W;
+	if (C < 1 || H < 1 || W < 1 || n_out < 1 || max_batch < 1)
+		return error("mlp: bad shape (inputs %dx%dx%d, outputs %d, batch %d)", C, H, W, n_out,
+			     max_batch);
 	if (n_hidden < 0 || n_hidden + 1 > MLP_MAX_LAYERS)
 		return error("mlp: %d hidden layers, at most %d", n_hidden, MLP_MAX_LAYERS - 1);
+	if (n_conv < 0 || n_conv > MLP_MAX_CONV)
+		return error("mlp: %d conv layers, at most %d", n_conv, MLP_MAX_CONV);
 	m->n_in = n_in;
 	m->n_out = n_out;
 	m->dueling = !!dueling;
 	m->n_layers = n_hidden + 1;
 	m->max_batch = max_batch;
-	size_t off = 0;
+	m->n_conv = n_conv;
+	size_t off = 0, cmax = 0, cwork = 0;
 	int in = n_in;
+	for (int i = 0; i < n_conv; i++) {
+		struct mlp_conv *L = &m->conv[i];
+		if (conv_shape_init(&L->s, C, H, W, conv[i][0], conv[i][1], conv[i][2]))
+			return error("mlp: conv layer %d does not fit its %dx%dx%d input", i + 1, C, H, W);
+		L->w = off;
+		L->b = off + conv_w_size(&L->s);
+		off += conv_w_size(&L->s) + (size_t)L->s.F;
+		if (conv_out_size(&L->s) > cmax)
+			cmax = conv_out_size(&L->s);
+		if (conv_work_size(&L->s, max_batch) > cwork)
+			cwork = conv_work_size(&L->s, max_batch);
+		C = L->s.F, H = L->s.Ho, W = L->s.Wo;
+		in = (int)conv_out_size(&L->s);
+	}
 	for (int l = 0; l < m->n_layers; l++) {
 		int out = l < n_hidden ? hidden[l] : n_out + m->dueling;
 		if (out < 1)
@@ -45,7 +72,7 @@ int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out
 		m->grads = xcalloc(off, sizeof(float));
 
 	size_t rows = (size_t)max_batch, need = 2 * rows * m->max_width, wt = 0;
-	for (int l = 1; l < m->n_layers; l++)
+	for (int l = n_conv ? 0 : 1; l < m->n_layers; l++)
 		if ((size_t)m->layer[l].in * m->layer[l].out > wt)
 			wt = (size_t)m->layer[l].in * m->layer[l].out;
 	need += wt;
@@ -68,6 +95,20 @@ int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out
 	m->dz[0] = p;
 	m->dz[1] = p + rows * m->max_width;
 	m->wt = p + 2 * rows * m->max_width;
+	if (n_conv) {
+		/* the trunk's buffers: a second allocation, so a plain MLP's workspace is unchanged */
+		size_t cneed = cwork + 2 * rows * cmax;
+		for (int i = 0; i < n_conv; i++)
+			cneed += rows * conv_out_size(&m->conv[i].s);
+		m->cwork = xcalloc(cneed, sizeof(float));
+		float *q = m->cwork + cwork;
+		for (int i = 0; i < n_conv; i++) {
+			m->cact[i] = q;
+			q += rows * conv_out_size(&m->conv[i].s);
+		}
+		m->cdz[0] = q;
+		m->cdz[1] = q + rows * cmax;
+	}
 	return 0;
 }
 
@@ -76,11 +117,21 @@ void mlp_release(struct mlp *m)
 	free(m->params);
 	free(m->grads);
 	free(m->work);
+	free(m->cwork);
 	memset(m, 0, sizeof(*m));
 }
 
 void mlp_init_params(struct mlp *m, struct rng *rng)
 {
+	for (int i = 0; i < m->n_conv; i++) {
+		const struct mlp_conv *L = &m->conv[i];
+		double k = 1.0 / sqrt((double)L->s.C * L->s.K * L->s.K);
+		float *w = m->params + L->w, *b = m->params + L->b;
+		for (size_t j = 0; j < conv_w_size(&L->s); j++)
+			w[j] = (float)rng_uniform_range(rng, -k, k);
+		for (int j = 0; j < L->s.F; j++)
+			b[j] = (float)rng_uniform_range(rng, -k, k);
+	}
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		double k = 1.0 / sqrt((double)L->in);
@@ -101,6 +152,8 @@ void mlp_zero_grad(struct mlp *m)
 double mlp_macs_per_row(const struct mlp *m)
 {
 	double s = 0;
+	for (int i = 0; i < m->n_conv; i++)
+		s += conv_macs_per_row(&m->conv[i].s);
 	for (int l = 0; l < m->n_layers; l++)
 		s += (double)m->layer[l].in * m->layer[l].out;
 	return s;
@@ -109,7 +162,9 @@ double mlp_macs_per_row(const struct mlp *m)
 double mlp_backward_macs_per_row(const struct mlp *m)
 {
 	double s = mlp_macs_per_row(m);
-	for (int l = 1; l < m->n_layers; l++)
+	for (int i = 1; i < m->n_conv; i++)
+		s += conv_macs_per_row(&m->conv[i].s);
+	for (int l = m->n_conv ? 0 : 1; l < m->n_layers; l++)
 		s += (double)m->layer[l].in * m->layer[l].out;
 	return s;
 }
@@ -281,6 +336,15 @@ const float *mlp_forward(struct mlp *m, const float *x, int B)
 	if (B < 1 || B > m->max_batch)
 		BUG("mlp_forward: batch %d outside 1..%d", B, m->max_batch);
 	const float *in = x;
+	for (int i = 0; i < m->n_conv; i++) {
+		const struct mlp_conv *L = &m->conv[i];
+		if (m->naive)
+			conv_forward_naive(&L->s, in, m->params + L->w, m->params + L->b, m->cact[i], B);
+		else
+			conv_forward(&L->s, in, m->params + L->w, m->params + L->b, m->cact[i], B,
+				     m->cwork);
+		in = m->cact[i];
+	}
 	for (int l = 0; l < m->n_layers; l++) {
 		const struct mlp_layer *L = &m->layer[l];
 		int relu = l < m->n_layers - 1;
@@ -312,8 +376,8 @@ void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
 	}
 	for (int l = m->n_layers - 1; l >= 0; l--) {
 		const struct mlp_layer *L = &m->layer[l];
-		const float *in = l > 0 ? m->act[l - 1] : x;
-		float *dx = l > 0 ? m->dz[cur] : NULL;
+		const float *in = l > 0 ? m->act[l - 1] : m->n_conv ? m->cact[m->n_conv - 1] : x;
+		float *dx = l > 0 ? m->dz[cur] : m->n_conv ? m->cdz[0] : NULL;
 		if (m->naive)
 			linear_backward_naive(in, dz, m->params + L->w, m->grads + L->w,
 					      m->grads + L->b, dx, m->wt, B, L->in, L->out);
@@ -322,5 +386,17 @@ void mlp_backward(struct mlp *m, const float *x, const float *dq, int B)
 					B, L->in, L->out);
 		dz = dx;
 		cur ^= 1;
+	}
+	/* the trunk: dz (B, conv out) of the last conv layer is in cdz[0] */
+	for (int i = m->n_conv - 1, c = 0; i >= 0; i--, c ^= 1) {
+		const struct mlp_conv *L = &m->conv[i];
+		const float *in = i > 0 ? m->cact[i - 1] : x;
+		float *dx = i > 0 ? m->cdz[c ^ 1] : NULL;
+		if (m->naive)
+			conv_backward_naive(&L->s, in, m->cact[i], m->cdz[c], m->params + L->w,
+					    m->grads + L->w, m->grads + L->b, dx, B);
+		else
+			conv_backward(&L->s, in, m->cact[i], m->cdz[c], m->params + L->w,
+				      m->grads + L->w, m->grads + L->b, dx, B, m->cwork);
 	}
 }

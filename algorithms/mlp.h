@@ -11,6 +11,13 @@
  * offsets of struct mlp_layer: zero-grad is a memset, a target-network sync
  * one memcpy, the optimiser one loop.
  *
+ * Conv trunk (optional, mlp_init_conv): the input row is an image (C, H, W)
+ * and up to MLP_MAX_CONV convolution layers with ReLU (conv.h, PyTorch's
+ * layout) run before the linear layers, whose first layer takes the last
+ * conv output flattened in (F, Ho, Wo) order, as torch.flatten(z, 1). The
+ * conv layers come first in the parameter block (W (F, C, K, K) then b (F)
+ * for each), then the linear layers. Without a trunk nothing changes.
+ *
  * Dueling head (Wang et al. 2016): the last layer has n_out + 1 units
  * [V, A_0 .. A_{n-1}] and Q_j = V + A_j - mean_k A_k.
  *
@@ -27,8 +34,15 @@
 
 #include <stddef.h>
 #include "../harness/rng.h"
+#include "conv.h"
 
 #define MLP_MAX_LAYERS 9 /* linear layers: up to 8 hidden + the output */
+#define MLP_MAX_CONV 4   /* conv layers of the trunk */
+
+struct mlp_conv {
+	struct conv_shape s;
+	size_t w, b; /* offsets of W (F, C, K, K) and b (F) in the parameter block */
+};
 
 struct mlp_layer {
 	int in, out;
@@ -42,6 +56,11 @@ struct mlp {
 	int max_batch;    /* rows the workspace holds */
 	int max_width;
 	struct mlp_layer layer[MLP_MAX_LAYERS];
+	int n_conv;       /* conv layers before the linear ones (0: a plain MLP) */
+	struct mlp_conv conv[MLP_MAX_CONV];
+	float *cact[MLP_MAX_CONV]; /* (max_batch, conv_out_size) post-ReLU conv outputs */
+	float *cdz[2];    /* (max_batch, largest conv output) backward ping-pong */
+	float *cwork;     /* conv_work_size of the largest conv layer: im2col scratch */
 	size_t n_params;
 	float *params;    /* (n_params) */
 	float *grads;     /* (n_params), NULL for a network that is never trained */
@@ -59,9 +78,18 @@ struct mlp {
  */
 int mlp_init(struct mlp *m, int n_in, const int *hidden, int n_hidden, int n_out, int dueling,
 	     int max_batch, int trainable);
+/*
+ * With a conv trunk: the input is (C, H, W) and conv[i] = {filters, kernel,
+ * stride} for n_conv layers (1..MLP_MAX_CONV). n_conv = 0 is mlp_init with
+ * n_in = C H W.
+ */
+int mlp_init_conv(struct mlp *m, int C, int H, int W, const int (*conv)[3], int n_conv,
+		  const int *hidden, int n_hidden, int n_out, int dueling, int max_batch,
+		  int trainable);
 void mlp_release(struct mlp *m);
 
-/* PyTorch's nn.Linear default: W and b ~ U(-1/sqrt(in), 1/sqrt(in)), drawn in block order. */
+/* PyTorch's nn.Linear and nn.Conv2d defaults: W and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in))
+ * (fan_in = in, or C K K), drawn in block order. */
 void mlp_init_params(struct mlp *m, struct rng *rng);
 
 /* Q-values (B, n_out) of x (B, n_in), B <= max_batch; the pointer is m->q. */
@@ -70,9 +98,9 @@ const float *mlp_forward(struct mlp *m, const float *x, int B);
 void mlp_backward(struct mlp *m, const float *x, const float *dq, int B);
 void mlp_zero_grad(struct mlp *m);
 
-/* Multiply-adds of one forward row: sum over layers of in * out. */
+/* Multiply-adds of one forward row: sum over layers of in * out (and the conv layers'). */
 double mlp_macs_per_row(const struct mlp *m);
-/* Backward multiply-adds of one row: dW for every layer, dX for all but the first. */
+/* Backward multiply-adds of one row: dW for every layer, dX for all but the first (conv too). */
 double mlp_backward_macs_per_row(const struct mlp *m);
 
 /*

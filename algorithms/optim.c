@@ -29,6 +29,14 @@ void optim_init(struct optim *o, enum optim_kind kind, size_t n, double lr)
 	o->v = xcalloc(n, sizeof(float));
 }
 
+void optim_set_centered(struct optim *o)
+{
+	if (o->kind != OPTIM_RMSPROP || o->t)
+		BUG("optim_set_centered: RMSprop before its first step only");
+	o->centered = 1;
+	o->m = xcalloc(o->n, sizeof(float));
+}
+
 void optim_release(struct optim *o)
 {
 	free(o->m);
@@ -89,11 +97,28 @@ HOT_LOOP static void rmsprop_loop(float *restrict p, const float *restrict g, fl
 	}
 }
 
+/* k.c = 1 - alpha serves as the lerp weight of the gradient average, as torch's grad_avg.lerp_. */
+HOT_LOOP static void rmsprop_centered_loop(float *restrict p, const float *restrict g,
+					   float *restrict m, float *restrict v, size_t n,
+					   struct coef k)
+{
+	for (size_t i = 0; i < n; i++) {
+		float gi = g[i];
+		float vi = v[i] * k.b + (k.c * gi) * gi;
+		float mi = m[i] + k.c * (gi - m[i]);
+		v[i] = vi;
+		m[i] = mi;
+		p[i] = p[i] + (k.d * gi) / (sqrtf(vi - mi * mi) + k.eps);
+	}
+}
+
 void optim_step(struct optim *o, float *params, const float *grads)
 {
 	struct coef k = step_coef(o);
 	if (o->kind == OPTIM_ADAM)
 		adam_loop(params, grads, o->m, o->v, o->n, k);
+	else if (o->centered)
+		rmsprop_centered_loop(params, grads, o->m, o->v, o->n, k);
 	else
 		rmsprop_loop(params, grads, o->v, o->n, k);
 }
@@ -108,6 +133,11 @@ void optim_step_naive(struct optim *o, float *params, const float *grads)
 			o->v[i] = o->v[i] * k.b + (k.c * g) * g;
 			float denom = sqrtf(o->v[i]) / k.e + k.eps;
 			params[i] = params[i] + (k.d * o->m[i]) / denom;
+		} else if (o->centered) {
+			o->v[i] = o->v[i] * k.b + (k.c * g) * g;
+			o->m[i] = o->m[i] + k.c * (g - o->m[i]);
+			float avg = sqrtf(o->v[i] - o->m[i] * o->m[i]);
+			params[i] = params[i] + (k.d * g) / (avg + k.eps);
 		} else {
 			o->v[i] = o->v[i] * k.b + (k.c * g) * g;
 			params[i] = params[i] + (k.d * g) / (sqrtf(o->v[i]) + k.eps);

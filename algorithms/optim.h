@@ -8,6 +8,10 @@
  *   p = p + (-step_size m) / (sqrt(v) / c2 + eps)
  * RMSprop (torch.optim.RMSprop, centered = false, momentum 0):
  *   v = v alpha + ((1 - alpha) g) g;  p = p + (-lr g) / (sqrt(v) + eps)
+ * Centered RMSprop (torch.optim.RMSprop, centered = true, momentum 0;
+ * optim_set_centered): also the gradient average m = m + (1 - alpha) (g - m)
+ * (torch's lerp), and eps goes outside the root, as PyTorch places it:
+ *   p = p + (-lr g) / (sqrt(v - m m) + eps)
  *
  * State (m, v) is one block each, same length as the parameters. The fast
  * step is vectorised (simd.h) and gives the same bits as optim_step_naive.
@@ -26,7 +30,8 @@ struct optim {
 	double beta1, beta2; /* Adam: 0.9, 0.999 */
 	double alpha;        /* RMSprop: 0.99 */
 	double eps;          /* 1e-8 */
-	float *m;            /* (n) Adam first moment, NULL for RMSprop */
+	float *m;            /* (n) Adam first moment / centered RMSprop gradient average, else NULL */
+	int centered;        /* RMSprop: centered (optim_set_centered) */
 	float *v;            /* (n) Adam second moment / RMSprop square average */
 	long long t;         /* steps taken */
 };
@@ -34,6 +39,8 @@ struct optim {
 /* PyTorch's defaults for the kind; change the fields before the first step. */
 void optim_init(struct optim *o, enum optim_kind kind, size_t n, double lr);
 void optim_release(struct optim *o);
+/* RMSprop only, before the first step: the centered variant. */
+void optim_set_centered(struct optim *o);
 void optim_step(struct optim *o, float *params, const float *grads);
 void optim_step_naive(struct optim *o, float *params, const float *grads);
 

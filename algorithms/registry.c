@@ -25,6 +25,15 @@ const struct learner_spec learner_registry[] = {
 	{ "dueling_dqn", &dqn_vtable, "dueling=true", "DQN with a dueling head (Wang et al. 2016)" },
 	{ "dqn_all", &dqn_vtable, "double=true;prioritized=true;n_step=3;dueling=true",
 	  "DQN with Double target, PER, 3-step returns and dueling head together" },
+	/* MinAtar's examples/dqn.py (Young & Tian 2019), its settings as constants there */
+	{ "minatar_dqn", &dqn_vtable,
+	  "conv=16,3,1;hidden=128;optimizer=rmsprop;rmsprop_centered=true;rmsprop_alpha=0.95;"
+	  "optim_eps=0.01;learning_rate=0.00025;gamma=0.99;loss=huber;max_grad_norm=0;batch_size=32;"
+	  "buffer_size=100000;learning_starts=5000;train_freq=1;gradient_steps=1;"
+	  "target_update_interval=1000;target_update_unit=updates;epsilon_schedule=linear;epsilon=1;"
+	  "epsilon_min=0.1;epsilon_decay_steps=100000;epsilon_decay_start=5000",
+	  "MinAtar's DQN: 16 3x3 conv + 128 units, centered RMSprop, epsilon 1 -> 0.1 over 100k "
+	  "frames after 5000, target every 1000 updates" },
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));

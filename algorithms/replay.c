@@ -10,16 +10,41 @@
 
 #include "../harness/util.h"
 
+size_t replay_row_bytes(enum replay_obs storage, int obs_dim)
+{
+	switch (storage) {
+	case REPLAY_OBS_U8:
+		return (size_t)obs_dim;
+	case REPLAY_OBS_BITS:
+		return ((size_t)obs_dim + 7) / 8;
+	default:
+		return (size_t)obs_dim * sizeof(float);
+	}
+}
+
 int replay_init(struct replay *r, int cap, int obs_dim, int prioritized, double alpha, double eps)
+{
+	return replay_init_typed(r, cap, obs_dim, REPLAY_OBS_F32, prioritized, alpha, eps);
+}
+
+int replay_init_typed(struct replay *r, int cap, int obs_dim, enum replay_obs storage,
+		      int prioritized, double alpha, double eps)
 {
 	memset(r, 0, sizeof(*r));
 	if (cap < 1 || obs_dim < 1)
 		return error("replay: bad capacity %d or observation size %d", cap, obs_dim);
 	r->cap = cap;
 	r->obs_dim = obs_dim;
+	r->storage = storage;
+	r->row_bytes = replay_row_bytes(storage, obs_dim);
 	/* Only the slots filled are ever touched: untouched pages of a large buffer cost nothing. */
-	r->obs = xmalloc((size_t)cap * obs_dim * sizeof(float));
-	r->next_obs = xmalloc((size_t)cap * obs_dim * sizeof(float));
+	if (storage == REPLAY_OBS_F32) {
+		r->obs = xmalloc((size_t)cap * obs_dim * sizeof(float));
+		r->next_obs = xmalloc((size_t)cap * obs_dim * sizeof(float));
+	} else {
+		r->obs_b = xmalloc((size_t)cap * r->row_bytes);
+		r->next_b = xmalloc((size_t)cap * r->row_bytes);
+	}
 	r->action = xmalloc((size_t)cap * sizeof(int32_t));
 	r->reward = xmalloc((size_t)cap * sizeof(float));
 	r->discount = xmalloc((size_t)cap * sizeof(float));
@@ -46,6 +71,8 @@ void replay_release(struct replay *r)
 {
 	free(r->obs);
 	free(r->next_obs);
+	free(r->obs_b);
+	free(r->next_b);
 	free(r->action);
 	free(r->reward);
 	free(r->discount);
@@ -82,13 +109,49 @@ static void tree_set(struct replay *r, int j, double p)
 	}
 }
 
+/* One observation into its compact row; values must be exact (0..255, or 0/1 for bits). */
+static void encode_row(const struct replay *r, const float *o, uint8_t *row)
+{
+	size_t d = (size_t)r->obs_dim;
+	if (r->storage == REPLAY_OBS_U8) {
+		for (size_t i = 0; i < d; i++) {
+			if (!(o[i] >= 0.0f && o[i] <= 255.0f && o[i] == (float)(uint8_t)o[i]))
+				BUG("replay: observation value %g is not a byte", (double)o[i]);
+			row[i] = (uint8_t)o[i];
+		}
+		return;
+	}
+	memset(row, 0, r->row_bytes);
+	for (size_t i = 0; i < d; i++) {
+		if (o[i] != 0.0f && o[i] != 1.0f)
+			BUG("replay: observation value %g is not a bit", (double)o[i]);
+		row[i >> 3] |= (uint8_t)((o[i] != 0.0f) << (i & 7));
+	}
+}
+
+static void decode_row(const struct replay *r, const uint8_t *row, float *o)
+{
+	size_t d = (size_t)r->obs_dim;
+	if (r->storage == REPLAY_OBS_U8)
+		for (size_t i = 0; i < d; i++)
+			o[i] = (float)row[i];
+	else
+		for (size_t i = 0; i < d; i++)
+			o[i] = (float)((row[i >> 3] >> (i & 7)) & 1);
+}
+
 int replay_add(struct replay *r, const float *obs, int action, float reward, const float *next_obs,
 	       float discount, int done)
 {
 	int j = r->pos;
 	size_t d = (size_t)r->obs_dim;
-	memcpy(r->obs + j * d, obs, d * sizeof(float));
-	memcpy(r->next_obs + j * d, next_obs, d * sizeof(float));
+	if (r->storage == REPLAY_OBS_F32) {
+		memcpy(r->obs + j * d, obs, d * sizeof(float));
+		memcpy(r->next_obs + j * d, next_obs, d * sizeof(float));
+	} else {
+		encode_row(r, obs, r->obs_b + j * r->row_bytes);
+		encode_row(r, next_obs, r->next_b + j * r->row_bytes);
+	}
 	r->action[j] = action;
 	r->reward[j] = reward;
 	r->discount[j] = discount;
@@ -131,8 +194,13 @@ int replay_find_prefix(const struct replay *r, double mass)
 static inline void prefetch_slot(const struct replay *r, int j)
 {
 	size_t d = (size_t)r->obs_dim;
-	__builtin_prefetch(r->obs + j * d);
-	__builtin_prefetch(r->next_obs + j * d);
+	if (r->storage == REPLAY_OBS_F32) {
+		__builtin_prefetch(r->obs + j * d);
+		__builtin_prefetch(r->next_obs + j * d);
+	} else {
+		__builtin_prefetch(r->obs_b + j * r->row_bytes);
+		__builtin_prefetch(r->next_b + j * r->row_bytes);
+	}
 	__builtin_prefetch(r->action + j);
 	__builtin_prefetch(r->reward + j);
 	__builtin_prefetch(r->discount + j);
@@ -147,11 +215,16 @@ static void gather(const struct replay *r, struct replay_batch *b, int n)
 		prefetch_slot(r, b->idx[k]);
 	for (int k = 0; k < n; k++) {
 		size_t j = (size_t)b->idx[k];
-		const float *o = r->obs + j * d, *no = r->next_obs + j * d;
 		float *bo = b->obs + k * d, *bno = b->next_obs + k * d;
-		for (size_t i = 0; i < d; i++) { /* a few floats: a loop beats a memcpy call */
-			bo[i] = o[i];
-			bno[i] = no[i];
+		if (r->storage == REPLAY_OBS_F32) {
+			const float *o = r->obs + j * d, *no = r->next_obs + j * d;
+			for (size_t i = 0; i < d; i++) { /* a few floats: a loop beats a memcpy call */
+				bo[i] = o[i];
+				bno[i] = no[i];
+			}
+		} else {
+			decode_row(r, r->obs_b + j * r->row_bytes, bo);
+			decode_row(r, r->next_b + j * r->row_bytes, bno);
 		}
 		b->action[k] = r->action[j];
 		b->reward[k] = r->reward[j];

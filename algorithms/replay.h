@@ -19,6 +19,14 @@
  * run side by side, level by level and without branches, so that their
  * memory loads overlap.
  *
+ * Storage of observations (replay_init_typed): float32 rows, or, for
+ * observations an environment declares integer-valued (env.h obs_dtype),
+ * bytes (REPLAY_OBS_U8, values 0..255) or bits (REPLAY_OBS_BITS, values
+ * 0/1, packed 8 per byte, LSB first). A batch always holds float32 rows, the
+ * same floats that were added, so learning is unchanged by the storage: a
+ * 100,000-transition MinAtar Seaquest buffer (1000 binary values per
+ * observation) takes 25 MB of bits instead of 800 MB of floats.
+ *
  * Invariants (replay_check): every inner node of the sum-tree equals the sum
  * of its children, of the min-tree the smaller child; leaves past `size`
  * hold 0 (sum) and +inf (min).
@@ -30,12 +38,18 @@
 #include <stdint.h>
 #include "../harness/rng.h"
 
+enum replay_obs { REPLAY_OBS_F32, REPLAY_OBS_U8, REPLAY_OBS_BITS };
+
 struct replay {
 	int cap, obs_dim;
+	enum replay_obs storage;
+	size_t row_bytes;  /* bytes of one stored observation */
 	int size;          /* transitions held */
 	int pos;           /* next slot written */
-	float *obs;        /* (cap, obs_dim) */
+	float *obs;        /* (cap, obs_dim), float32 storage */
 	float *next_obs;   /* (cap, obs_dim) */
+	uint8_t *obs_b;    /* (cap, row_bytes), byte or bit storage */
+	uint8_t *next_b;   /* (cap, row_bytes) */
 	int32_t *action;   /* (cap) */
 	float *reward;     /* (cap) */
 	float *discount;   /* (cap) */
@@ -65,6 +79,11 @@ struct replay_batch {
 };
 
 int replay_init(struct replay *r, int cap, int obs_dim, int prioritized, double alpha, double eps);
+/* The same with observations stored as storage (float32 for replay_init). */
+int replay_init_typed(struct replay *r, int cap, int obs_dim, enum replay_obs storage,
+		      int prioritized, double alpha, double eps);
+/* Bytes of one stored observation of obs_dim values. */
+size_t replay_row_bytes(enum replay_obs storage, int obs_dim);
 void replay_release(struct replay *r);
 /* Returns the slot written. */
 int replay_add(struct replay *r, const float *obs, int action, float reward, const float *next_obs,

@@ -3,8 +3,10 @@
  * seeding, Gymnasium's TimeLimit and order checks. See env.h.
  */
 #include "env.h"
+#include "pyenv.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +15,7 @@ const struct env_spec *env_lookup(const char *id)
 	for (int i = 0; i < env_registry_len; i++)
 		if (!strcmp(env_registry[i].id, id))
 			return &env_registry[i];
-	return NULL;
+	return pyenv_lookup(id);
 }
 
 void env_options_init(const struct env_spec *spec, struct params *opts)
@@ -26,7 +28,29 @@ int env_describe(const struct env_spec *spec, const struct params *opts, struct 
 		 char *why, size_t n)
 {
 	memset(info, 0, sizeof(*info));
-	return spec->vt->configure(opts, info, why, n);
+	if (spec->vt->configure(opts, info, why, n))
+		return -1;
+	if (info->obs_rank == 0) {
+		info->obs_rank = 1;
+		info->obs_shape[0] = info->obs_dim;
+	}
+	if (info->obs_dim > ENV_MAX_BOUNDS)
+		info->obs_bounds_uniform = 1;
+	return 0;
+}
+
+void env_info_obs_text(const struct env_info *info, char *buf, size_t n)
+{
+	if (info->obs_kind == SPACE_DISCRETE) {
+		snprintf(buf, n, "Discrete(%d)", info->obs_n);
+		return;
+	}
+	char shape[64] = "";
+	size_t k = 0;
+	for (int i = 0; i < info->obs_rank && k < sizeof(shape); i++)
+		k += (size_t)snprintf(shape + k, sizeof(shape) - k, "%s%d", i ? ", " : "",
+				      info->obs_shape[i]);
+	snprintf(buf, n, "Box(%s, %s)", shape, info->obs_dtype == OBS_UINT8 ? "uint8" : info->obs_dtype == OBS_BOOL ? "bool" : "float32");
 }
 
 int env_make(struct env **out, const char *id, const struct params *opts)
@@ -73,11 +97,21 @@ void env_free(struct env *e)
 
 int env_reset(struct env *e, const uint64_t *seed, float *obs)
 {
-	if (seed)
+	const struct env_vtable *vt = e->spec->vt;
+	if (seed) {
 		rng_seed(&e->rng, *seed);
-	e->spec->vt->reset(e->state, &e->rng, obs);
+		if (vt->seed)
+			vt->seed(e->state, *seed);
+	}
+	vt->reset(e->state, &e->rng, obs);
 	e->elapsed = 0;
 	e->need_reset = 0;
+	int trunc;
+	const char *err = vt->status ? vt->status(e->state, &trunc) : NULL;
+	if (err) {
+		e->need_reset = 1;
+		return error("'%s': reset: %s", e->spec->id, err);
+	}
 	return 0;
 }
 
@@ -89,9 +123,17 @@ int env_step(struct env *e, int action, float *obs, double *reward, int *termina
 	if (action < 0 || action >= e->info.n_actions)
 		return error("'%s': invalid action %d (the action space is Discrete(%d))",
 			     e->spec->id, action, e->info.n_actions);
-	e->spec->vt->step(e->state, &e->rng, action, obs, reward, terminated);
+	const struct env_vtable *vt = e->spec->vt;
+	vt->step(e->state, &e->rng, action, obs, reward, terminated);
 	e->elapsed++;
 	*truncated = e->max_episode_steps > 0 && e->elapsed >= e->max_episode_steps;
+	int own_trunc = 0;
+	const char *err = vt->status ? vt->status(e->state, &own_trunc) : NULL;
+	if (err) {
+		e->need_reset = 1;
+		return error("'%s': step: %s", e->spec->id, err);
+	}
+	*truncated |= own_trunc;
 	if (*terminated || *truncated)
 		e->need_reset = 1;
 	return 0;

@@ -22,19 +22,50 @@
 #include "../harness/params.h"
 #include "../harness/rng.h"
 
-#define ENV_MAX_OBS 16
+/*
+ * Observations have no size cap: obs_dim floats, callers allocate
+ * info.obs_dim. ENV_MAX_BOUNDS is only the size of the per-element bounds
+ * table; larger observations (images) have uniform bounds. ENV_MAX_OBS is
+ * its old name, a buffer size the classic-control code and tests use.
+ */
+#define ENV_MAX_BOUNDS 16
+#define ENV_MAX_OBS ENV_MAX_BOUNDS
 #define ENV_MAX_STATE 16
+#define ENV_MAX_RANK 3
 
 enum space_kind { SPACE_DISCRETE, SPACE_BOX };
+
+/*
+ * How a box observation is stored. Observations always cross the interface
+ * as float32; OBS_UINT8 promises every value is an integer in 0..255 and
+ * OBS_BOOL every value is 0 or 1 (MinAtar's binary channels), so a replay
+ * buffer may keep them as bytes or bits and give back the same floats
+ * exactly.
+ */
+enum obs_dtype { OBS_FLOAT32, OBS_UINT8, OBS_BOOL };
 
 struct env_info {
 	enum space_kind obs_kind;
 	int obs_n;   /* discrete: number of states */
-	int obs_dim; /* box: length of the observation; discrete: 1 */
-	float obs_low[ENV_MAX_OBS], obs_high[ENV_MAX_OBS]; /* box bounds */
+	int obs_dim; /* box: length of the observation (product of obs_shape); discrete: 1 */
+	/*
+	 * Box shape, row-major: rank 1 (obs_dim) for vectors, rank 3 (C, H, W)
+	 * for images, channels first (the layout conv layers take). An
+	 * environment that leaves obs_rank 0 gets rank 1 (env_describe).
+	 */
+	int obs_rank;
+	int obs_shape[ENV_MAX_RANK];
+	enum obs_dtype obs_dtype;
+	/* box bounds: per element when obs_dim <= ENV_MAX_BOUNDS and not obs_bounds_uniform;
+	 * else obs_low[0] and obs_high[0] bound every element */
+	int obs_bounds_uniform;
+	float obs_low[ENV_MAX_BOUNDS], obs_high[ENV_MAX_BOUNDS];
 	int n_actions;
 	int state_dim; /* values taken by set_state (1 = a state index) */
 };
+
+/* "Box(4, float32)"-style text of the observation space (Gymnasium's words), into buf. */
+void env_info_obs_text(const struct env_info *info, char *buf, size_t n);
 
 /*
  * Full transition model of a tabular environment, in Gymnasium's order:
@@ -62,6 +93,10 @@ struct env_vtable {
 	int (*init)(void *state, const struct params *opts);
 	void (*release)(void *state);
 
+	/* Optional: environments with their own generator (MinAtar's numpy MT19937,
+	 * Gymnasium's reset(seed=S)) take reset(seed)'s seed here, before reset;
+	 * rng is then theirs to ignore. */
+	void (*seed)(void *state, uint64_t seed);
 	void (*reset)(void *state, struct rng *rng, float *obs);
 	/* action is valid here; reports `terminated` only (truncation is the wrapper's). */
 	void (*step)(void *state, struct rng *rng, int action, float *obs, double *reward,
@@ -72,6 +107,10 @@ struct env_vtable {
 	int (*set_state)(void *state, const double *vals, int n, float *obs, char *why, size_t wn);
 	/* Optional, tabular environments only. */
 	int (*model)(const void *state, struct tabular_model *m);
+	/* Optional, asked after every reset and step: the error of that call
+	 * (NULL: none; the episode is then over) and whether the implementation
+	 * truncated the episode itself (its own time limit). */
+	const char *(*status)(void *state, int *truncated);
 };
 
 /* A registered id: an implementation, option defaults, time limit, threshold. */

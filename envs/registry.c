@@ -14,6 +14,13 @@ extern const struct env_vtable acrobot_vtable;
 extern const struct env_vtable cliffwalking_vtable;
 extern const struct env_vtable taxi_vtable;
 extern const struct env_vtable taxi_v3_vtable;
+#define MINATAR_VTABLES(g) \
+	extern const struct env_vtable minatar_##g##_v0_vtable, minatar_##g##_v1_vtable;
+MINATAR_VTABLES(asterix)
+MINATAR_VTABLES(breakout)
+MINATAR_VTABLES(freeway)
+MINATAR_VTABLES(seaquest)
+MINATAR_VTABLES(space_invaders)
 
 const struct env_spec env_registry[] = {
 	{ "FrozenLake-v1", &frozenlake_vtable, NULL, 100, 0.70,
@@ -38,6 +45,27 @@ const struct env_spec env_registry[] = {
 	  "5x5 grid, pick up a passenger and drop them at their destination" },
 	{ "Taxi-v3", &taxi_v3_vtable, NULL, 200, 8.0,
 	  "Gymnasium 1.1's name of Taxi-v4 (same default dynamics, no options)" },
+	/* MinAtar (Young & Tian 2019): no time limit, no threshold; see minatar_env.c */
+	{ "MinAtar/Asterix-v0", &minatar_asterix_v0_vtable, NULL, 0, NAN,
+	  "MinAtar Asterix, 10x10x4: dodge enemies, collect gold (6 actions)" },
+	{ "MinAtar/Asterix-v1", &minatar_asterix_v1_vtable, NULL, 0, NAN,
+	  "MinAtar/Asterix-v0 with the minimal action set" },
+	{ "MinAtar/Breakout-v0", &minatar_breakout_v0_vtable, NULL, 0, NAN,
+	  "MinAtar Breakout, 10x10x4: bounce the ball into the bricks (6 actions)" },
+	{ "MinAtar/Breakout-v1", &minatar_breakout_v1_vtable, NULL, 0, NAN,
+	  "MinAtar/Breakout-v0 with the minimal action set" },
+	{ "MinAtar/Freeway-v0", &minatar_freeway_v0_vtable, NULL, 0, NAN,
+	  "MinAtar Freeway, 10x10x7: cross the road through the traffic, 2500 frames (6 actions)" },
+	{ "MinAtar/Freeway-v1", &minatar_freeway_v1_vtable, NULL, 0, NAN,
+	  "MinAtar/Freeway-v0 with the minimal action set" },
+	{ "MinAtar/Seaquest-v0", &minatar_seaquest_v0_vtable, NULL, 0, NAN,
+	  "MinAtar Seaquest, 10x10x10: shoot, rescue divers, surface for oxygen (6 actions)" },
+	{ "MinAtar/Seaquest-v1", &minatar_seaquest_v1_vtable, NULL, 0, NAN,
+	  "MinAtar/Seaquest-v0 with the minimal action set" },
+	{ "MinAtar/SpaceInvaders-v0", &minatar_space_invaders_v0_vtable, NULL, 0, NAN,
+	  "MinAtar Space Invaders, 10x10x6: shoot the descending aliens (6 actions)" },
+	{ "MinAtar/SpaceInvaders-v1", &minatar_space_invaders_v1_vtable, NULL, 0, NAN,
+	  "MinAtar/SpaceInvaders-v0 with the minimal action set" },
 };
 
 const int env_registry_len = (int)(sizeof(env_registry) / sizeof(env_registry[0]));

@@ -13,7 +13,7 @@ int cmd_bench(int argc, char **argv)
 	double seconds = 1.0;
 	const char *only = NULL;
 	if (wants_help(argc, argv)) {
-		printf("usage: harness bench [--seconds S] [--only envs|tabular|matrix|dqn]\n\n"
+		printf("usage: harness bench [--seconds S] [--only envs|tabular|matrix|dqn|gym]\n\n"
 		       "Prints throughput figures: env steps/s, learner updates/s, matrix wall time.\n"
 		       "Single-threaded; each figure is measured for about S seconds (default 1).\n");
 		return 0;
@@ -36,12 +36,13 @@ int cmd_bench(int argc, char **argv)
 		{ "tabular", bench_tabular },
 		{ "matrix", bench_matrix },
 		{ "dqn", bench_dqn },
+		{ "gym", bench_gym },
 	};
 	size_t known = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		known += only && !strcmp(only, sections[i].name);
 	if (only && !known)
-		die("error: bench: --only '%s' is not one of envs, tabular, matrix, dqn", only);
+		die("error: bench: --only '%s' is not one of envs, tabular, matrix, dqn, gym", only);
 	for (size_t i = 0; i < ARRAY_SIZE(sections); i++)
 		if (!only || !strcmp(only, sections[i].name))
 			sections[i].fn(seconds);

@@ -10,5 +10,7 @@ void bench_envs(double seconds);
 void bench_tabular(double seconds);
 void bench_matrix(double seconds);
 void bench_dqn(double seconds);
+/* The Gymnasium bridge against a plain Python loop (bench_gym.c). */
+void bench_gym(double seconds);
 
 #endif

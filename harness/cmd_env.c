@@ -35,7 +35,16 @@ static void print_space(const struct env_info *info)
 		printf("Discrete(%d)\n", info->obs_n);
 		return;
 	}
-	printf("Box(%d, float32)", info->obs_dim);
+	char text[128];
+	env_info_obs_text(info, text, sizeof(text));
+	printf("%s", text);
+	if (info->obs_bounds_uniform) {
+		char lo[32], hi[32];
+		fmt_f32(lo, sizeof(lo), info->obs_low[0]);
+		fmt_f32(hi, sizeof(hi), info->obs_high[0]);
+		printf(" low %s high %s (every element)\n", lo, hi);
+		return;
+	}
 	for (int k = 0; k < 2; k++) {
 		printf(k ? " high [" : " low [");
 		for (int i = 0; i < info->obs_dim; i++) {
@@ -93,12 +102,15 @@ int cmd_envs(int argc, char **argv)
 		struct env_info info;
 		char why[256];
 		env_options_init(spec, &opts);
-		if (env_describe(spec, &opts, &info, why, sizeof(why)))
-			BUG("default options of '%s': %s", spec->id, why);
+		int unavailable = env_describe(spec, &opts, &info, why, sizeof(why));
 		printf("%s  %s\n", spec->id, spec->doc);
-		printf("  observation  ");
-		print_space(&info);
-		printf("  actions      Discrete(%d)\n", info.n_actions);
+		if (unavailable) {
+			printf("  unavailable  %s\n", why);
+		} else {
+			printf("  observation  ");
+			print_space(&info);
+			printf("  actions      Discrete(%d)\n", info.n_actions);
+		}
 		if (spec->max_episode_steps)
 			printf("  time limit   %d steps\n", spec->max_episode_steps);
 		else
@@ -207,9 +219,9 @@ static int parse_env_args(int argc, char **argv, const char *sub, const char *al
 		if (set_option(a, options[k]))
 			return -1;
 	struct env_info info;
-	char why[256];
+	char why[512];
 	if (env_describe(a->spec, &a->opts, &info, why, sizeof(why)))
-		return error("--option: %s", why);
+		return error("%s: %s", nopt ? "--option" : a->id, why);
 	return 0;
 }
 
@@ -261,6 +273,7 @@ static int env_replay(int argc, char **argv)
 	struct env_args a;
 	struct env *e = NULL;
 	double *state = NULL, *acts = NULL;
+	float *obs = NULL;
 	int nstate = 0, nacts = 0, rc = 2;
 	struct strbuf out = {0};
 	if (parse_env_args(argc, argv, "replay", "--state --seed --actions ", &a))
@@ -286,9 +299,10 @@ static int env_replay(int argc, char **argv)
 			goto out;
 		}
 	}
-	float obs[ENV_MAX_OBS];
+	obs = xcalloc((size_t)e->info.obs_dim, sizeof(float));
 	uint64_t useed = (uint64_t)seed;
-	env_reset(e, &useed, obs);
+	if (env_reset(e, &useed, obs))
+		goto out;
 	if (a.state && env_set_state(e, state, nstate, obs))
 		goto out;
 	int dim = e->info.obs_dim;
@@ -315,6 +329,7 @@ out:
 	strbuf_release(&out);
 	free(state);
 	free(acts);
+	free(obs);
 	env_free(e);
 	if (a.spec)
 		params_release(&a.opts);

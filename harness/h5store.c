@@ -299,6 +299,14 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    attr_str(g, "host", p->host) || attr_str(g, "started_at", started_at) ||
 	    attr_f64(g, "wall_seconds", r->wall_seconds))
 		goto out;
+	{ /* the observation space as this build describes it: outside the content hash */
+		struct env_info info;
+		char why[256], obs_text[128] = "unknown";
+		if (!env_describe(c->env, &c->env_opts, &info, why, sizeof(why)))
+			env_info_obs_text(&info, obs_text, sizeof(obs_text));
+		if (attr_str(g, "env_observation", obs_text))
+			goto out;
+	}
 	if (close_group(&g))
 		goto out;
 	if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) {

@@ -21,7 +21,7 @@ int norm_random_score(const char *env_id, const struct params *opts, int max_ste
 		return -1;
 	struct rng policy;
 	rng_seed(&policy, seed + 1);
-	float obs[ENV_MAX_OBS];
+	float *obs = xcalloc((size_t)e->info.obs_dim, sizeof(float));
 	double total = 0;
 	int rc = 0;
 	for (int ep = 0; ep < episodes && !rc; ep++) {
@@ -35,6 +35,7 @@ int norm_random_score(const char *env_id, const struct params *opts, int max_ste
 		}
 	}
 	env_free(e);
+	free(obs);
 	if (rc)
 		return -1;
 	*mean = total / episodes;

@@ -41,6 +41,9 @@ enum param_flag {
 	/* Chooses the arithmetic kernels (e.g. `portable`): results at true are
 	 * bit-identical across CPU types (regress uses it to judge platforms). */
 	PARAM_KERNEL = 1u << 2,
+	/* A string holding JSON: a spec may give it as a libconfig group or list,
+	 * which is its value (never a sweep). */
+	PARAM_JSON = 1u << 3,
 };
 
 struct param_def {

@@ -40,9 +40,11 @@ static int evaluate(const struct cell *c, struct run_result *r, const struct lea
 	}
 	double t0 = now_seconds();
 	long long k = r->n_evals;
-	float obs[ENV_MAX_OBS];
+	float *obs = xcalloc((size_t)env->info.obs_dim, sizeof(float));
+	int rc = -1;
 	for (int ep = 0; ep < r->eval_episodes; ep++) {
-		env_reset(env, *first_reset ? &c->eval_seed : NULL, obs);
+		if (env_reset(env, *first_reset ? &c->eval_seed : NULL, obs))
+			goto out;
 		*first_reset = 0;
 		double ret = 0;
 		long long len = 0;
@@ -51,7 +53,7 @@ static int evaluate(const struct cell *c, struct run_result *r, const struct lea
 			double rew;
 			int term, trunc;
 			if (env_step(env, a, obs, &rew, &term, &trunc))
-				return -1;
+				goto out;
 			ret += rew;
 			len++;
 			if (term || trunc || len >= c->eval.max_episode_steps)
@@ -63,7 +65,10 @@ static int evaluate(const struct cell *c, struct run_result *r, const struct lea
 	r->eval_step[k] = step;
 	r->eval_wall[k] = now_seconds() - t0;
 	r->n_evals++;
-	return 0;
+	rc = 0;
+out:
+	free(obs);
+	return rc;
 }
 
 int runner_run(const struct cell *c, struct run_result *r, progress_fn progress, void *ctx)
@@ -71,6 +76,7 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 	memset(r, 0, sizeof(*r));
 	struct env *env = NULL, *eval_env = NULL;
 	void *learner = NULL;
+	float *obs = NULL, *next = NULL; /* (obs_dim) each */
 	const struct learner_vtable *vt = c->learner->vt;
 	int rc = -1;
 	double t_start = now_seconds();
@@ -95,8 +101,10 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 	rng_seed(&tie_rng, splitmix64_next(&sm));
 	int first_eval_reset = 1;
 
-	float obs[ENV_MAX_OBS], next[ENV_MAX_OBS];
-	env_reset(env, &c->env_seed, obs);
+	obs = xcalloc((size_t)env->info.obs_dim, sizeof(float));
+	next = xcalloc((size_t)env->info.obs_dim, sizeof(float));
+	if (env_reset(env, &c->env_seed, obs))
+		goto out;
 	long long steps = 0, ep_len = 0;
 	double ep_ret = 0, ep_t0 = now_seconds(), last_progress = ep_t0;
 	if (c->eval.every && evaluate(c, r, vt, learner, eval_env, &tie_rng, &first_eval_reset, 0))
@@ -109,10 +117,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 		int a = vt->act(learner, obs);
 		double rew;
 		int term, trunc;
-		if (env_step(env, a, next, &rew, &term, &trunc)) {
-			error("learner '%s' chose action %d", c->learner->name, a);
-			goto out;
-		}
+		if (env_step(env, a, next, &rew, &term, &trunc))
+			goto out; /* reported: an invalid action, or the environment's own error */
 		steps++;
 		ep_len++;
 		ep_ret += rew;
@@ -126,7 +132,8 @@ int runner_run(const struct cell *c, struct run_result *r, progress_fn progress,
 			ep_ret = 0;
 			ep_len = 0;
 			ep_t0 = now;
-			env_reset(env, NULL, obs);
+			if (env_reset(env, NULL, obs))
+				goto out;
 		} else {
 			memcpy(obs, next, sizeof(float) * (size_t)env->info.obs_dim);
 		}
@@ -151,6 +158,8 @@ out:
 	r->wall_seconds = now_seconds() - t_start;
 	if (learner)
 		vt->free(learner);
+	free(obs);
+	free(next);
 	env_free(env);
 	env_free(eval_env);
 	return rc;

@@ -80,10 +80,46 @@ static const char *type_word(int t)
 }
 
 /* Sets one parameter from a scalar setting (or an int array for int lists). */
+/* A libconfig value as JSON (groups are objects, arrays and lists arrays). */
+static void setting_json(const config_setting_t *s, struct strbuf *sb)
+{
+	int t = config_setting_type(s);
+	switch (t) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64: strbuf_addf(sb, "%lld", config_setting_get_int64(s)); return;
+	case CONFIG_TYPE_FLOAT: strbuf_add_double(sb, config_setting_get_float(s)); return;
+	case CONFIG_TYPE_BOOL: strbuf_addstr(sb, config_setting_get_bool(s) ? "true" : "false"); return;
+	case CONFIG_TYPE_STRING: strbuf_add_json_str(sb, config_setting_get_string(s)); return;
+	default: break;
+	}
+	int group = t == CONFIG_TYPE_GROUP;
+	strbuf_addstr(sb, group ? "{" : "[");
+	for (int i = 0; i < config_setting_length(s); i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		if (i)
+			strbuf_addstr(sb, ", ");
+		if (group) {
+			strbuf_add_json_str(sb, config_setting_name(e));
+			strbuf_addstr(sb, ": ");
+		}
+		setting_json(e, sb);
+	}
+	strbuf_addstr(sb, group ? "}" : "]");
+}
+
 static int set_from_setting(struct params *p, const char *key, const config_setting_t *s,
 			    char *why, size_t n)
 {
 	const struct param_def *d = param_find(p->defs, key);
+	int t = config_setting_type(s);
+	if ((d->flags & PARAM_JSON) &&
+	    (t == CONFIG_TYPE_GROUP || t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST)) {
+		struct strbuf sb = {0};
+		setting_json(s, &sb);
+		int rc = params_set_text(p, key, sb.buf, why, n);
+		strbuf_release(&sb);
+		return rc;
+	}
 	switch (config_setting_type(s)) {
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
@@ -132,6 +168,8 @@ static int set_from_setting(struct params *p, const char *key, const config_sett
 static int is_sweep(const struct param_def *d, const config_setting_t *s)
 {
 	int t = config_setting_type(s);
+	if (d->flags & PARAM_JSON)
+		return 0; /* a group or list is its value */
 	if (d->type == PARAM_INT_LIST)
 		return t == CONFIG_TYPE_LIST;
 	return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;

@@ -555,9 +555,75 @@ static void test_dqn__checkpoint_reproduces_q_values(void **state)
 	R.vt->free(R.ln);
 }
 
+/*
+ * target_update_unit = updates: the target equals the online network right
+ * after every K-th update and differs in between; counted in env steps (the
+ * default) it moves on other steps (learning_starts shifts updates from steps).
+ */
+static void test_dqn__target_counted_in_updates(void **state)
+{
+	(void)state;
+	for (int unit = 0; unit < 2; unit++) {
+		const char *const kv[][2] = { { "learning_starts", "10" }, { "train_freq", "1" },
+					      { "target_update_interval", "7" },
+					      { "target_update_unit", unit ? "updates" : "steps" },
+					      { "hidden", "8" } };
+		struct runner R;
+		char why[256];
+		make_learner(&R, "dqn", CORRIDOR, kv, ARRAY_SIZE(kv), 3);
+		int equal_at_multiple = 0, equal_elsewhere = 0;
+		for (int s = 0; s < 200; s++) {
+			assert_int_equal(run_steps(&R, 1, why, sizeof(why)), 0);
+			const struct mlp *q = dqn_network(R.ln), *t = dqn_target_network(R.ln);
+			long long u = dqn_updates(R.ln);
+			if (u < 8)
+				continue;
+			int eq = !memcmp(q->params, t->params, q->n_params * sizeof(float));
+			if (u % 7 == 0)
+				equal_at_multiple += eq;
+			else
+				equal_elsewhere += eq;
+		}
+		if (unit) {
+			assert_int_equal(equal_at_multiple, (200 - 10) / 7 - 1);
+			assert_int_equal(equal_elsewhere, 0);
+		} else {
+			assert_int_equal(equal_at_multiple, 0); /* steps 10 apart from updates: never aligned */
+			assert_int_equal(equal_elsewhere, 0); /* the copy happens before that step's update */
+		}
+		R.vt->free(R.ln);
+	}
+}
+
+/* epsilon_decay_start: random actions until then, greedy right after (epsilon 1 -> 0 in 1 step). */
+static void test_dqn__epsilon_decay_start(void **state)
+{
+	(void)state;
+	const char *const kv[][2] = { { "learning_starts", "0" }, { "epsilon", "1" },
+				      { "epsilon_min", "0" }, { "epsilon_decay_steps", "1" },
+				      { "epsilon_decay_start", "300" }, { "hidden", "8" } };
+	struct runner R;
+	char why[256];
+	make_learner(&R, "dqn", CORRIDOR, kv, ARRAY_SIZE(kv), 4);
+	int differ_before = 0, differ_after = 0;
+	for (int s = 0; s < 600; s++) {
+		int greedy = R.vt->act_greedy(R.ln, R.obs, NULL), a = R.vt->act(R.ln, R.obs);
+		if (s < 300)
+			differ_before += a != greedy;
+		else if (s > 300)
+			differ_after += a != greedy;
+		assert_int_equal(run_steps(&R, 1, why, sizeof(why)), 0);
+	}
+	assert_true(differ_before > 100); /* uniform over 2 actions: about half */
+	assert_int_equal(differ_after, 0);
+	R.vt->free(R.ln);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dqn__target_counted_in_updates),
+		cmocka_unit_test(test_dqn__epsilon_decay_start),
 		cmocka_unit_test(test_dqn__corridor_optimal),
 		cmocka_unit_test(test_dqn__terminated_vs_truncated),
 		cmocka_unit_test(test_dqn__deterministic),

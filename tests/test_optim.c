@@ -11,10 +11,16 @@
 static const float grads[3][3] = { { 0.1f, -0.2f, 0.3f }, { 0.2f, 0.1f, -0.1f },
 				   { -0.5f, 0.05f, 0.3f } };
 
-static void run_steps(enum optim_kind kind, double lr, const double want[3][3], int naive)
+static void run_steps_opt(enum optim_kind kind, double lr, const double want[3][3], int naive,
+			  int centered)
 {
 	struct optim o;
 	optim_init(&o, kind, 3, lr);
+	if (centered) {
+		o.alpha = 0.95;
+		o.eps = 0.01;
+		optim_set_centered(&o);
+	}
 	float p[3] = { 1.0f, -2.0f, 0.5f };
 	for (int t = 0; t < 3; t++) {
 		if (naive)
@@ -26,6 +32,30 @@ static void run_steps(enum optim_kind kind, double lr, const double want[3][3], 
 	}
 	assert_int_equal(o.t, 3);
 	optim_release(&o);
+}
+
+static void run_steps(enum optim_kind kind, double lr, const double want[3][3], int naive)
+{
+	run_steps_opt(kind, lr, want, naive, 0);
+}
+
+/*
+ * Centered RMSprop (MinAtar's DQN settings), lr 0.01, alpha 0.95, eps 0.01:
+ * v = 0.95 v + 0.05 g^2, m = m + 0.05 (g - m), p -= lr g / (sqrt(v - m^2) + eps).
+ * Step 1 by hand: v - m^2 = 0.0475 g^2, so p -= 0.01 g / (0.2179449 |g| + 0.01):
+ * 1 - 0.001 / 0.03179449 = 0.96854801.
+ */
+static const double centered_want[3][3] = {
+	{ 0.968548014086, -1.962678900627, 0.460203484441 },
+	{ 0.933772964189, -1.979690713920, 0.472945670760 },
+	{ 0.971833585654, -1.988164045570, 0.443543937911 },
+};
+
+static void test_optim__rmsprop_centered_hand_steps(void **state)
+{
+	(void)state;
+	run_steps_opt(OPTIM_RMSPROP, 0.01, centered_want, 0, 1);
+	run_steps_opt(OPTIM_RMSPROP, 0.01, centered_want, 1, 1);
 }
 
 /*
@@ -70,10 +100,14 @@ static void test_optim__fast_equals_naive(void **state)
 {
 	(void)state;
 	const size_t n = 4099;
-	for (int kind = 0; kind < 2; kind++) {
+	for (int kind = 0; kind < 3; kind++) { /* Adam, RMSprop, centered RMSprop */
 		struct optim a, b;
-		optim_init(&a, kind, n, 3e-3);
-		optim_init(&b, kind, n, 3e-3);
+		optim_init(&a, kind == 2 ? OPTIM_RMSPROP : kind, n, 3e-3);
+		optim_init(&b, kind == 2 ? OPTIM_RMSPROP : kind, n, 3e-3);
+		if (kind == 2) {
+			optim_set_centered(&a);
+			optim_set_centered(&b);
+		}
 		float *pa = malloc(n * 4), *pb = malloc(n * 4), *g = malloc(n * 4);
 		struct rng r;
 		rng_seed(&r, 5);
@@ -88,7 +122,7 @@ static void test_optim__fast_equals_naive(void **state)
 		}
 		assert_memory_equal(pa, pb, n * 4);
 		assert_memory_equal(a.v, b.v, n * 4);
-		if (kind == OPTIM_ADAM)
+		if (kind != OPTIM_RMSPROP)
 			assert_memory_equal(a.m, b.m, n * 4);
 		free(pa), free(pb), free(g);
 		optim_release(&a);
@@ -101,6 +135,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_optim__adam_hand_steps),
 		cmocka_unit_test(test_optim__rmsprop_hand_steps),
+		cmocka_unit_test(test_optim__rmsprop_centered_hand_steps),
 		cmocka_unit_test(test_optim__fast_equals_naive),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -247,6 +247,65 @@ static void test_replay__alpha_zero_is_uniform(void **state)
 	replay_release(&r);
 }
 
+/*
+ * Byte and bit storage give back exactly the floats added: batches from the
+ * three storages, sampled with the same seeds (uniform and prioritized,
+ * through ring wrap-around), are bit-identical; rows take d, ceil(d/8) bytes.
+ */
+static void test_replay__compact_storage_same_batches(void **state)
+{
+	(void)state;
+	const int d = 403, cap = 50, B = 16;
+	assert_int_equal(replay_row_bytes(REPLAY_OBS_BITS, d), 51);
+	assert_int_equal(replay_row_bytes(REPLAY_OBS_U8, d), 403);
+	assert_int_equal(replay_row_bytes(REPLAY_OBS_F32, d), 403 * 4);
+	for (int prio = 0; prio < 2; prio++)
+		for (int bytes = 0; bytes < 2; bytes++) {
+			struct replay r[2];
+			struct replay_batch b[2];
+			assert_int_equal(replay_init(&r[0], cap, d, prio, 0.6, 1e-6), 0);
+			assert_int_equal(replay_init_typed(&r[1], cap, d,
+							   bytes ? REPLAY_OBS_U8 : REPLAY_OBS_BITS, prio,
+							   0.6, 1e-6), 0);
+			replay_batch_init(&b[0], B, d);
+			replay_batch_init(&b[1], B, d);
+			struct rng data;
+			rng_seed(&data, 5);
+			float *o = malloc(d * 4), *n = malloc(d * 4);
+			for (int k = 0; k < 130; k++) {
+				for (int i = 0; i < d; i++) {
+					o[i] = (float)rng_below(&data, bytes ? 256 : 2);
+					n[i] = (float)rng_below(&data, bytes ? 256 : 2);
+				}
+				for (int s = 0; s < 2; s++)
+					replay_add(&r[s], o, k % 4, (float)k, n, 0.99f, k % 7 == 0);
+				if (k < 10)
+					continue;
+				struct rng g[2];
+				for (int s = 0; s < 2; s++) {
+					rng_seed(&g[s], 100 + k);
+					replay_sample(&r[s], &g[s], B, 0.4, &b[s]);
+				}
+				assert_memory_equal(b[0].x, b[1].x, 2 * (size_t)B * d * 4);
+				assert_memory_equal(b[0].idx, b[1].idx, B * 4);
+				assert_memory_equal(b[0].weight, b[1].weight, B * 4);
+				assert_memory_equal(b[0].reward, b[1].reward, B * 4);
+				if (prio) {
+					float td[16];
+					for (int i = 0; i < B; i++)
+						td[i] = (float)rng_uniform(&data);
+					for (int s = 0; s < 2; s++)
+						replay_update_priorities(&r[s], b[s].idx, td, B);
+				}
+			}
+			free(o), free(n);
+			for (int s = 0; s < 2; s++) {
+				replay_release(&r[s]);
+				replay_batch_release(&b[s]);
+			}
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_replay__prefix_search),
 		cmocka_unit_test(test_replay__prioritized_distribution),
 		cmocka_unit_test(test_replay__alpha_zero_is_uniform),
+		cmocka_unit_test(test_replay__compact_storage_same_batches),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
