@@ -54,7 +54,7 @@ static void verdict(struct strbuf *sb, const struct cmp_row *r)
 	else if (r->verdict == VERDICT_A)
 		strbuf_addstr(sb, "A better");
 	else if (r->identical)
-		strbuf_addstr(sb, "no detectable difference (identical runs)");
+		strbuf_addstr(sb, "no detectable difference (identical scores)");
 	else if (isnan(r->mdd))
 		strbuf_addstr(sb, "no detectable difference (too few runs for a test)");
 	else {

@@ -53,7 +53,7 @@ st=0; out=$("$H" compare cmp 'q[learning_rate=0.5]' other --results "$T/r" --for
 # identical hyperparameters, another name: the same seeds, identical runs
 st=0; out=$("$H" compare cmp 'q[learning_rate=0.5]' twin --results "$T/r" --format none) || st=$?
 [ "$st" -eq 0 ] || fail "identical configurations: exit $st"
-[ "$(printf '%s\n' "$out" | grep -c 'no detectable difference (identical runs)')" -eq 3 ] || fail "twin: $out"
+[ "$(printf '%s\n' "$out" | grep -c 'no detectable difference (identical scores)')" -eq 3 ] || fail "twin: $out"
 
 # all pairs: 4 configurations -> 6 comparisons x 3 rows in one Holm family
 st=0; out=$("$H" compare cmp --all-pairs --results "$T/r" --format none --metric-of auc) || st=$?
