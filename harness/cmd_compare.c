@@ -395,6 +395,7 @@ static void usage(void)
 	       "  --factors       the main effect of every swept key\n\n"
 	       "options:\n"
 	       "  --metric-of S   the score of a run: final (default), auc, last:K, best\n"
+	       "  --env LABEL     only this environment (repeatable; the aggregate is over these)\n"
 	       "  --alpha A       significance level after Holm's correction (default 0.05)\n"
 	       "  --power P       power of the smallest detectable difference (default 0.8)\n"
 	       "  --level L       interval level (default 0.95)\n"
@@ -414,8 +415,8 @@ static void usage(void)
 struct args {
 	const char *name, *results, *commit, *pos[2];
 	int npos, all_pairs, factors;
-	const char **factor;
-	int nfactor;
+	const char **factor, **envs;
+	int nfactor, nenvs;
 	struct score score;
 	struct plot_opts o;
 	double alpha, power;
@@ -451,6 +452,9 @@ static int parse_args(int argc, char **argv, struct args *g)
 			g->results = v;
 		} else if (!strcmp(s, "--commit")) {
 			g->commit = v;
+		} else if (!strcmp(s, "--env")) {
+			g->envs = xrealloc(g->envs, (size_t)(g->nenvs + 1) * sizeof(*g->envs));
+			g->envs[g->nenvs++] = v;
 		} else if (!strcmp(s, "--factor")) {
 			g->factor = xrealloc(g->factor, (size_t)(g->nfactor + 1) * sizeof(*g->factor));
 			g->factor[g->nfactor++] = v;
@@ -511,6 +515,7 @@ int cmd_compare(int argc, char **argv)
 	score_init(&g.score);
 	if (parse_args(argc, argv, &g)) {
 		free(g.factor);
+		free(g.envs);
 		return 2;
 	}
 	int rc = 2;
@@ -534,6 +539,25 @@ int cmd_compare(int argc, char **argv)
 		goto out;
 	expdata_score(&d, &g.score);
 	labels = labels_load(rundb_handle(db), g.name, &d);
+	if (g.nenvs) { /* --env: only these environments (rows and aggregate) */
+		int *ka = xcalloc((size_t)d.nalgos + 1, sizeof(int)), *ke = xcalloc((size_t)d.nenvs + 1, sizeof(int)), bad = 0;
+		for (int a = 0; a < d.nalgos; a++)
+			ka[a] = 1;
+		for (int i = 0; i < g.nenvs && !bad; i++) {
+			int found = 0;
+			for (int e = 0; e < d.nenvs; e++)
+				if (!strcmp(g.envs[i], d.envs[e].label))
+					found = ke[e] = 1;
+			if (!found)
+				bad = error("compare: --env '%s': no environment of that label with complete runs", g.envs[i]);
+		}
+		if (!bad)
+			expdata_select(&d, ka, ke, labels);
+		free(ka);
+		free(ke);
+		if (bad)
+			goto out;
+	}
 	struct provenance prov;
 	provenance_get(&prov);
 	if (expdata_normalize(&d, rundb_handle(db), prov.source_hash))
@@ -595,7 +619,11 @@ int cmd_compare(int argc, char **argv)
 		}
 		tag = strbuf_detach(&sb);
 	}
-	char *full = xstrfmt("%s-%s", tag, rep.score_key), *s = slug(full);
+	struct strbuf envtag = {0};
+	for (int i = 0; i < g.nenvs; i++)
+		strbuf_addf(&envtag, "-%s", g.envs[i]);
+	char *full = xstrfmt("%s-%s%s", tag, rep.score_key, envtag.len ? envtag.buf : ""), *s = slug(full);
+	strbuf_release(&envtag);
 	free(full);
 	free(tag);
 	tag = s;
@@ -631,5 +659,6 @@ out:
 	free(dbpath);
 	free(outdir);
 	free(g.factor);
+	free(g.envs);
 	return rc;
 }

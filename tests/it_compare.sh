@@ -63,6 +63,12 @@ printf '%s\n' "$out" | grep -q 'Holm-corrected across the 18 rows' || fail "all 
 printf '%s\n' "$out" | grep -q 'Score: AUC' || fail "--metric-of auc not stated"
 [ -s "$R/all-pairs-auc.md" ] || fail "no all-pairs-auc.md"
 
+# --env: one environment's rows, no aggregate, its own report
+out=$("$H" compare cmp 'q[learning_rate=0]' 'q[learning_rate=0.5]' --env CliffWalking-v1 --results "$T/r" --format none) || true
+[ "$(printf '%s\n' "$out" | grep -c ' B better$')" -eq 1 ] || fail "--env: want one row: $out"
+printf '%s\n' "$out" | grep -q '^aggregate' && fail "--env with one environment: no aggregate row"
+[ -s "$R/q_learning_rate_0.5_--vs--q_learning_rate_0_-final-CliffWalking-v1.md" ] || fail "--env report not under its own name"
+
 # a 2x2 sweep: both main effects
 cat > "$T/fac.cfg" <<'CFG'
 name = "fac";
@@ -106,7 +112,7 @@ printf '%s\n' "$out" | grep -q ' B better$' || fail "paired: not B better: $out"
 
 # bad input: one line, exit 2
 for args in "cmp nosuch other" "cmp other other" "cmp --all-pairs --metric-of last:0" "cmp other" \
-	    "fac --factor nosuch" "cmp --all-pairs --resamples 5" "nosuchexp --all-pairs"; do
+	    "fac --factor nosuch" "cmp --all-pairs --resamples 5" "nosuchexp --all-pairs" "cmp --all-pairs --env nosuch"; do
 	st=0; err=$("$H" compare $args --results "$T/r" 2>&1 >/dev/null) || st=$?
 	[ "$st" -eq 2 ] || fail "compare $args: exit $st (want 2)"
 	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "compare $args: want one error line: $err"
