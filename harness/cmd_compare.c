@@ -292,7 +292,7 @@ static int compute(const struct expdata *d, sqlite3 *db, const struct tuples *tl
 				usable[nu++] = e;
 		}
 		for (int ee = 0; ee <= d->nenvs; ee++) { /* ee == nenvs: the aggregate row, last */
-			if (ee == d->nenvs && (d->nenvs < 2 || nu == 0))
+			if (ee == d->nenvs && nu < 2) /* an aggregate needs two environments */
 				continue;
 			rep->rows = xrealloc(rep->rows, (size_t)(rep->nrows + 1) * sizeof(*rep->rows));
 			struct cmp_row *row = &rep->rows[rep->nrows++];
@@ -312,7 +312,7 @@ static int compute(const struct expdata *d, sqlite3 *db, const struct tuples *tl
 					row->failed_b += count_failed(db, rep->experiment, d->envs[env].label, d->algos[tl[c].b[k]]);
 				}
 		}
-		if (c == 0 && d->nenvs >= 2 && nu) {
+		if (!rep->agg_envs && nu >= 2) {
 			struct strbuf sb = {0};
 			strbuf_addf(&sb, "%d of %d environments:", nu, d->nenvs);
 			for (int i = 0; i < nu; i++)
@@ -535,7 +535,7 @@ int cmd_compare(int argc, char **argv)
 		db = NULL;
 		goto out;
 	}
-	if (expdata_load(&d, rundb_handle(db), g.name, g.commit, 1))
+	if (expdata_load(&d, rundb_handle(db), g.name, g.commit, 0) /* curves as plot draws them by default */)
 		goto out;
 	expdata_score(&d, &g.score);
 	labels = labels_load(rundb_handle(db), g.name, &d);

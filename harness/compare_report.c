@@ -250,14 +250,30 @@ static void write_tex(const struct cmp_report *rep, struct strbuf *tex)
 /* One panel per environment (and the aggregate): one bar per comparison, the mean difference with its interval. */
 static int write_figure(const struct cmp_report *rep, const char *outdir, const char *tag, const struct plot_opts *o)
 {
-	int np = rep->nenvs + (rep->agg_envs != NULL), nc = rep->ncomps;
+	/* panels: the environments (then the aggregate) with at least one row to draw */
+	int *pan = xcalloc((size_t)rep->nenvs + 2, sizeof(int)), np = 0, nc = rep->ncomps;
+	for (int e = -1; e < rep->nenvs; e++) {
+		int env = e < 0 ? rep->nenvs : e, any = 0; /* aggregate last: index nenvs stands for -1 */
+		for (int i = 0; i < rep->nrows; i++)
+			any |= rep->rows[i].valid && rep->rows[i].env == (env == rep->nenvs ? -1 : env);
+		if (any && env < rep->nenvs)
+			pan[np++] = env;
+		else if (any)
+			pan[rep->nenvs + 1] = 1;
+	}
+	if (pan[rep->nenvs + 1])
+		pan[np++] = -1;
+	if (!np) {
+		free(pan);
+		return 0;
+	}
 	struct strbuf data = {0}, b = {0};
 	strbuf_addstr(&data, "# ");
 	gnuplot_comment(&data, "harness compare: mean difference B - A per comparison (row point lo hi rgb), one block per panel");
 	strbuf_addstr(&data, "\n");
 	double *lo = xcalloc((size_t)np, sizeof(double)), *hi = xcalloc((size_t)np, sizeof(double));
 	for (int p = 0; p < np; p++) {
-		int env = p < rep->nenvs ? p : -1;
+		int env = pan[p];
 		lo[p] = 0;
 		hi[p] = 0;
 		strbuf_addstr(&data, "# ");
@@ -303,7 +319,7 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 	strbuf_addf(&b, "set multiplot\nunset key\nset border 1\nset grid noytics xtics\nset yrange [%d.5:-0.5]\n"
 		    "set xtics format '%%g'\n", nc - 1);
 	for (int p = 0; p < np; p++) {
-		int env = p < rep->nenvs ? p : -1;
+		int env = pan[p];
 		char *title = gnuplot_quote_fit(env < 0 ? "aggregate (normalised scores)" : rep->envs[env], st.width * 0.9, st.font_pt);
 		double span = hi[p] - lo[p], pad = span > 0 ? span * 0.08 : 0.5;
 		strbuf_addf(&b, "set lmargin at screen %.4f\nset rmargin at screen 0.97\nset tmargin at screen %.4f\n"
@@ -357,6 +373,7 @@ static int write_figure(const struct cmp_report *rep, const char *outdir, const 
 	free(labels);
 	free(lo);
 	free(hi);
+	free(pan);
 	free(dat);
 	free(qdat);
 	strbuf_release(&data);
