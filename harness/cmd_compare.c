@@ -27,6 +27,7 @@
 #include "commands.h"
 #include "compare.h"
 #include "compare_report.h"
+#include "compare_select.h"
 #include "expdata.h"
 #include "labels.h"
 #include "provenance.h"
@@ -34,162 +35,6 @@
 #include "rundb.h"
 #include "score.h"
 #include "spec.h"
-
-static char *dupn(const char *s, size_t n)
-{
-	char *d = xmalloc(n + 1);
-	memcpy(d, s, n);
-	d[n] = '\0';
-	return d;
-}
-
-/* (A, B) configuration indices of a comparison: one, or one per level of the other swept keys. */
-struct tuples {
-	int *a, *b;
-	int n;
-};
-
-/* The value of `key` in a configuration name "base[k1=v1,k2=v2]" and the name without it. */
-static int split_name(const char *name, const char *key, char **value, char **rest)
-{
-	const char *br = strchr(name, '[');
-	size_t klen = strlen(key);
-	if (!br || name[strlen(name) - 1] != ']')
-		return -1;
-	struct strbuf r = {0};
-	strbuf_add(&r, name, (size_t)(br - name + 1));
-	int found = 0, kept = 0;
-	const char *p = br + 1, *end = name + strlen(name) - 1;
-	while (p < end) {
-		const char *q = p;
-		while (q < end && *q != ',')
-			q++;
-		if ((size_t)(q - p) > klen && !strncmp(p, key, klen) && p[klen] == '=') {
-			*value = dupn(p + klen + 1, (size_t)(q - p - (ptrdiff_t)klen - 1));
-			found = 1;
-		} else {
-			strbuf_addf(&r, "%s%.*s", kept++ ? "," : "", (int)(q - p), p);
-		}
-		p = q + 1;
-	}
-	strbuf_addstr(&r, "]");
-	if (!found) {
-		strbuf_release(&r);
-		return -1;
-	}
-	*rest = strbuf_detach(&r);
-	return 0;
-}
-
-/* Every swept key of the configurations' names, in order of first appearance. */
-static int swept_keys(const struct expdata *d, char ***keys)
-{
-	int n = 0;
-	*keys = NULL;
-	for (int a = 0; a < d->nalgos; a++) {
-		const char *br = strchr(d->algos[a], '[');
-		for (const char *p = br ? br + 1 : NULL; p && *p && *p != ']';) {
-			const char *eq = strchr(p, '=');
-			if (!eq)
-				break;
-			char *k = dupn(p, (size_t)(eq - p));
-			int seen = 0;
-			for (int i = 0; i < n; i++)
-				seen |= !strcmp((*keys)[i], k);
-			if (seen) {
-				free(k);
-			} else {
-				*keys = xrealloc(*keys, (size_t)(n + 1) * sizeof(**keys));
-				(*keys)[n++] = k;
-			}
-			const char *c = strchr(eq, ',');
-			p = c ? c + 1 : NULL;
-		}
-	}
-	return n;
-}
-
-static void add_comp(struct cmp_report *rep, struct tuples **tl, char *a, char *b, char *factor, struct tuples t,
-		     char *id)
-{
-	rep->comps = xrealloc(rep->comps, (size_t)(rep->ncomps + 1) * sizeof(*rep->comps));
-	*tl = xrealloc(*tl, (size_t)(rep->ncomps + 1) * sizeof(**tl));
-	rep->comps[rep->ncomps] = (struct cmp_comparison){ a, b, id ? id : xstrfmt("%s|%s", a, b), factor, t.n };
-	(*tl)[rep->ncomps++] = t;
-}
-
-static void tuple_push(struct tuples *t, int a, int b)
-{
-	t->a = xrealloc(t->a, (size_t)(t->n + 1) * sizeof(int));
-	t->b = xrealloc(t->b, (size_t)(t->n + 1) * sizeof(int));
-	t->a[t->n] = a;
-	t->b[t->n++] = b;
-}
-
-/* The comparisons of a factor: each level of key against its first level. */
-static int factor_comps(const struct expdata *d, const char *key, struct cmp_report *rep, struct tuples **tl)
-{
-	char **val = xcalloc((size_t)d->nalgos, sizeof(char *)), **rest = xcalloc((size_t)d->nalgos, sizeof(char *));
-	char **levels = NULL;
-	int nl = 0, rc = 0;
-	for (int a = 0; a < d->nalgos; a++) {
-		if (split_name(d->algos[a], key, &val[a], &rest[a]))
-			continue;
-		int seen = 0;
-		for (int i = 0; i < nl; i++)
-			seen |= !strcmp(levels[i], val[a]);
-		if (!seen) {
-			levels = xrealloc(levels, (size_t)(nl + 1) * sizeof(*levels));
-			levels[nl++] = val[a];
-		}
-	}
-	if (nl < 2) {
-		rc = error("compare: --factor %s: %s", key, nl ? "the key has one level only" :
-			   "no configuration sweeps this key (configuration names look like name[key=value,...])");
-		goto out;
-	}
-	for (int l = 1; l < nl; l++) {
-		struct tuples t = {0};
-		for (int a = 0; a < d->nalgos; a++) {
-			if (!val[a] || strcmp(val[a], levels[0]))
-				continue;
-			for (int b = 0; b < d->nalgos; b++)
-				if (val[b] && !strcmp(val[b], levels[l]) && !strcmp(rest[a], rest[b]))
-					tuple_push(&t, a, b);
-		}
-		if (!t.n) {
-			rc = error("compare: --factor %s: no configurations differ only in %s = %s and %s", key, key,
-				   levels[0], levels[l]);
-			goto out;
-		}
-		add_comp(rep, tl, xstrfmt("%s=%s", key, levels[0]), xstrfmt("%s=%s", key, levels[l]), xstrdup(key), t, NULL);
-	}
-out:
-	for (int a = 0; a < d->nalgos; a++) {
-		free(val[a]);
-		free(rest[a]);
-	}
-	free(val);
-	free(rest);
-	free(levels);
-	return rc;
-}
-
-static int algo_index(const struct expdata *d, char **labels, const char *name)
-{
-	for (int a = 0; a < d->nalgos; a++)
-		if (!strcmp(d->algos[a], name))
-			return a;
-	for (int a = 0; a < d->nalgos; a++)
-		if (!strcmp(labels[a], name))
-			return a;
-	struct strbuf sb = {0};
-	for (int a = 0; a < d->nalgos; a++)
-		strbuf_addf(&sb, "%s%s", a ? ", " : "", d->algos[a]);
-	error("compare: no configuration '%s' with complete runs (configurations: %s)", name, sb.buf);
-	strbuf_release(&sb);
-	return -1;
-}
 
 /*
  * Scores of a stratum, in A's run order: every run of each side, or with `paired` the runs of the
@@ -575,7 +420,7 @@ int cmd_compare(int argc, char **argv)
 	rep.beta = 1 - g.power;
 	rep.paired = all_paired(&d);
 	if (g.npos) {
-		int a = algo_index(&d, labels, g.pos[0]), b = a < 0 ? -1 : algo_index(&d, labels, g.pos[1]);
+		int a = cmp_algo_index(&d, labels, g.pos[0]), b = a < 0 ? -1 : cmp_algo_index(&d, labels, g.pos[1]);
 		if (a < 0 || b < 0)
 			goto out;
 		if (a == b) {
@@ -583,8 +428,8 @@ int cmd_compare(int argc, char **argv)
 			goto out;
 		}
 		struct tuples t = {0};
-		tuple_push(&t, a, b);
-		add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t, xstrfmt("%s|%s", d.algos[a], d.algos[b]));
+		cmp_tuple_push(&t, a, b);
+		cmp_add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t, xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 		tag = xstrfmt("%s--vs--%s", d.algos[b], d.algos[a]);
 	} else if (g.all_pairs) {
 		if (d.nalgos < 2) {
@@ -594,14 +439,14 @@ int cmd_compare(int argc, char **argv)
 		for (int a = 0; a < d.nalgos; a++)
 			for (int b = a + 1; b < d.nalgos; b++) {
 				struct tuples t = {0};
-				tuple_push(&t, a, b);
-				add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t,
+				cmp_tuple_push(&t, a, b);
+				cmp_add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t,
 					 xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 			}
 		tag = xstrdup("all-pairs");
 	} else {
 		if (g.factors) {
-			nkeys = swept_keys(&d, &keys);
+			nkeys = cmp_swept_keys(&d, &keys);
 			if (!nkeys) {
 				error("compare: --factors: no configuration of '%s' has swept keys", g.name);
 				goto out;
@@ -612,7 +457,7 @@ int cmd_compare(int argc, char **argv)
 		for (int i = 0; i < (g.factors ? nkeys : g.nfactor); i++) {
 			const char *k = g.factors ? keys[i] : g.factor[i];
 			strbuf_addf(&sb, "-%s", k);
-			if (factor_comps(&d, k, &rep, &tl)) {
+			if (cmp_factor_comps(&d, k, &rep, &tl)) {
 				strbuf_release(&sb);
 				goto out;
 			}
