@@ -233,7 +233,7 @@ static void usage(void)
 	       "Wilcoxon signed-rank test), p-values Holm-corrected across the report, and a verdict:\n"
 	       "'B better', 'A better' or 'no detectable difference' with the smallest difference these\n"
 	       "runs could detect. Higher scores are better.\n\n"
-	       "  A B             two configuration names (as 'harness list NAME' prints them)\n"
+	       "  A B             two configuration names (as 'harness list NAME' prints them) or labels\n"
 	       "  --all-pairs     every pair of configurations, the later one in the spec as B\n"
 	       "  --factor KEY    main effect of the swept key KEY: each level against the first,\n"
 	       "                  averaged over the levels of the other swept keys (repeatable)\n"
