@@ -193,7 +193,21 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 			f.config_hash = s->cells[i].config_hash;
 		}
 		struct run_rec r;
-		int found = store_newest(st, &f, &r);
+		int found;
+		if (commit) {
+			/*
+			 * the commit's run of this very configuration (an older spec's run of the
+			 * cell id may be newer); only when the commit's binary hashes the
+			 * configuration differently (a change regress reports) the newest of the id
+			 */
+			f.config_hash = s->cells[i].config_hash;
+			found = store_newest(st, &f, &r);
+			f.config_hash = NULL;
+			if (found == 0)
+				found = store_newest(st, &f, &r);
+		} else {
+			found = store_newest(st, &f, &r);
+		}
 		if (found < 0) {
 			rc = -1;
 			break;
