@@ -26,6 +26,15 @@
 
 #include "slurmctl.h"
 
+/* The options of `harness run SPEC --backend slurm` (the backend's, backend_slurm.c). */
+struct slurm_opts {
+	const char *spec_path, *results, *partition, *time, *cpus;
+	long long array_limit;
+	int dry_run, force, retry_failed, no_plot, portable;
+	char **only;  /* --only patterns (nonly of them; argv strings) */
+	int nonly;
+};
+
 /* harness run SPEC --backend slurm ...: argv as cmd_run received it. */
 int slurm_submit(int argc, char **argv);
 
