@@ -22,12 +22,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cellrun.h"
 #include "holder.h"
 #include "pipeline.h"
+#include "proc.h"
 #include "results.h"
 #include "rundb.h"
 #include "store.h"
@@ -196,6 +196,29 @@ static void log_line(struct runner_state *rs, const char *fmt, ...)
 	rs->last_draw = 0;
 }
 
+/* What a worker runs (proc.h runs it in the child). */
+struct worker {
+	struct runner_state *rs;
+	const struct cell *c;
+	const char *path, *tmp;
+};
+
+static void worker_setup(void *ctx)
+{
+	struct worker *w = ctx;
+	signal(SIGPIPE, SIG_IGN); /* a closed stderr fails a write, never kills the worker */
+	signal(SIGTERM, SIG_DFL);
+	for (int i = 0; i < w->rs->jobs; i++)
+		if (w->rs->slots[i].pid > 0)
+			close(w->rs->slots[i].fd);
+}
+
+static int worker_main(void *ctx, int fd)
+{
+	struct worker *w = ctx;
+	child_main(w->rs, w->c, w->path, w->tmp, fd);
+}
+
 static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 {
 	const struct cell *c = &rs->spec->cells[ci];
@@ -207,42 +230,24 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 		return cr;
 	}
 	char *tmp = holder_tmp_path(path);
-	int fds[2];
-	if (pipe(fds)) {
+	struct worker w = { rs, c, path, tmp };
+	struct child ch = CHILD_INIT;
+	ch.fn = worker_main;
+	ch.in_child = worker_setup;
+	ch.ctx = &w;
+	ch.out = PROC_PIPE;
+	ch.pdeathsig = SIGKILL;  /* workers die with the parent */
+	ch.ignore_sigint = 1;    /* SIGINT, SIGHUP: the parent stops us (SIGTERM) */
+	if (proc_start(&ch)) {
 		free(path);
 		free(tmp);
-		rundb_abandon(rs->db, row_id, "cannot create a pipe");
-		return error("cannot create a pipe: %s", strerror(errno));
+		rundb_abandon(rs->db, row_id, "cannot start a worker");
+		return -1;
 	}
-	fflush(NULL);
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(path);
-		free(tmp);
-		rundb_abandon(rs->db, row_id, "cannot fork");
-		return error("cannot fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		signal(SIGINT, SIG_IGN);
-		signal(SIGHUP, SIG_IGN);  /* the parent stops us (SIGTERM) */
-		signal(SIGPIPE, SIG_IGN); /* a closed stderr fails a write, never kills the worker */
-		signal(SIGTERM, SIG_DFL);
-		close(fds[0]);
-		for (int i = 0; i < rs->jobs; i++)
-			if (rs->slots[i].pid > 0)
-				close(rs->slots[i].fd);
-		child_main(rs, c, path, tmp, fds[1]);
-	}
-	close(fds[1]);
+	pid_t pid = ch.pid;
 	memset(sl, 0, sizeof(*sl));
 	sl->pid = pid;
-	sl->fd = fds[0];
+	sl->fd = ch.out_fd;
 	sl->cell = ci;
 	sl->row_id = row_id;
 	sl->path = path;

@@ -83,7 +83,7 @@ static long long max_array_size(int dry_run)
 {
 	char *argv[] = { "scontrol", "show", "config", NULL };
 	char *out = NULL;
-	int st = slurm_capture_q(argv, 60, &out, dry_run);
+	int st = slurm_run(argv, 60, &out, dry_run);
 	long long m = -1;
 	if (st == 0) {
 		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
@@ -239,7 +239,7 @@ static char *collect_script(const struct slurm_opts *o, const struct spec *spec,
 static int sbatch(char *const argv[], char *id, size_t n)
 {
 	char *out;
-	int st = slurm_capture(argv, 120, &out);
+	int st = slurm_run(argv, 120, &out, 0);
 	if (st != 0) {
 		free(out);
 		return st < 0 ? -1 : error("sbatch failed (exit status %d)", st);

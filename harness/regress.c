@@ -24,6 +24,7 @@
  * which cells were compared by statistics only.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@
 #include "compare.h"
 #include "regress_cells.h"
 #include "pipeline.h"
+#include "proc.h"
 #include "provenance.h"
 #include "results.h"
 #include "store.h"
@@ -66,26 +68,22 @@ struct side {
 
 /* --- running a command and capturing its output --- */
 
+/* Runs argv (proc.h), its stdout and stderr into log_path when not NULL: the exit status. */
 static int run_argv(char *const argv[], const char *log_path)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return error("cannot fork: %s", strerror(errno));
-	if (pid == 0) {
-		if (log_path) {
-			FILE *f = freopen(log_path, "w", stdout);
-			if (!f || !freopen(log_path, "a", stderr))
-				_exit(127);
-		}
-		execvp(argv[0], argv);
-		error("cannot run '%s': %s", argv[0], strerror(errno));
-		_exit(127);
+	struct child c = CHILD_INIT;
+	c.argv = argv;
+	if (log_path) {
+		c.out_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (c.out_fd < 0)
+			return error("cannot open '%s': %s", log_path, strerror(errno));
+		c.out = PROC_FD;
+		c.err = PROC_TO_OUT;
 	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int rc = proc_run(&c);
+	if (log_path)
+		close(c.out_fd);
+	return rc;
 }
 
 static int capture(const char *cmd, char *out, size_t n)

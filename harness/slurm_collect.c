@@ -66,7 +66,7 @@ static void task_state(const char *job, long long task, char *state, size_t n)
 	snprintf(state, n, "unknown: gone from Slurm, cancelled while pending or purged");
 	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
 	char *out;
-	if (slurm_capture(argv, 60, &out) != 0) {
+	if (slurm_run(argv, 60, &out, 0) != 0) {
 		free(out);
 		return;
 	}
