@@ -196,6 +196,15 @@ static int plot_option(const char *opt, const char *val, struct plot_opts *o)
 		if (parse_ll(val, &n) || n < 0 || n > 100000)
 			return error("plot: --smooth must be a number of points between 0 and 100000, got '%s'", val);
 		o->smooth = (int)n;
+	} else if (!strcmp(opt, "--config") || !strcmp(opt, "--env")) {
+		int cfg = !strcmp(opt, "--config");
+		const char *const **list = cfg ? &o->only_configs : &o->only_envs;
+		int *n = cfg ? &o->n_only_configs : &o->n_only_envs;
+		*list = xrealloc((void *)*list, (size_t)(*n + 1) * sizeof(**list));
+		((const char **)*list)[(*n)++] = val;
+	} else if (!strcmp(opt, "--metric-of")) {
+		if (score_parse(val, &o->score))
+			return error("plot: --metric-of must be final, auc, last:K or best, got '%s'", val);
 	} else if (!strcmp(opt, "--resamples")) {
 		if (parse_ll(val, &n) || n < 10 || n > 1000000)
 			return error("plot: --resamples must be between 10 and 1000000, got '%s'", val);
@@ -210,7 +219,8 @@ int cmd_plot(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
 		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-		       "                         [--smooth K] [--resamples N] [--commit REV] [--other-versions]\n"
+		       "                         [--smooth K] [--resamples N] [--metric-of S] [--config NAME]...\n"
+		       "                         [--env LABEL]... [--no-bands] [--commit REV] [--other-versions]\n"
 		       "                         [--spec FILE] [--output DIR] [--results DIR]\n\n"
 		       "Draws the figures and tables of an experiment, after Agarwal et al., \"Deep RL at\n"
 		       "the Edge of the Statistical Precipice\" (2021), from exactly the cells of its\n"
@@ -233,7 +243,13 @@ int cmd_plot(int argc, char **argv)
 		       "  --width IN        figure width in inches: 3.5 one column, 7 two columns (default)\n"
 		       "  --smooth K        moving average over K curve points (default: none; training-\n"
 		       "                    return curves of runs without evaluations: 10 episodes)\n"
-		       "  --resamples N     bootstrap resamples (default 2000)\n"
+		       "  --resamples N     bootstrap resamples (default 10000); every interval is seeded\n"
+		       "                    from the name of what it estimates, so tables and figures agree\n"
+		       "  --metric-of S     the score of a run in tables and aggregate figures: final\n"
+		       "                    (default), auc, last:K (mean of the last K curve points), best\n"
+		       "  --config NAME     draw only this configuration (name or label; repeatable)\n"
+		       "  --env LABEL       draw only this environment (repeatable)\n"
+		       "  --no-bands        learning curves without their interval bands\n"
 		       "  --commit REV      the runs made at this git commit (a prefix of its hash)\n"
 		       "  --other-versions  cells with no run at the chosen code version show their newest\n"
 		       "                    run at another one (labelled in legends and tables)\n"
@@ -260,6 +276,10 @@ int cmd_plot(int argc, char **argv)
 		}
 		if (!strcmp(s, "--other-versions")) {
 			vo.other_versions = 1;
+			continue;
+		}
+		if (!strcmp(s, "--no-bands")) {
+			o.bands = 0;
 			continue;
 		}
 		if (i + 1 >= argc) {
@@ -299,5 +319,7 @@ int cmd_plot(int argc, char **argv)
 		       figdir);
 	free(figdir);
 	exp_view_close(&v);
+	free((void *)o.only_configs);
+	free((void *)o.only_envs);
 	return rc;
 }

@@ -37,6 +37,8 @@
 #include "commands.h"
 #include "codever.h"
 #include "compare.h"
+#include "compare_stats.h"
+#include "regress.h"
 #include "regress_cells.h"
 #include "pipeline.h"
 #include "proc.h"
@@ -45,26 +47,6 @@
 #include "store.h"
 #include "spec.h"
 
-struct cellres {
-	char cell_id[512];
-	char config_hash[65];
-	char content_hash[65];
-	char learner[64];
-	char blas_core[64];
-	char cpu_model[128];
-	double final_return, auc;
-	int portable; /* ran with plain-C kernels: bit-stable across CPU types */
-	int present;  /* complete or failed: compared */
-	char status[16]; /* of the newest run: complete, failed, error, running; "" none */
-	char error[160];
-};
-
-struct side {
-	char label[128];       /* "94e4ca0" or "working tree" */
-	char commit[64];       /* full hash, or "" for the working tree */
-	struct cellres *cells; /* one per spec cell, in spec order */
-	int reused;            /* cells at the other side's code version: its results, not run again */
-};
 
 /* --- running a command and capturing its output --- */
 
@@ -210,7 +192,21 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 			f.config_hash = s->cells[i].config_hash;
 		}
 		struct run_rec r;
-		int found = store_newest(st, &f, &r);
+		int found;
+		if (commit) {
+			/*
+			 * the commit's run of this very configuration (an older spec's run of the
+			 * cell id may be newer); only when the commit's binary hashes the
+			 * configuration differently (a change regress reports) the newest of the id
+			 */
+			f.config_hash = s->cells[i].config_hash;
+			found = store_newest(st, &f, &r);
+			f.config_hash = NULL;
+			if (found == 0)
+				found = store_newest(st, &f, &r);
+		} else {
+			found = store_newest(st, &f, &r);
+		}
 		if (found < 0) {
 			rc = -1;
 			break;
@@ -232,209 +228,6 @@ static int load_side(const char *root, const struct spec *s, const char *commit,
 	}
 	store_close(st);
 	return rc;
-}
-
-static int learner_uses_blas(const char *name)
-{
-	const struct learner_spec *ls = learner_lookup(name);
-	return !ls || ls->vt->uses_blas;
-}
-
-/* --- comparing --- */
-
-struct row {
-	int first, n;   /* cells of this (env, config): spec cells first .. first+n-1 */
-	int identical, present, expected_identical, config_changed;
-	double base_final, head_final, lo, hi;
-	double p[2], padj[2], diff[2];
-	const char *verdict;
-};
-
-static double nanmean(const double *x, int n)
-{
-	double s = 0;
-	int k = 0;
-	for (int i = 0; i < n; i++)
-		if (!isnan(x[i])) {
-			s += x[i];
-			k++;
-		}
-	return k ? s / k : NAN;
-}
-
-static int compare_sides(const struct spec *s, const struct side *base, const struct side *head,
-			 int strict, const char *report_path)
-{
-	int nrows = 0;
-	struct row *rows = xcalloc((size_t)s->ncells, sizeof(*rows));
-	for (int i = 0; i < s->ncells; i++) {
-		if (i && !strcmp(s->cells[i].env_label, s->cells[i - 1].env_label) &&
-		    !strcmp(s->cells[i].config_name, s->cells[i - 1].config_name)) {
-			rows[nrows - 1].n++;
-			continue;
-		}
-		rows[nrows].first = i;
-		rows[nrows].n = 1;
-		nrows++;
-	}
-	double *pv = xcalloc((size_t)nrows * 2, sizeof(double)), *padj = xcalloc((size_t)nrows * 2, sizeof(double));
-	struct rng rng;
-	rng_seed(&rng, 7);
-	int stats_only_cells = 0, missing = 0, lost = 0;
-	struct strbuf lost_md = {0}, lost_tty = {0};
-	/* cells the base has (complete) that the head lacks, or has as error or failed: never silent */
-	for (int k = 0; k < s->ncells; k++) {
-		const struct cellres *cb = &base->cells[k], *ch = &head->cells[k];
-		if (!cb->present || strcmp(cb->status, "failed") == 0 || !strcmp(ch->status, "complete"))
-			continue;
-		lost++;
-		const char *what = !ch->status[0] ? "missing" : ch->status;
-		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
-		strbuf_addf(&lost_md, "- `%s`: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
-	}
-	for (int r = 0; r < nrows; r++) {
-		struct row *w = &rows[r];
-		double *a[2], *b[2];
-		int na = 0, nb = 0;
-		for (int m = 0; m < 2; m++) {
-			a[m] = xcalloc((size_t)w->n, sizeof(double));
-			b[m] = xcalloc((size_t)w->n, sizeof(double));
-		}
-		w->expected_identical = 1;
-		for (int k = w->first; k < w->first + w->n; k++) {
-			const struct cellres *cb = &base->cells[k], *ch = &head->cells[k];
-			if (!cb->present || !ch->present) {
-				missing++;
-				continue;
-			}
-			w->present++;
-			int same_platform = !strcmp(cb->blas_core, ch->blas_core) && !strcmp(cb->cpu_model, ch->cpu_model);
-			int expect = same_platform || !learner_uses_blas(ch->learner) || (cb->portable && ch->portable);
-			if (!expect) {
-				w->expected_identical = 0;
-				stats_only_cells++;
-			}
-			if (strcmp(cb->config_hash, ch->config_hash))
-				w->config_changed = 1;
-			if (!strcmp(cb->content_hash, ch->content_hash) && cb->content_hash[0])
-				w->identical++;
-			a[0][na] = cb->final_return;
-			a[1][na++] = cb->auc;
-			b[0][nb] = ch->final_return;
-			b[1][nb++] = ch->auc;
-		}
-		w->base_final = nanmean(a[0], na);
-		w->head_final = nanmean(b[0], nb);
-		for (int m = 0; m < 2; m++) {
-			struct welch t;
-			if (m == 1 && isnan(nanmean(a[1], na))) {
-				pv[2 * r + m] = 1;
-				w->diff[m] = 0;
-				continue;
-			}
-			welch_test(a[m], na, b[m], nb, &t);
-			pv[2 * r + m] = isnan(t.p) ? 1 : t.p;
-			w->diff[m] = t.diff;
-		}
-		bootstrap_diff_ci(a[0], na, b[0], nb, 2000, 0.95, &rng, &w->lo, &w->hi);
-		for (int m = 0; m < 2; m++) {
-			free(a[m]);
-			free(b[m]);
-		}
-	}
-	holm_adjust(pv, 2 * nrows, padj);
-	int regressed = 0, strict_changes = 0;
-	for (int r = 0; r < nrows; r++) {
-		struct row *w = &rows[r];
-		w->padj[0] = padj[2 * r];
-		w->padj[1] = padj[2 * r + 1];
-		int sig_up = 0, sig_down = 0;
-		for (int m = 0; m < 2; m++) {
-			if (w->padj[m] < 0.05 && w->diff[m] > 0)
-				sig_up = 1;
-			if (w->padj[m] < 0.05 && w->diff[m] < 0)
-				sig_down = 1;
-		}
-		if (w->present && w->identical == w->present)
-			w->verdict = "identical";
-		else if (sig_down)
-			w->verdict = "regressed";
-		else if (sig_up)
-			w->verdict = "improved";
-		else
-			w->verdict = "changed, not significant";
-		if (sig_down && w->identical != w->present)
-			regressed++;
-		if (w->expected_identical && w->identical != w->present)
-			strict_changes++;
-	}
-
-	struct strbuf md = {0}, tty = {0};
-	strbuf_addf(&md, "# Regression report: %s\n\nbase: %s%s%s  \nhead: %s%s%s  \n\n", s->name, base->label,
-		    base->commit[0] ? " (" : "", base->commit[0] ? base->commit : "", head->label,
-		    head->commit[0] ? " (" : "", head->commit[0] ? head->commit : "");
-	if (base->commit[0])
-		strbuf_addstr(&md, "");
-	strbuf_addstr(&md, "| environment | configuration | bit-identical | base final | head final | diff [95% CI] | p final (Holm) | p AUC (Holm) | verdict |\n"
-			   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-	strbuf_addf(&tty, "%-34s %-26s %9s %11s %11s %24s %8s %8s  %s\n", "environment", "configuration",
-		    "identical", "base final", "head final", "diff [95% CI]", "p final", "p AUC", "verdict");
-	for (int r = 0; r < nrows; r++) {
-		struct row *w = &rows[r];
-		const struct cell *c = &s->cells[w->first];
-		char ci[96];
-		snprintf(ci, sizeof(ci), "%+.4g [%+.4g, %+.4g]", w->head_final - w->base_final, w->lo, w->hi);
-		char ident[32];
-		snprintf(ident, sizeof(ident), "%d/%d%s", w->identical, w->present, w->expected_identical ? "" : "*");
-		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %11.5g %11.5g %24s %8.3g %8.3g  %s%s\n", c->env_label,
-			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
-			    w->verdict, w->config_changed ? " (config changed)" : "");
-		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %.3g | %.3g | %s%s |\n", c->env_label,
-			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
-			    w->verdict, w->config_changed ? " (config changed)" : "");
-	}
-	strbuf_addf(&md, "\nFinal return: mean of the last evaluation (or of the last 10 training episodes); "
-			 "AUC: mean evaluation return over the run. Welch's t-test across seeds, p-values "
-			 "Holm-corrected across all %d tests; CI: percentile bootstrap of the difference of means "
-			 "(2000 resamples).\n", 2 * nrows);
-	if (stats_only_cells)
-		strbuf_addf(&md, "\n`*` %d cells ran on different CPU types or BLAS kernels with a learner that uses BLAS: "
-				 "their results hashes are not expected to match, so they were compared by statistics only.\n",
-			    stats_only_cells);
-	if (missing)
-		strbuf_addf(&md, "\n%d cells are missing on one side and were left out of the statistics.\n", missing);
-	if (lost)
-		strbuf_addf(&md, "\n**%d cells complete in the base are missing, errored or failed in the head:**\n\n%s",
-			    lost, lost_md.buf);
-	if (base->reused)
-		strbuf_addf(&md, "\n%d cells have the same code version and configuration on both sides: not run "
-				 "again with the base's binary (the same code version computes the same results).\n",
-			    base->reused);
-	strbuf_addf(&md, "\nSummary: %d rows, %d regressed; %d rows changed where bit-identity was expected.\n",
-		    nrows, regressed, strict_changes);
-	fputs(tty.buf, stdout);
-	printf("\n%s%s%s", stats_only_cells ? "* compared by statistics only (different CPU/BLAS kernel)\n" : "",
-	       missing ? "some cells missing on one side: left out\n" : "", "");
-	if (base->reused)
-		printf("%d cells at the same code version on both sides: not re-run\n", base->reused);
-	if (lost)
-		printf("%s: %d cells complete in the base are missing, errored or failed in the head:\n%s",
-		       strict ? "FAIL" : "WARNING", lost, lost_tty.buf);
-	printf("%d regressed, %d changed where bit-identity was expected, %d lost; report: %s\n", regressed,
-	       strict_changes, lost, report_path);
-	strbuf_release(&lost_md);
-	strbuf_release(&lost_tty);
-	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
-	strbuf_release(&md);
-	strbuf_release(&tty);
-	free(rows);
-	free(pv);
-	free(padj);
-	if (rc)
-		return rc;
-	if (strict && strict_changes)
-		printf("strict: cells expected to be bit-identical changed\n");
-	return regressed || lost || (strict && strict_changes) ? 1 : 0;
 }
 
 /* --- baselines --- */
@@ -587,7 +380,8 @@ int cmd_version(int argc, char **argv)
 }
 
 static int parse_common(int argc, char **argv, const char **name, const char **results,
-			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline)
+			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline,
+			const char **metric_of)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -600,6 +394,8 @@ static int parse_common(int argc, char **argv, const char **name, const char **r
 			slot = base;
 		else if (head && !strcmp(a, "--head"))
 			slot = head;
+		else if (metric_of && !strcmp(a, "--metric-of"))
+			slot = metric_of;
 		else if (strict && !strcmp(a, "--strict")) {
 			*strict = 1;
 			continue;
@@ -639,7 +435,7 @@ int cmd_baseline(int argc, char **argv)
 		return 0;
 	}
 	const char *name = NULL, *results = NULL, *jobs = "2";
-	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL))
+	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL, NULL))
 		return 2;
 	const char *root = results_root(results);
 	char *spec_path = xstrfmt("experiments/%s.cfg", name);
@@ -721,8 +517,8 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 int cmd_regress(int argc, char **argv)
 {
 	if (wants_help(argc, argv)) {
-		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [-j N] [--results DIR]\n"
-		       "       harness regress NAME --baseline [--strict] [-j N] [--results DIR]\n\n"
+		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n"
+		       "       harness regress NAME --baseline [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n\n"
 		       "Compares the runs of experiments/NAME.cfg at two code versions: the commit REV\n"
 		       "(built once in a git worktree under <results>/.regress/) and --head REV, or by default\n"
 		       "the working tree (this binary). Missing runs are produced first; complete ones are\n"
@@ -731,6 +527,7 @@ int cmd_regress(int argc, char **argv)
 		       "Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
 		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
 		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
+		       "--metric-of final or auc tests only that score (default: both; either can regress).\n"
 		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
 		       "exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
 		       "base is missing, errored (crashed) or failed in the head (named; with or without\n"
@@ -742,8 +539,16 @@ int cmd_regress(int argc, char **argv)
 	}
 	const char *name = NULL, *results = NULL, *jobs = "2", *base_rev = NULL, *head_rev = NULL;
 	int strict = 0, use_baseline = 0;
-	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline))
+	const char *metric_of = NULL;
+	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline, &metric_of))
 		return 2;
+	int which = 3;
+	if (metric_of && (strcmp(metric_of, "final") && strcmp(metric_of, "auc"))) {
+		error("regress: --metric-of must be final or auc (regress compares stored scores), got '%s'", metric_of);
+		return 2;
+	}
+	if (metric_of)
+		which = !strcmp(metric_of, "final") ? 1 : 2;
 	if (!!base_rev == !!use_baseline) {
 		error("regress: give either --base REV or --baseline");
 		return 2;
@@ -792,7 +597,7 @@ int cmd_regress(int argc, char **argv)
 		goto out_abs;
 	report = xstrfmt("%s/%s/regress-%.10s-%.10s.md", root, s.name,
 			 use_baseline ? "baseline" : base.commit, head_rev ? head.commit : "worktree");
-	rc = compare_sides(&s, &base, &head, strict, report);
+	rc = regress_compare_sides(&s, &base, &head, strict, which, report);
 out_abs:
 	free(abs_root);
 out:
