@@ -1,48 +1,24 @@
 /*
- * cmd_slurm.c - the commands of the Slurm backend besides submission
- * (slurm.c):
+ * cmd_slurm.c - the adapters of the Slurm backend's commands besides
+ * submission (slurm.c): each parses its options and calls the library.
  *   harness run-cell SPEC --index I   (hidden) one array task's cell: its HDF5
- *                                      file and its record, never the database
- *   harness collect SPEC              records -> run rows (claim + finish, as a
- *                                      local run), then the figures
+ *                                      file and its record (slurm_task.c)
+ *   harness collect SPEC              records -> run rows (slurm_collect.c: the
+ *                                      Slurm backend's recorder), then the figures
  *   harness status NAME               pending / running / done / failed cells
+ *                                      (slurm_status.c)
  * See slurm.h for the files, cellrun.h for the record.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include "cellrun.h"
-#include "holder.h"
 #include "commands.h"
-#include "plot.h"
 #include "results.h"
-#include "rundb.h"
-#include "store.h"
 #include "slurm.h"
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	return usagef(cmd, fmt, arg);
-}
-
-static char *record_path_of(const char *root, const struct spec *s, const struct cell *c,
-			    const char *source_hash, char **h5_path)
-{
-	char *path = results_run_path(root, s->name, c, source_hash);
-	char *dir = slurm_dir(root, s->name);
-	char *records = xstrfmt("%s/records", dir);
-	char *rec = cell_record_path(records, path);
-	free(dir);
-	free(records);
-	if (h5_path)
-		*h5_path = path;
-	else
-		free(path);
-	return rec;
 }
 
 /* --- run-cell --- */
@@ -101,180 +77,10 @@ int cmd_run_cell(int argc, char **argv)
 	}
 	if (!spec_path || index < 0)
 		return usage_error("run-cell", "%s", "needs SPEC and --index I");
-	struct spec spec;
-	if (spec_load_opts(&spec, spec_path, portable))
-		return 2;
-	int rc = 2;
-	char *h5 = NULL, *rec = NULL, *tmp = NULL, *recdir = NULL;
-	if (sha && strcmp(sha, spec.spec_sha256)) {
-		error("spec '%s' changed since the job was submitted (sha256 %.12s, expected %.12s)",
-		      spec_path, spec.spec_sha256, sha);
-		goto out;
-	}
-	if (index >= spec.ncells) {
-		error("cell index %lld out of range: '%s' has %d cells", index, spec_path, spec.ncells);
-		goto out;
-	}
-	const struct cell *c = &spec.cells[index];
-	const char *root = results_root(results_opt);
-	struct cell_record r;
-	memset(&r, 0, sizeof(r));
-	provenance_get(&r.prov);
-	provenance_for_cell(&r.prov, c->code_version);
-	if (results_prepare(root, spec.name))
-		goto out;
-	rec = record_path_of(root, &spec, c, r.prov.source_hash, &h5);
-	char *slash = strrchr(rec, '/');
-	recdir = xstrfmt("%.*s", (int)(slash - rec), rec);
-	if (mkdir_p(recdir, 0755))
-		goto out;
-	/* the holder's name (holder.h), under the task's tag so that collect can sweep what a killed task left */
-	char *own = holder_tmp_path(h5);
-	slash = strrchr(own, '/');
-	if (tag)
-		tmp = xstrfmt("%.*s/.tmp-slurm-%s-%s", (int)(slash - own), own, tag, slash + 6);
-	else
-		tmp = xstrdup(own);
-	free(own);
-
-	snprintf(r.experiment, sizeof(r.experiment), "%s", spec.name);
-	r.cell_index = index;
-	snprintf(r.cell_id, sizeof(r.cell_id), "%s", c->cell_id);
-	snprintf(r.config_hash, sizeof(r.config_hash), "%s", c->config_hash);
-	snprintf(r.h5_path, sizeof(r.h5_path), "%s", h5);
-	snprintf(r.slurm_job, sizeof(r.slurm_job), "%s", tag ? tag : "");
-	iso_time_now(r.started_at);
-	cell_run_to_file(spec.name, c, &r.prov, h5, tmp, NULL, NULL, &r.out);
-	iso_time_now(r.finished_at);
-	if (strcmp(r.out.status, "complete") && strcmp(r.out.status, "failed"))
-		unlink(tmp);
-	if (cell_record_write(rec, &r))
-		goto out;
-	report("%s: %s in %.2fs, final return %.4g%s%s", c->cell_id, r.out.status,
-		r.out.wall_seconds, r.out.final_return, r.out.error[0] ? ": " : "", r.out.error);
-	rc = !strcmp(r.out.status, "complete") ? 0 : !strcmp(r.out.status, "failed") ? 1 : 2;
-out:
-	free(h5);
-	free(rec);
-	free(tmp);
-	free(recdir);
-	spec_release(&spec);
-	return rc;
+	return slurm_run_cell(spec_path, index, results_opt, sha, tag, portable);
 }
 
-/* --- collect --- */
-
-/* The state Slurm reports for array task `task` of job `job` (scontrol -o show job). */
-static void task_state(const char *job, long long task, char *state, size_t n)
-{
-	snprintf(state, n, "unknown: gone from Slurm, cancelled while pending or purged");
-	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
-	char *out;
-	if (slurm_capture(argv, 60, &out) != 0) {
-		free(out);
-		return;
-	}
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		char *t = strstr(line, " ArrayTaskId="), *s = strstr(line, " JobState=");
-		long long k;
-		char st[64];
-		if (t && s && sscanf(t, " ArrayTaskId=%lld", &k) == 1 && k == task &&
-		    t[13 + strspn(t + 13, "0123456789")] == ' ' && sscanf(s, " JobState=%63s", st) == 1)
-			snprintf(state, n, "%s", st);
-	}
-	free(out);
-}
-
-/* Removes the temporary files the tasks of array job `job` left behind. */
-static void remove_task_tmp(const char *root, const char *experiment, const char *job)
-{
-	char *dir = xstrfmt("%s/%s/runs", root, experiment);
-	char *prefix = xstrfmt(".tmp-slurm-%s_", job);
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (strncmp(de->d_name, prefix, strlen(prefix)))
-				continue;
-			char *p = xstrfmt("%s/%s", dir, de->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(prefix);
-	free(dir);
-}
-
-/* Reads the cells file: pos[cell] = its line (0-based), -1 when absent. */
-static int read_cells(const char *path, const struct spec *s, long long *pos)
-{
-	size_t len;
-	char *text = read_file(path, &len);
-	if (!text)
-		return -1;
-	long long line = 0;
-	for (char *t = strtok(text, "\n"); t; t = strtok(NULL, "\n"), line++) {
-		long long i;
-		if (parse_ll(t, &i) || i < 0 || i >= s->ncells) {
-			free(text);
-			return error("cells file '%s': line %lld: '%s' is not a cell index of '%s'", path,
-				     line + 1, t, s->path);
-		}
-		pos[i] = line;
-	}
-	free(text);
-	return 0;
-}
-
-struct collect_counts {
-	int applied, complete, failed, errors, kept;
-};
-
-/* Records one cell's outcome unless the database already holds it. */
-static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
-		 const struct provenance *p, const char *h5_path, const struct run_summary *sum,
-		 struct collect_counts *n)
-{
-	struct run_row row;
-	int found = rundb_find(db, s->name, c, c->code_version, &row);
-	if (found < 0)
-		return -1;
-	/* a complete row whose file verifies is never replaced (a record of another attempt, a stale one) */
-	char h[65] = "";
-	if (found && !strcmp(row.status, "complete") &&
-	    (!sum->content_hash || strcmp(sum->content_hash, row.content_hash) || strcmp(sum->status, "complete")) &&
-	    !store_hash_file(row.h5_path, 1, h) && !strcmp(h, row.content_hash)) {
-		if (strcmp(sum->status, "complete") || !sum->content_hash)
-			warning("cell '%s' is complete in the database and its file verifies: its %s record is not "
-				"collected", c->cell_id, sum->status);
-		n->kept++;
-		return 0;
-	}
-	if (found && !strcmp(row.status, sum->status) &&
-	    !strcmp(row.content_hash, sum->content_hash ? sum->content_hash : "") &&
-	    (strcmp(row.status, "error") || !strcmp(row.error, sum->error ? sum->error : ""))) {
-		n->kept++;
-		return 0;
-	}
-	long long id;
-	enum claim_result cr = rundb_claim(db, s->name, c, p, h5_path, 1, 1, &id);
-	if (cr == CLAIM_BUSY) {
-		warning("cell '%s' is being run by another harness process: its record is not collected",
-			c->cell_id);
-		return 0;
-	}
-	if (cr != CLAIM_OK || rundb_finish(db, id, sum))
-		return -1;
-	n->applied++;
-	if (!strcmp(sum->status, "complete"))
-		n->complete++;
-	else if (!strcmp(sum->status, "failed"))
-		n->failed++;
-	else
-		n->errors++;
-	return 0;
-}
+/* --- collect: the recorder of the Slurm backend (slurm_collect.c) --- */
 
 static void collect_help(void)
 {
@@ -330,135 +136,12 @@ int cmd_collect(int argc, char **argv)
 	struct spec spec;
 	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
-	struct provenance prov;
-	provenance_get(&prov);
-	const char *root = results_root(results_opt);
-	struct store *store = NULL;
-	struct rundb *db = NULL;
-	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
-	struct collect_counts n = { 0 };
-	int rc = 2;
-	for (int i = 0; i < spec.ncells; i++)
-		pos[i] = -1;
-	if (cells && read_cells(cells, &spec, pos))
-		goto out;
-	if (results_prepare(root, spec.name) || store_open(&store, root, STORE_WRITE) ||
-	    store_put_experiment(store, &spec))
-		goto out;
-	db = store_rundb(store);
-	for (int i = 0; i < spec.ncells; i++) {
-		const struct cell *c = &spec.cells[i];
-		char *h5;
-		char *rec = record_path_of(root, &spec, c, c->code_version, &h5);
-		struct cell_record r;
-		struct run_summary sum = { 0 };
-		char why[1400];
-		int have = !access(rec, F_OK), r_ok = have && !cell_record_read(rec, &r);
-		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, c->code_version) ||
-			     strcmp(r.cell_id, c->cell_id))) {
-			warning("record '%s' is not of cell '%s' at this code version: ignored", rec, c->cell_id);
-			have = r_ok = 0;
-		}
-		int e = 0;
-		if (r_ok) {
-			sum.status = r.out.status;
-			sum.error = r.out.error;
-			sum.wall_seconds = r.out.wall_seconds;
-			sum.final_return = r.out.final_return;
-			sum.auc = r.out.auc;
-			sum.total_steps = r.out.total_steps;
-			sum.episodes = r.out.episodes;
-			sum.content_hash = r.out.hash[0] ? r.out.hash : NULL;
-			char h[65] = "";
-			/* the file where this root has it (the record names the path the task saw) */
-			if (sum.content_hash && (store_hash_file(h5, 1, h) || strcmp(h, r.out.hash))) {
-				snprintf(why, sizeof(why), "run file '%s' does not match its record", h5);
-				sum.status = "error";
-				sum.error = why;
-				sum.content_hash = NULL;
-			}
-			e = apply(db, &spec, c, &r.prov, h5, &sum, &n);
-		} else if (have || pos[i] >= 0) {
-			if (have) {
-				snprintf(why, sizeof(why), "unreadable record '%s'", rec);
-			} else {
-				char st[80] = "unknown";
-				long long task = pos[i] / per;
-				if (job)
-					task_state(job, task, st, sizeof(st));
-				snprintf(why, sizeof(why), "slurm array task %s_%lld left no record (state %s)",
-					 job ? job : "?", task, st);
-			}
-			sum.status = "error";
-			sum.error = why;
-			sum.final_return = sum.auc = NAN;
-			e = apply(db, &spec, c, &prov, h5, &sum, &n);
-		}
-		free(rec);
-		free(h5);
-		if (e)
-			goto out;
-	}
-	if (job)
-		remove_task_tmp(root, spec.name, job);
-	report("%s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)",
-		spec.name, n.applied, n.complete, n.failed, n.errors, n.kept);
-	rc = n.failed || n.errors ? 1 : 0;
-	if (!no_plot) {
-		char *figdir = NULL;
-		struct selection sel;
-		struct select_opts so = { NULL, 0, &prov };
-		if (store_select_spec(store, &spec, &so, &sel)) {
-			rc = rc ? rc : 2;
-		} else {
-			selection_report(&sel, stderr);
-			if (plot_experiment(store, &sel, &figdir))
-				rc = rc ? rc : 2;
-			else if (figdir)
-				report("figures in %s/", figdir);
-			selection_release(&sel);
-		}
-		free(figdir);
-	}
-out:
-	store_close(store);
-	free(pos);
+	int rc = slurm_collect(&spec, results_root(results_opt), cells, per, job, no_plot);
 	spec_release(&spec);
 	return rc;
 }
 
 /* --- status --- */
-
-struct queue_state {
-	const char *array_job, *collect_job;
-	long long tasks;
-	char (*task)[16];        /* (tasks) "" when not queued */
-	char collect[16];
-};
-
-static void status_cb(void *ctx, const char *job, const char *state)
-{
-	struct queue_state *q = ctx;
-	size_t n = strlen(q->array_job);
-	long long t;
-	if (!strncmp(job, q->array_job, n) && job[n] == '_' && !parse_ll(job + n + 1, &t) && t >= 0 &&
-	    t < q->tasks)
-		snprintf(q->task[t], sizeof(q->task[t]), "%s", state);
-	else if (!strcmp(job, q->collect_job))
-		snprintf(q->collect, sizeof(q->collect), "%s", state);
-}
-
-/* The spec path the database recorded for an experiment, if any (caller frees). */
-static char *db_spec_path(struct store *st, const char *name)
-{
-	struct exp_rec e;
-	char *path = NULL;
-	if (st && store_experiment(st, name, &e) == 1) {
-		path = e.spec_path[0] ? xstrdup(e.spec_path) : NULL;
-		exp_rec_release(&e);
-	}
-	return path;
-}
 
 static void status_help(void)
 {
@@ -502,141 +185,5 @@ int cmd_status(int argc, char **argv)
 		error("experiment name '%s' is not valid", name);
 		return 2;
 	}
-	const char *root = results_root(results_opt);
-	char *dbpath = results_db_path(root);
-	struct slurm_submission sub;
-	struct store *store = NULL;
-	int have_sub = slurm_submission_read(root, name, &sub);
-	if (have_sub < 0 || (!access(dbpath, F_OK) && store_open(&store, root, STORE_READ))) {
-		free(dbpath);
-		return 2;
-	}
-	char *spec_path = spec_opt ? xstrdup(spec_opt) : have_sub > 0 && sub.spec[0] ? xstrdup(sub.spec)
-						 : db_spec_path(store, name);
-	if (!spec_path)
-		spec_path = xstrfmt("experiments/%s.cfg", name);
-	struct spec spec;
-	if (spec_load_opts(&spec, spec_path, have_sub > 0 && sub.portable)) {
-		free(spec_path);
-		free(dbpath);
-		store_close(store);
-		return 2;
-	}
-	free(spec_path);
-	struct provenance prov;
-	provenance_get(&prov);
-	int rc = 2;
-	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
-	struct queue_state q = { 0 };
-	for (int i = 0; i < spec.ncells; i++)
-		pos[i] = -1;
-	if (have_sub > 0 && sub.array_job[0] && sub.tasks > 0 && sub.per_task > 0) {
-		if (read_cells(sub.cells_file, &spec, pos))
-			goto out;
-		q.array_job = sub.array_job;
-		q.collect_job = sub.collect_job;
-		q.tasks = sub.tasks;
-		q.task = xcalloc((size_t)sub.tasks, sizeof(*q.task));
-		char *jobs = xstrfmt("%s%s%s", sub.array_job, sub.collect_job[0] ? "," : "", sub.collect_job);
-		slurm_queue(jobs, status_cb, &q);
-		free(jobs);
-	} else if (have_sub > 0 && sub.collect_job[0]) {
-		q.array_job = "";
-		q.collect_job = sub.collect_job;
-		slurm_queue(sub.collect_job, status_cb, &q);
-	}
-	int pending = 0, running = 0, done = 0, failed = 0, uncollected = 0;
-	struct strbuf fails = {0};
-	for (int i = 0; i < spec.ncells; i++) {
-		const struct cell *c = &spec.cells[i];
-		char *rec = record_path_of(root, &spec, c, c->code_version, NULL);
-		struct cell_record r;
-		struct run_rec row;
-		const char *state = "pending", *detail = "not run";
-		char buf[700];
-		struct run_filter f = { .experiment = spec.name, .cell_id = c->cell_id, .config_hash = c->config_hash,
-					.source_hash = store_cell_code_version(c, &prov) };
-		int found = store ? store_newest(store, &f, &row) : 0;
-		const char *tstate = pos[i] >= 0 && q.task ? q.task[pos[i] / sub.per_task] : "";
-		if (found < 0) {
-			free(rec);
-			goto out;
-		}
-		if (!access(rec, F_OK) && !cell_record_read(rec, &r) && !strcmp(r.config_hash, c->config_hash)) {
-			int in_db = found && !strcmp(run_status_name(row.status), r.out.status) &&
-				    !strcmp(row.content_hash, r.out.hash);
-			state = !strcmp(r.out.status, "complete") ? "done" : "failed";
-			snprintf(buf, sizeof(buf), "%s%s%s", r.out.status, r.out.error[0] ? ": " : "", r.out.error);
-			detail = buf;
-			uncollected += !in_db;
-		} else if (tstate[0]) {
-			int run = !strcmp(tstate, "RUNNING") || !strcmp(tstate, "COMPLETING");
-			state = run ? "running" : "pending";
-			snprintf(buf, sizeof(buf), "slurm %s_%lld %s", sub.array_job, pos[i] / sub.per_task, tstate);
-			detail = buf;
-		} else if (found && row.status == RUN_RUNNING && !store_run_held(store, &row)) {
-			/* its holder is gone (or its lease expired): the next run takes it over */
-			state = "pending";
-			snprintf(buf, sizeof(buf), "claimed by a process that is gone (pid %lld on %s)", row.pid,
-				 row.host);
-			detail = buf;
-		} else if (found) {
-			state = row.status == RUN_COMPLETE ? "done" : row.status == RUN_RUNNING ? "running" : "failed";
-			snprintf(buf, sizeof(buf), "%s%s%s", run_status_name(row.status), row.error[0] ? ": " : "",
-				 row.error);
-			detail = buf;
-		} else if (pos[i] >= 0 && q.task) {
-			detail = "submitted, not queued any more, no record";
-		}
-		if (found > 0)
-			run_rec_release(&row);
-		free(rec);
-		pending += !strcmp(state, "pending");
-		running += !strcmp(state, "running");
-		done += !strcmp(state, "done");
-		failed += !strcmp(state, "failed");
-		if (per_cell)
-			printf("%s\t%s\t%s\n", state, c->cell_id, detail);
-		else if (!strcmp(state, "failed"))
-			strbuf_addf(&fails, "  failed  %s: %s\n", c->cell_id, detail);
-	}
-	printf("%s: %d cells: %d pending, %d running, %d done, %d failed\n", spec.name, spec.ncells, pending,
-	       running, done, failed);
-	if (fails.len)
-		fputs(fails.buf, stdout);
-	strbuf_release(&fails);
-	if (have_sub > 0) {
-		int queued = 0;
-		for (long long t = 0; t < q.tasks; t++)
-			queued += q.task[t][0] != 0;
-		printf("slurm: submitted %s", sub.stamp);
-		if (sub.array_job[0])
-			printf(", array job %s (%lld tasks, %d queued)", sub.array_job, sub.tasks, queued);
-		if (sub.collect_job[0])
-			printf(", collect job %s%s%s", sub.collect_job, q.collect[0] ? " " : " ended",
-			       q.collect);
-		printf("\n");
-	}
-	if (store) {
-		long long other, stale;
-		if (store_count_outside(store, &spec, &prov, &other, &stale))
-			goto out;
-		if (other)
-			printf("(counted at each cell's code version in this binary; %lld runs at other code "
-			       "versions are not counted)\n", other);
-		if (stale)
-			printf("%lld runs in the database are of no cell of this spec (not shown; 'harness prune %s' "
-			       "removes them)\n", stale, spec.name);
-	}
-	if (uncollected)
-		printf("%d cells ran but are not in the database yet (collect job pending, or run "
-		       "'harness collect %s')\n", uncollected, spec.path);
-	rc = 0;
-out:
-	free(q.task);
-	free(pos);
-	store_close(store);
-	free(dbpath);
-	spec_release(&spec);
-	return rc;
+	return slurm_status(name, results_opt, spec_opt, per_cell);
 }
