@@ -193,6 +193,14 @@ static int is_help(const char *a)
 	return !strcmp(a, "--help") || !strcmp(a, "-h");
 }
 
+int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (is_help(argv[i]))
+			return 1;
+	return 0;
+}
+
 int parse_options(int argc, char **argv, const struct option *opts, const struct usage *u, int flags)
 {
 	/* --help anywhere wins over every error (as each command did before) */

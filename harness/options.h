@@ -99,6 +99,8 @@ struct usage {
 #define PARSE_OPT_STOP_AT_NON_OPTION 1 /* the first positional ends the options */
 
 int parse_options(int argc, char **argv, const struct option *opts, const struct usage *u, int flags);
+/* True when argv (before "--") holds -h or --help. */
+int wants_help(int argc, char **argv);
 /* 0 after OPT_HELP, 2 after OPT_ERROR. */
 int opt_exit_status(int rc);
 /* The --help text of a table. */
