@@ -41,6 +41,24 @@ static void escape_controls(char *msg, size_t size)
 	snprintf(msg, size, "%s", out);
 }
 
+const char *printable(const char *s)
+{
+	static struct strbuf ring[8];
+	static int next;
+	struct strbuf *sb = &ring[next++ % 8];
+	strbuf_reset(sb);
+	strbuf_addstr(sb, "");
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\n')
+			strbuf_addstr(sb, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else
+			strbuf_add(sb, p, 1);
+	}
+	return sb->buf;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];

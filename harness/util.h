@@ -34,6 +34,12 @@ int usagef(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 
  * enough to be a likely typo; else NULL. NULL entries are skipped.
  */
 const char *did_you_mean(const char *word, const char *const *candidates, int n);
+/*
+ * s with its control characters escaped as the reporter shows them (\n,
+ * \x1b): for text from a spec or the database printed to stdout (a
+ * description, a label, a run's error). The result lives until 8 more calls.
+ */
+const char *printable(const char *s);
 /* Prints "harness: <msg>" and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
