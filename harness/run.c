@@ -110,22 +110,16 @@ static void write_all(int fd, const char *s, size_t n)
 }
 
 /*
- * A child that exits without its R line (die(), e.g. out of memory) still says
- * why: the last error() message, still in error_capture while exit() runs.
+ * A child that dies without its R line (die(), e.g. out of memory) still says
+ * why: die()'s routine sends the message as an E line through the pipe.
  */
-static int child_fd = -1;
-
-static void child_exit_report(void)
+static void child_die_report(const char *msg, void *ctx)
 {
-	if (child_fd < 0 || !error_capture || !*error_capture)
-		return;
 	char m[600];
-	snprintf(m, sizeof(m), "E %s", error_capture);
-	for (char *p = m; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	write_all(child_fd, m, strlen(m));
-	write_all(child_fd, "\n", 1);
+	snprintf(m, sizeof(m) - 1, "E %.590s", msg);
+	size_t len = strlen(m);
+	m[len++] = '\n';
+	write_all(*(int *)ctx, m, len);
 }
 
 static void __attribute__((noreturn)) child_main(struct runner_state *rs, const struct cell *c,
@@ -133,15 +127,14 @@ static void __attribute__((noreturn)) child_main(struct runner_state *rs, const 
 {
 	struct cell_outcome o;
 	struct strbuf out = {0};
-	child_fd = fd;
-	atexit(child_exit_report);
+	set_die_routine(child_die_report, &fd);
 	cell_run_to_file(rs->spec->name, c, &rs->prov, path, tmp, child_progress, &fd, &o);
 	strbuf_addf(&out, "R %s %s %.17g %.17g %lld %lld %.6f\n", o.status, o.hash[0] ? o.hash : "-",
 		    o.final_return, o.auc, o.total_steps, o.episodes, o.wall_seconds);
 	if (o.error[0])
 		strbuf_addf(&out, "E %s\n", o.error);
 	write_all(fd, out.buf, out.len);
-	child_fd = -1;
+	set_die_routine(NULL, NULL);
 	/* the slot's strings, copied at fork: freed so leak checkers see a clean worker */
 	strbuf_release(&out);
 	free((char *)path);

@@ -17,9 +17,30 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
-char *error_capture;
-size_t error_capture_len;
-int error_quiet;
+static struct error_capture *capture_top; /* the innermost capture, or NULL */
+static die_routine_fn die_routine;
+static void *die_ctx;
+
+void error_capture_begin(struct error_capture *c, int quiet)
+{
+	c->msg[0] = '\0';
+	c->quiet = quiet;
+	c->prev = capture_top;
+	capture_top = c;
+}
+
+void error_capture_end(struct error_capture *c)
+{
+	if (capture_top != c)
+		BUG("error_capture_end of a capture that is not the innermost");
+	capture_top = c->prev;
+}
+
+void set_die_routine(die_routine_fn fn, void *ctx)
+{
+	die_routine = fn;
+	die_ctx = ctx;
+}
 
 /*
  * Control characters of a message (from a spec value, a file name) are shown
@@ -64,10 +85,9 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
 	char msg[4096];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	escape_controls(msg, sizeof(msg));
-	if (error_capture && error_capture_len) {
-		snprintf(error_capture, error_capture_len, "%s", msg);
-	}
-	if (!error_quiet)
+	if (capture_top)
+		snprintf(capture_top->msg, sizeof(capture_top->msg), "%.*s", (int)sizeof(capture_top->msg) - 1, msg);
+	if (!capture_top || !capture_top->quiet)
 		fprintf(stderr, "harness: %s%s\n", prefix, msg);
 }
 
@@ -118,10 +138,18 @@ int usagef(const char *cmd, const char *fmt, ...)
 
 void die(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
+	fprintf(stderr, "harness: %s\n", msg);
+	if (die_routine) {
+		die_routine_fn fn = die_routine;
+		die_routine = NULL; /* a die() inside the routine does not recurse */
+		fn(msg, die_ctx);
+	}
 	exit(2);
 }
 
