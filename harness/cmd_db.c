@@ -273,9 +273,12 @@ int cmd_plot(int argc, char **argv)
 		return 2;
 	char *figdir = NULL;
 	int rc = plot_experiment_opts(v.store, &v.sel, &o, &figdir) ? 2 : 0;
-	if (!rc)
-		printf("figures in %s/, tables in %.*s/tables/\n", figdir, (int)(strlen(figdir) - strlen("/figures")),
-		       figdir);
+	if (!rc) {
+		char *base = xstrdup(figdir); /* <dir>/figures */
+		base[strlen(base) - strlen("/figures")] = '\0';
+		printf("figures in %s/, tables in %s/tables/\n", printable(figdir), printable(base));
+		free(base);
+	}
 	free(figdir);
 	exp_view_close(&v);
 	return rc;

@@ -36,7 +36,7 @@ static const struct usage verify_usage = {
 static void print_unknown(void *ctx, const char *path)
 {
 	(void)ctx;
-	printf("unknown\t-\t-\t%s\n", path);
+	printf("unknown\t-\t-\t%s\n", printable(path));
 }
 
 int cmd_verify(int argc, char **argv)
@@ -83,10 +83,10 @@ int cmd_verify(int argc, char **argv)
 		char got[65] = "";
 		checked++;
 		if (!r->h5_path[0] || !r->content_hash[0] || store_hash_file(r->h5_path, 1, got)) {
-			printf("unreadable\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
+			printf("unreadable\t%lld\t%s\t%s\n", r->id, printable(r->cell_id), printable(r->h5_path));
 			bad++;
 		} else if (strcmp(got, r->content_hash)) {
-			printf("mismatch\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
+			printf("mismatch\t%lld\t%s\t%s\n", r->id, printable(r->cell_id), printable(r->h5_path));
 			bad++;
 		}
 	}

@@ -291,7 +291,8 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			continue;
 		lost++;
 		const char *what = !ch->status[0] ? "missing" : ch->status;
-		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
+		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", printable(cb->cell_id), what, ch->error[0] ? ": " : "",
+			    printable(ch->error));
 		strbuf_addf(&lost_md, "- `%s`: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
 	}
 	for (int r = 0; r < nrows; r++) {
@@ -388,8 +389,8 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 		snprintf(ci, sizeof(ci), "%+.4g [%+.4g, %+.4g]", w->head_final - w->base_final, w->lo, w->hi);
 		char ident[32];
 		snprintf(ident, sizeof(ident), "%d/%d%s", w->identical, w->present, w->expected_identical ? "" : "*");
-		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %11.5g %11.5g %24s %8.3g %8.3g  %s%s\n", c->env_label,
-			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
+		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %11.5g %11.5g %24s %8.3g %8.3g  %s%s\n", printable(c->env_label),
+			    printable(c->config_name), ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
 			    w->verdict, w->config_changed ? " (config changed)" : "");
 		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %.3g | %.3g | %s%s |\n", c->env_label,
 			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
@@ -667,8 +668,7 @@ static int changed_cells_side(const char *bin, const char *root, const char *db,
 		if (!same[i] && !side->cells[i].present)
 			idx[n++] = i;
 	if (!bad && n) {
-		fprintf(stderr, "harness: %.10s: %d of %d cells at another code version: running them\n",
-			side->commit, n, s->ncells);
+		report("%.10s: %d of %d cells at another code version: running them", side->commit, n, s->ncells);
 		char *log = xstrfmt("%s/../../%s.cells.log", root, side->commit);
 		bad = regress_run_cells(bin, spec_path, root, idx, n, atoi(jobs), log) ||
 		      load_side(root, s, side->commit, 0, side->cells);

@@ -183,7 +183,7 @@ static void draw_progress(struct runner_state *rs, int final)
 	fmt_duration(e, sizeof(e), eta);
 	fmt_duration(w, sizeof(w), el);
 	fprintf(stderr, "\r\033[K[%s] %d/%d done, %d running, %d failed | %s steps/s | %s elapsed, ETA %s",
-		rs->spec->name, rs->done, rs->total_to_run, running, rs->failed, r, w, e);
+		printable(rs->spec->name), rs->done, rs->total_to_run, running, rs->failed, r, w, e);
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -452,7 +452,7 @@ static void list_matrix(const struct spec *s, const unsigned char *mask)
 		const struct cell *c = &s->cells[i];
 		if (!mask[i])
 			continue;
-		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", c->cell_id, c->config_hash,
+		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", printable(c->cell_id), c->config_hash,
 		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
 		       (unsigned long long)c->eval_seed, c->code_version);
 	}

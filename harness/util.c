@@ -156,11 +156,12 @@ void die(const char *fmt, ...)
 void bug_fl(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[4096];
 	va_start(ap, fmt);
-	fprintf(stderr, "harness: BUG: %s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
+	fprintf(stderr, "harness: BUG: %s:%d: %s\n", file, line, msg);
 	abort();
 }
 
