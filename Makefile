@@ -8,6 +8,7 @@
 #   make experiment NAME=x    run experiments/x.cfg end to end (JOBS=N, default: all cores)
 #   make experiment NAME=x BACKEND=slurm [PARTITION=p] [TIME=t]   submit it as a Slurm job array
 #   make figures NAME=x       redraw the figures of an experiment
+#   make compare NAME=x [A=a B=b] [ARGS=...]   does B beat A? (default: every pair)
 #   make bench                throughput benchmarks
 #   make check-learning       the DQN family's learning bars: experiments/dqn_classic.cfg,
 #                             c51_classic.cfg, rainbow_classic.cfg (long)
@@ -212,6 +213,12 @@ baseline: $(BIN)
 figures: $(BIN) run-deps
 	$(check-name)
 	$(BIN) plot $(NAME)
+
+# Compares NAME's configurations: A and B, or every pair; ARGS adds options (ARGS="--factor double").
+.PHONY: compare
+compare: $(BIN)
+	$(check-name)
+	$(BIN) compare $(NAME) $(if $(A),'$(A)' '$(B)',$(if $(ARGS),,--all-pairs)) $(ARGS)
 
 # The DQN learning bar: runs experiments/dqn_classic.cfg (resuming what is
 # done; about an hour on 2 cores from nothing) and experiments/lunarlander.cfg

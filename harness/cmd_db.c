@@ -193,6 +193,15 @@ static int plot_option(const char *opt, const char *val, struct plot_opts *o)
 		if (parse_ll(val, &n) || n < 0 || n > 100000)
 			return error("plot: --smooth must be a number of points between 0 and 100000, got '%s'", val);
 		o->smooth = (int)n;
+	} else if (!strcmp(opt, "--config") || !strcmp(opt, "--env")) {
+		int cfg = !strcmp(opt, "--config");
+		const char *const **list = cfg ? &o->only_configs : &o->only_envs;
+		int *n = cfg ? &o->n_only_configs : &o->n_only_envs;
+		*list = xrealloc((void *)*list, (size_t)(*n + 1) * sizeof(**list));
+		((const char **)*list)[(*n)++] = val;
+	} else if (!strcmp(opt, "--metric-of")) {
+		if (score_parse(val, &o->score))
+			return error("plot: --metric-of must be final, auc, last:K or best, got '%s'", val);
 	} else if (!strcmp(opt, "--resamples")) {
 		if (parse_ll(val, &n) || n < 10 || n > 1000000)
 			return error("plot: --resamples must be between 10 and 1000000, got '%s'", val);
@@ -212,7 +221,8 @@ static int plot_option_cb(const struct option *opt, const char *v)
 
 static const char *const plot_lines[] = {
 	"plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-	"                         [--smooth K] [--resamples N] [--commit REV] [--other-versions]\n"
+	"                         [--smooth K] [--resamples N] [--metric-of S] [--config NAME]...\n"
+	"                         [--env LABEL]... [--no-bands] [--commit REV] [--other-versions]\n"
 	"                         [--spec FILE] [--output DIR] [--results DIR]", NULL
 };
 static const struct usage plot_usage = {
@@ -240,6 +250,7 @@ int cmd_plot(int argc, char **argv)
 	struct plot_opts o;
 	plot_opts_init(&o);
 	struct exp_view_opts vo = { 0 };
+	int no_bands = 0;
 	struct option opts[] = {
 		OPT_CALLBACK(0, "metric", &o, "M", "curves and tables: iqm (default), mean or median", plot_option_cb),
 		OPT_CALLBACK(0, "format", &o, "F", "png, pdf or png,pdf (default)", plot_option_cb),
@@ -248,7 +259,16 @@ int cmd_plot(int argc, char **argv)
 		OPT_CALLBACK(0, "smooth", &o, "K",
 			     "moving average over K curve points (default: none; training-\n"
 			     "return curves of runs without evaluations: 10 episodes)", plot_option_cb),
-		OPT_CALLBACK(0, "resamples", &o, "N", "bootstrap resamples (default 2000)", plot_option_cb),
+		OPT_CALLBACK(0, "resamples", &o, "N",
+			     "bootstrap resamples (default 10000); every interval is seeded\n"
+			     "from the name of what it estimates, so tables and figures agree", plot_option_cb),
+		OPT_CALLBACK(0, "metric-of", &o, "S",
+			     "the score of a run in tables and aggregate figures: final\n"
+			     "(default), auc, last:K (mean of the last K curve points), best", plot_option_cb),
+		OPT_CALLBACK(0, "config", &o, "NAME", "draw only this configuration (name or label; repeatable)",
+			     plot_option_cb),
+		OPT_CALLBACK(0, "env", &o, "LABEL", "draw only this environment (repeatable)", plot_option_cb),
+		OPT_BOOL(0, "no-bands", &no_bands, "learning curves without their interval bands"),
 		OPT_STRING(0, "commit", &vo.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
 		OPT_BOOL(0, "other-versions", &vo.other_versions,
 			 "cells with no run at the chosen code version show their newest\n"
@@ -261,16 +281,17 @@ int cmd_plot(int argc, char **argv)
 		OPT_END(),
 	};
 	argc = parse_options(argc, argv, opts, &plot_usage, 0);
-	if (argc < 0)
-		return opt_exit_status(argc);
-	if (argc > 1)
-		return usagef("plot", "unexpected argument '%s'", argv[1]);
-	if (!argc)
-		return usagef("plot", "give one experiment NAME");
-	const char *name = argv[0];
+	if (no_bands)
+		o.bands = 0;
+	int bad = argc < 0 ? opt_exit_status(argc)
+		: argc > 1 ? usagef("plot", "unexpected argument '%s'", argv[1])
+		: !argc ? usagef("plot", "give one experiment NAME") : -1;
 	struct exp_view v;
-	if (exp_view_open(&v, name, &vo))
-		return 2;
+	if (bad >= 0 || exp_view_open(&v, argv[0], &vo)) {
+		free((void *)o.only_configs);
+		free((void *)o.only_envs);
+		return bad >= 0 ? bad : 2;
+	}
 	char *figdir = NULL;
 	int rc = plot_experiment_opts(v.store, &v.sel, &o, &figdir) ? 2 : 0;
 	if (!rc) {
@@ -281,5 +302,7 @@ int cmd_plot(int argc, char **argv)
 	}
 	free(figdir);
 	exp_view_close(&v);
+	free((void *)o.only_configs);
+	free((void *)o.only_envs);
 	return rc;
 }

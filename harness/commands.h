@@ -16,6 +16,7 @@ int cmd_env(int argc, char **argv);
 int cmd_learners(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_regress(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_baseline(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_status(int argc, char **argv);

@@ -120,7 +120,12 @@ int expdata_load(struct expdata *d, const struct selection *sel, int smooth)
 			d->envs[ce[i]].label = envs[ce[i]];
 			d->envs[ce[i]].config_json = xstrdup(c->config_json);
 		}
+		int na = d->nalgos;
 		ca[i] = index_of(&d->algos, &d->nalgos, c->config_name);
+		if (d->nalgos > na) {
+			d->display = xrealloc(d->display, (size_t)d->nalgos * sizeof(*d->display));
+			d->display[ca[i]] = xstrdup(c->label ? c->label : c->config_name);
+		}
 		if (!(c->eval.every > 0 && c->eval.episodes > 0))
 			d->use_eval = 0;
 		drawn += cell_pick_drawn(&sel->cells[i]);
@@ -169,7 +174,23 @@ int expdata_load(struct expdata *d, const struct selection *sel, int smooth)
 				smooth_curve(&g->runs[r], smooth > 0 ? smooth : d->use_eval ? 1 : 10);
 		}
 	}
-	d->labels = xcalloc((size_t)d->nalgos, sizeof(*d->labels));
+	expdata_make_labels(d);
+	rc = 0;
+out:
+	free(ce);
+	free(ca);
+	free(envs);
+	if (rc)
+		expdata_release(d);
+	return rc;
+}
+
+void expdata_make_labels(struct expdata *d)
+{
+	for (int a = 0; d->labels && a < d->nalgos; a++)
+		free(d->labels[a]);
+	free(d->labels);
+	d->labels = xcalloc((size_t)d->nalgos + 1, sizeof(*d->labels));
 	for (int a = 0; a < d->nalgos; a++) {
 		struct exp_group sum = { 0 };
 		for (int e = 0; e < d->nenvs; e++) {
@@ -180,19 +201,11 @@ int expdata_load(struct expdata *d, const struct selection *sel, int smooth)
 			sum.nother += g->nother;
 		}
 		struct strbuf sb = {0};
-		strbuf_addf(&sb, "%s (", d->algos[a]);
+		strbuf_addf(&sb, "%s (", d->display[a]);
 		exp_group_n(&sum, &sb);
 		strbuf_addstr(&sb, ")");
 		d->labels[a] = strbuf_detach(&sb);
 	}
-	rc = 0;
-out:
-	free(ce);
-	free(ca);
-	free(envs);
-	if (rc)
-		expdata_release(d);
-	return rc;
 }
 
 int expdata_normalize(struct expdata *d, struct store *db, const char *source_hash)
@@ -233,8 +246,11 @@ void expdata_release(struct expdata *d)
 		free(d->algos[a]);
 		if (d->labels)
 			free(d->labels[a]);
+		if (d->display)
+			free(d->display[a]);
 	}
 	free(d->labels);
+	free(d->display);
 	free(d->envs);
 	free(d->algos);
 	free(d->groups);

@@ -56,7 +56,8 @@ struct expdata {
 	struct exp_env *envs;
 	int nenvs;
 	char **algos;
-	char **labels;  /* (nalgos) "name (n=...)": what legends and axes show */
+	char **display; /* (nalgos) the spec's label of the configuration (spec.h), or its name */
+	char **labels;  /* (nalgos) "display (n=...)": what legends show */
 	int nalgos;
 	struct exp_group *groups; /* (nenvs, nalgos): groups[e * nalgos + a] */
 	int use_eval;
@@ -72,6 +73,8 @@ int expdata_load(struct expdata *d, const struct selection *sel, int smooth);
  */
 int expdata_normalize(struct expdata *d, struct store *db, const char *source_hash);
 void expdata_release(struct expdata *d);
+/* (Re)makes d->labels from d->display and the groups' counts (after expdata_select too). */
+void expdata_make_labels(struct expdata *d);
 /* "n=5" or "n=4 of 5, 1 failed" for a group (appended to sb). */
 void exp_group_n(const struct exp_group *g, struct strbuf *sb);
 

@@ -20,6 +20,7 @@ static const struct {
 	{ "envs", cmd_envs, "list the environments" },
 	{ "env", cmd_env, "replay actions in an environment, or compute optimal values" },
 	{ "learners", cmd_learners, "list the learners and their hyperparameters" },
+	{ "compare", cmd_compare, "does configuration B beat A? differences, tests and verdicts per environment" },
 	{ "regress", cmd_regress, "compare an experiment's results at two code versions" },
 	{ "baseline", cmd_baseline, "write an experiment's baseline (experiments/baselines/NAME.json)" },
 	{ "bench", cmd_bench, "measure throughput" },

@@ -10,6 +10,8 @@
 #include <string.h>
 #include "aggfig.h"
 #include "expdata.h"
+#include "intervals.h"
+#include "labels.h"
 #include "provenance.h"
 #include "store.h"
 #include "tables.h"
@@ -23,7 +25,9 @@ void plot_opts_init(struct plot_opts *o)
 	o->metric = STATS_IQM;
 	o->png = o->pdf = 1;
 	o->width = 7;
-	o->resamples = 2000;
+	o->resamples = 10000;
+	o->bands = 1;
+	score_init(&o->score);
 	o->level = 0.95;
 }
 
@@ -75,7 +79,7 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 			continue;
 		block[a] = nb++;
 		struct rng rng;
-		rng_seed(&rng, 20211112u + 7919u * (unsigned)e + (unsigned)a);
+		rng_seed(&rng, interval_seed_runs("curve", d->envs[e].label, d->algos[a], o, o->metric));
 		strbuf_addstr(&sb, "# ");
 		gnuplot_comment(&sb, d->algos[a]);
 		strbuf_addstr(&sb, "\n# x metric lo hi seeds\n");
@@ -100,29 +104,30 @@ static int write_curve_data(const struct expdata *d, int e, const char *dat, con
 
 /* The plot command of one env's curves: bands first, lines over them. */
 static void curve_plot(struct strbuf *b, const struct expdata *d, int e, const char *qdat, const int *block,
-		       int titles, const struct fig_style *st)
+		       int titles, const struct fig_style *st, const struct plot_opts *o)
 {
 	int first = 1;
 	strbuf_addstr(b, "plot ");
 	for (int pass = 0; pass < 2; pass++)
 		for (int a = 0; a < d->nalgos; a++) {
-			if (block[a] < 0)
+			if (block[a] < 0 || (!pass && !o->bands))
 				continue;
 			strbuf_addstr(b, first ? "" : ", \\\n  ");
 			first = 0;
 			if (!pass) {
-				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' notitle", qdat,
-					    block[a], algo_colour(a));
+				/* with 4 configurations or more, fainter bands keep the lines readable */
+				strbuf_addf(b, "%s index %d using 1:3:4 with filledcurves lc rgb '%s' fs transparent solid %s notitle",
+					    qdat, block[a], algo_colour(a), d->nalgos >= 4 ? "0.1" : "0.22");
 			} else {
 				struct strbuf lab = {0};
-				strbuf_addf(&lab, "%s (", d->algos[a]);
+				strbuf_addf(&lab, "%s (", d->display[a]);
 				exp_group_n(exp_group(d, e, a), &lab);
 				strbuf_addstr(&lab, ")");
-				char *t = gnuplot_quote_fit(lab.buf, st->width - 0.6, st->font_pt);
+				char *t = quote_fit_middle(lab.buf, st->width - 0.6, st->font_pt);
 				strbuf_release(&lab);
-				strbuf_addf(b, "%s index %d using 1:2 with lines lw 2 dt %d lc rgb '%s' %s%s", qdat,
-					    block[a], algo_dash(a), algo_colour(a), titles ? "title " : "notitle",
-					    titles ? t : "");
+				strbuf_addf(b, "%s index %d using 1:2 with lines lw %s dt %d lc rgb '%s' %s%s", qdat,
+					    block[a], d->nalgos >= 4 ? "1.5" : "2", algo_dash(a), algo_colour(a),
+					    titles ? "title " : "notitle", titles ? t : "");
 				free(t);
 			}
 		}
@@ -149,7 +154,16 @@ static void curve_labels(struct strbuf *b, const struct expdata *d, int e, const
 			}
 		}
 	}
-	char *title = gnuplot_quote_fit(d->envs[e].label, panel_in * 0.85, font_pt);
+	int nmin = 0, nmax = 0;
+	for (int a = 0; a < d->nalgos; a++) {
+		int n = exp_group(d, e, a)->nruns;
+		nmin = n && (!nmin || n < nmin) ? n : nmin;
+		nmax = n > nmax ? n : nmax;
+	}
+	char *tt = nmin == nmax ? xstrfmt("%s (n = %d, %g%% CI)", d->envs[e].label, nmax, 100 * o->level)
+				: xstrfmt("%s (n = %d-%d, %g%% CI)", d->envs[e].label, nmin, nmax, 100 * o->level);
+	char *title = gnuplot_quote_fit(tt, panel_in * 0.85, font_pt);
+	free(tt);
 	strbuf_addf(b, "set title %s\nset xlabel '%s%s'\nset xtics %.17g\nset format y '%%g'\n", title,
 		    d->use_eval ? "Environment steps" : "Episode", unit, nice_step_ceil(xmax, ntics));
 	/* every statistic of the runs lies within their range: about one y tic per 0.4 in */
@@ -178,7 +192,7 @@ static int draw_env(const struct expdata *d, int e, const char *figdir, const st
 		fig_style_init(&st, o->width, o->width < 5 ? 0.85 : 0.5, o->png, o->pdf);
 		curve_labels(&b, d, e, o, o->width, st.height, st.font_pt, o->width < 5 ? 4 : 8, 1);
 		strbuf_addstr(&b, "set key below horizontal reverse Left samplen 2.5 height 0.8\n");
-		curve_plot(&b, d, e, qdat, block, 1, &st);
+		curve_plot(&b, d, e, qdat, block, 1, &st, o);
 		rc = gnuplot_figure(figdir, base, &st, b.buf);
 		free(qdat);
 		strbuf_release(&b);
@@ -217,7 +231,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		strbuf_addf(&b, "set origin %.4f,%.4f\nset size %.4f,%.4f\nunset key\n", (e % cols) * pw,
 			    1 - (e / cols + 1) * ph, pw, ph);
 		curve_labels(&b, d, e, o, pw * st.width, panel_h, st.font_pt, 3, e % cols == 0);
-		curve_plot(&b, d, e, qdat, block, 0, &st);
+		curve_plot(&b, d, e, qdat, block, 0, &st, o);
 		free(qdat);
 		free(dat);
 		free(base);
@@ -228,7 +242,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 		    "set lmargin 0\nset rmargin 0\nset tmargin 0\nset bmargin 0\n"
 		    "set key at screen 0.5,%.4f center center horizontal reverse Left\nplot ", kf, kf / 2);
 	for (int a = 0; a < d->nalgos; a++) {
-		char *t = gnuplot_quote_fit(d->labels[a], st.width - 0.6, st.font_pt);
+		char *t = quote_fit_middle(d->labels[a], st.width - 0.6, st.font_pt);
 		strbuf_addf(&b, "%sNaN with lines lw 2 dt %d lc rgb '%s' title %s", a ? ", \\\n  " : "",
 			    algo_dash(a), algo_colour(a), t);
 		free(t);
@@ -240,6 +254,40 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 	return rc;
 }
 
+/* --config / --env: keeps the configurations and environments named (by name or label); 0, or -1 after error(). */
+static int plot_subset(struct expdata *d, char **labels, const struct plot_opts *o)
+{
+	if (!o->n_only_configs && !o->n_only_envs)
+		return 0;
+	int *ka = xcalloc((size_t)d->nalgos + 1, sizeof(int)), *ke = xcalloc((size_t)d->nenvs + 1, sizeof(int)), rc = 0;
+	for (int a = 0; a < d->nalgos; a++)
+		ka[a] = !o->n_only_configs;
+	for (int e = 0; e < d->nenvs; e++)
+		ke[e] = !o->n_only_envs;
+	for (int i = 0; i < o->n_only_configs && !rc; i++) {
+		int found = 0;
+		for (int a = 0; a < d->nalgos; a++)
+			if (!strcmp(o->only_configs[i], d->algos[a]) || !strcmp(o->only_configs[i], labels[a]))
+				found = ka[a] = 1;
+		if (!found)
+			rc = error("plot: --config '%s': no configuration of that name or label with complete runs",
+				   o->only_configs[i]);
+	}
+	for (int i = 0; i < o->n_only_envs && !rc; i++) {
+		int found = 0;
+		for (int e = 0; e < d->nenvs; e++)
+			if (!strcmp(o->only_envs[i], d->envs[e].label))
+				found = ke[e] = 1;
+		if (!found)
+			rc = error("plot: --env '%s': no environment of that label with complete runs", o->only_envs[i]);
+	}
+	if (!rc)
+		expdata_select(d, ka, ke, labels);
+	free(ka);
+	free(ke);
+	return rc;
+}
+
 int plot_experiment_opts(struct store *db, const struct selection *sel, const struct plot_opts *o,
 			 char **figdir_out)
 {
@@ -247,6 +295,16 @@ int plot_experiment_opts(struct store *db, const struct selection *sel, const st
 	const char *root = store_root(db), *experiment = sel->spec->name;
 	if (expdata_load(&d, sel, o->smooth))
 		return -1;
+	expdata_score(&d, &o->score);
+	struct plot_opts lo = *o;
+	char **labels = labels_load(&d);
+	if (plot_subset(&d, labels, o)) {
+		labels_free(labels, d.nalgos);
+		expdata_release(&d);
+		return -1;
+	}
+	lo.labels = labels;
+	o = &lo;
 	struct provenance prov;
 	const char *hash = o->source_hash;
 	if (!hash) {
@@ -266,6 +324,7 @@ int plot_experiment_opts(struct store *db, const struct selection *sel, const st
 		goto out;
 	rc = 0;
 out:
+	labels_free(labels, d.nalgos);
 	expdata_release(&d);
 	free(tabdir);
 	if (!rc && figdir_out)

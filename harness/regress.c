@@ -37,6 +37,7 @@
 #include "options.h"
 #include "codever.h"
 #include "compare.h"
+#include "compare_stats.h"
 #include "regress_cells.h"
 #include "provenance.h"
 #include "results.h"
@@ -246,11 +247,14 @@ static int learner_uses_blas(const char *name)
 
 struct row {
 	int first, n;   /* cells of this (env, config): spec cells first .. first+n-1 */
-	int identical, present, expected_identical, config_changed;
-	double base_final, head_final, lo, hi;
+	int identical, present, expected_identical, config_changed, all_identical;
+	/* [0] final return, [1] AUC */
+	double base_mean[2], head_mean[2], lo[2], hi[2];
 	double p[2], padj[2], diff[2];
 	const char *verdict;
 };
+
+#define REGRESS_RESAMPLES 10000
 
 static double nanmean(const double *x, int n)
 {
@@ -264,8 +268,26 @@ static double nanmean(const double *x, int n)
 	return k ? s / k : NAN;
 }
 
+/* "+0.1 [-0.2, +0.4]", or "–" for a bit-identical row (no interval: nothing varies). */
+static void diff_ci(char *buf, size_t n, const struct row *w, int m)
+{
+	if (w->all_identical || isnan(w->diff[m]))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%+.4g [%+.4g, %+.4g]", w->diff[m], w->lo[m], w->hi[m]);
+}
+
+static void p_text(char *buf, size_t n, const struct row *w, int m)
+{
+	if (w->all_identical || isnan(w->padj[m]))
+		snprintf(buf, n, "-");
+	else
+		snprintf(buf, n, "%.3g", w->padj[m]);
+}
+
+/* which: bit 0 tests the final return, bit 1 the AUC (--metric-of final | auc; default both). */
 static int compare_sides(const struct spec *s, const struct side *base, const struct side *head,
-			 int strict, const char *report_path)
+			 int strict, int which, const char *report_path)
 {
 	int nrows = 0;
 	struct row *rows = xcalloc((size_t)s->ncells, sizeof(*rows));
@@ -279,10 +301,9 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 		rows[nrows].n = 1;
 		nrows++;
 	}
-	double *pv = xcalloc((size_t)nrows * 2, sizeof(double)), *padj = xcalloc((size_t)nrows * 2, sizeof(double));
-	struct rng rng;
-	rng_seed(&rng, 7);
-	int stats_only_cells = 0, missing = 0, lost = 0;
+	double *pv = xcalloc((size_t)nrows * 2 + 1, sizeof(double)), *padj = xcalloc((size_t)nrows * 2 + 1, sizeof(double));
+	int *pidx = xcalloc((size_t)nrows * 2 + 1, sizeof(int));
+	int stats_only_cells = 0, missing = 0, np = 0, lost = 0;
 	struct strbuf lost_md = {0}, lost_tty = {0};
 	/* cells the base has (complete) that the head lacks, or has as error or failed: never silent */
 	for (int k = 0; k < s->ncells; k++) {
@@ -326,31 +347,39 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			b[0][nb] = ch->final_return;
 			b[1][nb++] = ch->auc;
 		}
-		w->base_final = nanmean(a[0], na);
-		w->head_final = nanmean(b[0], nb);
+		w->all_identical = w->present && w->identical == w->present;
 		for (int m = 0; m < 2; m++) {
-			struct welch t;
-			if (m == 1 && isnan(nanmean(a[1], na))) {
-				pv[2 * r + m] = 1;
-				w->diff[m] = 0;
+			w->base_mean[m] = nanmean(a[m], na);
+			w->head_mean[m] = nanmean(b[m], nb);
+			w->diff[m] = w->head_mean[m] - w->base_mean[m];
+			w->p[m] = w->padj[m] = w->lo[m] = w->hi[m] = NAN;
+			/* bit-identical rows carry no test: nothing varies, and they stay out of the Holm family */
+			if (w->all_identical || !w->present || isnan(w->base_mean[m]) || isnan(w->head_mean[m]) ||
+			    !(which & (1 << m)))
 				continue;
-			}
+			struct welch t;
 			welch_test(a[m], na, b[m], nb, &t);
-			pv[2 * r + m] = isnan(t.p) ? 1 : t.p;
-			w->diff[m] = t.diff;
+			w->p[m] = isnan(t.p) ? 1 : t.p;
+			char *id = xstrfmt("regress|%s|%s|%s|%s|%s", s->name, s->cells[w->first].env_label,
+					   s->cells[w->first].config_name, m ? "auc" : "final", base->commit);
+			struct rng rng;
+			rng_seed(&rng, boot_seed(id));
+			free(id);
+			bootstrap_diff_ci(a[m], na, b[m], nb, REGRESS_RESAMPLES, 0.95, &rng, &w->lo[m], &w->hi[m]);
+			pv[np] = w->p[m];
+			pidx[np++] = 2 * r + m;
 		}
-		bootstrap_diff_ci(a[0], na, b[0], nb, 2000, 0.95, &rng, &w->lo, &w->hi);
 		for (int m = 0; m < 2; m++) {
 			free(a[m]);
 			free(b[m]);
 		}
 	}
-	holm_adjust(pv, 2 * nrows, padj);
+	holm_adjust(pv, np, padj);
+	for (int k = 0; k < np; k++)
+		rows[pidx[k] / 2].padj[pidx[k] % 2] = padj[k];
 	int regressed = 0, strict_changes = 0;
 	for (int r = 0; r < nrows; r++) {
 		struct row *w = &rows[r];
-		w->padj[0] = padj[2 * r];
-		w->padj[1] = padj[2 * r + 1];
 		int sig_up = 0, sig_down = 0;
 		for (int m = 0; m < 2; m++) {
 			if (w->padj[m] < 0.05 && w->diff[m] > 0)
@@ -358,7 +387,7 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			if (w->padj[m] < 0.05 && w->diff[m] < 0)
 				sig_down = 1;
 		}
-		if (w->present && w->identical == w->present)
+		if (w->all_identical)
 			w->verdict = "identical";
 		else if (sig_down)
 			w->verdict = "regressed";
@@ -366,40 +395,57 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 			w->verdict = "improved";
 		else
 			w->verdict = "changed, not significant";
-		if (sig_down && w->identical != w->present)
+		if (sig_down && !w->all_identical)
 			regressed++;
 		if (w->expected_identical && w->identical != w->present)
 			strict_changes++;
 	}
 
-	struct strbuf md = {0}, tty = {0};
-	strbuf_addf(&md, "# Regression report: %s\n\nbase: %s%s%s  \nhead: %s%s%s  \n\n", s->name, base->label,
-		    base->commit[0] ? " (" : "", base->commit[0] ? base->commit : "", head->label,
-		    head->commit[0] ? " (" : "", head->commit[0] ? head->commit : "");
-	if (base->commit[0])
-		strbuf_addstr(&md, "");
-	strbuf_addstr(&md, "| environment | configuration | bit-identical | base final | head final | diff [95% CI] | p final (Holm) | p AUC (Holm) | verdict |\n"
-			   "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-	strbuf_addf(&tty, "%-34s %-26s %9s %11s %11s %24s %8s %8s  %s\n", "environment", "configuration",
-		    "identical", "base final", "head final", "diff [95% CI]", "p final", "p AUC", "verdict");
+	struct strbuf md = {0}, tty = {0}, cells = {0};
+	strbuf_addf(&md, "# Regression report: %s\n\nbase: %s%s%s%s  \nhead: %s%s%s%s  \n\n", s->name, base->label,
+		    base->commit[0] ? " (" : "", base->commit, base->commit[0] ? ")" : "", head->label,
+		    head->commit[0] ? " (" : "", head->commit, head->commit[0] ? ")" : "");
+	strbuf_addstr(&md, "| environment | configuration | bit-identical | base final | head final | final diff [95% CI] | p final (Holm) "
+			   "| base AUC | head AUC | AUC diff [95% CI] | p AUC (Holm) | verdict |\n"
+			   "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+	strbuf_addf(&tty, "%-34s %-26s %9s %10s %10s %24s %7s %10s %10s %24s %7s  %s\n", "environment", "configuration",
+		    "identical", "base final", "head final", "final diff [95% CI]", "p final", "base AUC", "head AUC",
+		    "AUC diff [95% CI]", "p AUC", "verdict");
 	for (int r = 0; r < nrows; r++) {
 		struct row *w = &rows[r];
 		const struct cell *c = &s->cells[w->first];
-		char ci[96];
-		snprintf(ci, sizeof(ci), "%+.4g [%+.4g, %+.4g]", w->head_final - w->base_final, w->lo, w->hi);
-		char ident[32];
+		char ci[2][96], pt[2][32], ident[32];
+		for (int m = 0; m < 2; m++) {
+			diff_ci(ci[m], sizeof(ci[m]), w, m);
+			p_text(pt[m], sizeof(pt[m]), w, m);
+		}
 		snprintf(ident, sizeof(ident), "%d/%d%s", w->identical, w->present, w->expected_identical ? "" : "*");
-		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %11.5g %11.5g %24s %8.3g %8.3g  %s%s\n", printable(c->env_label),
-			    printable(c->config_name), ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
-			    w->verdict, w->config_changed ? " (config changed)" : "");
-		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %.3g | %.3g | %s%s |\n", c->env_label,
-			    c->config_name, ident, w->base_final, w->head_final, ci, w->padj[0], w->padj[1],
-			    w->verdict, w->config_changed ? " (config changed)" : "");
+		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %10.5g %10.5g %24s %7s %10.5g %10.5g %24s %7s  %s%s\n", printable(c->env_label),
+			    printable(c->config_name), ident, w->base_mean[0], w->head_mean[0], ci[0], pt[0], w->base_mean[1],
+			    w->head_mean[1], ci[1], pt[1], w->verdict, w->config_changed ? " (config changed)" : "");
+		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %s | %.6g | %.6g | %s | %s | %s%s |\n", c->env_label,
+			    c->config_name, ident, w->base_mean[0], w->head_mean[0], ci[0], pt[0], w->base_mean[1],
+			    w->head_mean[1], ci[1], pt[1], w->verdict, w->config_changed ? " (config changed)" : "");
+		/* per-seed detail of what changed */
+		for (int k = w->first; !w->all_identical && k < w->first + w->n; k++) {
+			const struct cellres *cb = &base->cells[k], *ch = &head->cells[k];
+			if (!cb->present || !ch->present || (!strcmp(cb->content_hash, ch->content_hash) && cb->content_hash[0]))
+				continue;
+			strbuf_addf(&cells, "| %s | %.6g | %.6g | %+.6g | %.6g | %.6g | %+.6g | %.10s | %.10s |\n", cb->cell_id,
+				    cb->final_return, ch->final_return, ch->final_return - cb->final_return, cb->auc, ch->auc,
+				    ch->auc - cb->auc, cb->content_hash, ch->content_hash);
+		}
 	}
 	strbuf_addf(&md, "\nFinal return: mean of the last evaluation (or of the last 10 training episodes); "
-			 "AUC: mean evaluation return over the run. Welch's t-test across seeds, p-values "
-			 "Holm-corrected across all %d tests; CI: percentile bootstrap of the difference of means "
-			 "(2000 resamples).\n", 2 * nrows);
+			 "AUC: mean evaluation return over the run. Scores tested: %s (--metric-of). Welch's t-test across "
+			 "seeds, p-values Holm-corrected across the %d tests of rows that are not bit-identical (a "
+			 "bit-identical row has nothing to test: no interval, no p-value); CI: percentile bootstrap of the "
+			 "difference of means (%d resamples, seeded from the row's name).\n",
+		    which == 3 ? "final return and AUC" : which == 1 ? "final return" : "AUC", np, REGRESS_RESAMPLES);
+	if (cells.len)
+		strbuf_addf(&md, "\n## Cells that changed\n\n| cell | base final | head final | diff | base AUC | head AUC "
+			    "| diff | base results hash | head results hash |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n%s",
+			    cells.buf);
 	if (stats_only_cells)
 		strbuf_addf(&md, "\n`*` %d cells ran on different CPU types or BLAS kernels with a learner that uses BLAS: "
 				 "their results hashes are not expected to match, so they were compared by statistics only.\n",
@@ -423,16 +469,19 @@ static int compare_sides(const struct spec *s, const struct side *base, const st
 	if (lost)
 		printf("%s: %d cells complete in the base are missing, errored or failed in the head:\n%s",
 		       strict ? "FAIL" : "WARNING", lost, lost_tty.buf);
-	printf("%d regressed, %d changed where bit-identity was expected, %d lost; report: %s\n", regressed,
-	       strict_changes, lost, report_path);
+	printf("scores tested: %s; %d regressed, %d changed where bit-identity was expected, %d lost; report (with "
+	       "every changed cell): %s\n", which == 3 ? "final return and AUC" : which == 1 ? "final return" : "AUC",
+	       regressed, strict_changes, lost, report_path);
 	strbuf_release(&lost_md);
 	strbuf_release(&lost_tty);
 	int rc = write_file_atomic(report_path, md.buf, md.len) ? 2 : 0;
 	strbuf_release(&md);
 	strbuf_release(&tty);
+	strbuf_release(&cells);
 	free(rows);
 	free(pv);
 	free(padj);
+	free(pidx);
 	if (rc)
 		return rc;
 	if (strict && strict_changes)
@@ -708,8 +757,8 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 }
 
 static const char *const regress_lines[] = {
-	"regress NAME --base REV [--head REV] [--strict] [-j N] [--results DIR]",
-	"regress NAME --baseline [--strict] [-j N] [--results DIR]", NULL
+	"regress NAME --base REV [--head REV] [--strict] [--metric-of final|auc] [-j N] [--results DIR]",
+	"regress NAME --baseline [--strict] [--metric-of final|auc] [-j N] [--results DIR]", NULL
 };
 static const struct usage regress_usage = {
 	"regress", regress_lines,
@@ -721,6 +770,7 @@ static const struct usage regress_usage = {
 	"Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
 	"final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
 	"difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
+	"--metric-of final or auc tests only that score (default: both; either can regress).\n"
 	"Prints a table and writes results/NAME/regress-BASE-HEAD.md.",
 	"exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
 	"base is missing, errored (crashed) or failed in the head (named; with or without\n"
@@ -733,12 +783,15 @@ static const struct usage regress_usage = {
 int cmd_regress(int argc, char **argv)
 {
 	const char *name = NULL, *results = NULL, *jobs = "2", *base_rev = NULL, *head_rev = NULL;
+	const char *metric_of = NULL;
 	int strict = 0, use_baseline = 0;
 	struct option opts[] = {
 		OPT_STRING(0, "base", &base_rev, "REV", "the base commit (built in a worktree)"),
 		OPT_STRING_DEF(0, "head", &head_rev, "REV", "the working tree (this binary)", "the head commit"),
 		OPT_BOOL(0, "baseline", &use_baseline, "compare with experiments/baselines/NAME.json"),
 		OPT_BOOL(0, "strict", &strict, "a cell expected to be bit-identical that changed fails"),
+		OPT_STRING_DEF(0, "metric-of", &metric_of, "final|auc", "both; either can regress",
+			       "test only that score"),
 		OPT_STRING_DEF('j', "jobs", &jobs, "N", "2", "cells run at once"),
 		OPT_STRING_DEF(0, "results", &results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
 		OPT_END(),
@@ -746,6 +799,13 @@ int cmd_regress(int argc, char **argv)
 	int prc = parse_common(argc, argv, opts, &regress_usage, &name, &jobs);
 	if (prc)
 		return COMMON_STATUS(prc);
+	int which = 3;
+	if (metric_of && (strcmp(metric_of, "final") && strcmp(metric_of, "auc"))) {
+		error("regress: --metric-of must be final or auc (regress compares stored scores), got '%s'", metric_of);
+		return 2;
+	}
+	if (metric_of)
+		which = !strcmp(metric_of, "final") ? 1 : 2;
 	if (!!base_rev == !!use_baseline) {
 		error("regress: give either --base REV or --baseline");
 		return 2;
@@ -794,7 +854,7 @@ int cmd_regress(int argc, char **argv)
 		goto out_abs;
 	report = xstrfmt("%s/%s/regress-%.10s-%.10s.md", root, s.name,
 			 use_baseline ? "baseline" : base.commit, head_rev ? head.commit : "worktree");
-	rc = compare_sides(&s, &base, &head, strict, report);
+	rc = compare_sides(&s, &base, &head, strict, which, report);
 out_abs:
 	free(abs_root);
 out:

@@ -495,6 +495,7 @@ static void env_entry_release(struct env_entry *e)
 /* One algorithm configuration after sweep expansion. */
 struct config {
 	char *name;
+	char *label;           /* display label (the spec's `label`, placeholders expanded), or NULL */
 	const struct learner_spec *learner;
 	const config_setting_t *setting;
 	/* the swept values of this variant: setting + element index, per key */
@@ -528,6 +529,23 @@ static int apply_hparam(const struct ctx *c, struct params *hp, const struct lea
 	return 0;
 }
 
+static void add_setting_value(struct strbuf *sb, const config_setting_t *e)
+{
+	switch (config_setting_type(e)) {
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64: strbuf_addf(sb, "%lld", config_setting_get_int64(e)); break;
+	case CONFIG_TYPE_FLOAT: strbuf_add_double(sb, config_setting_get_float(e)); break;
+	case CONFIG_TYPE_BOOL: strbuf_addstr(sb, config_setting_get_bool(e) ? "true" : "false"); break;
+	case CONFIG_TYPE_STRING: strbuf_addstr(sb, config_setting_get_string(e)); break;
+	case CONFIG_TYPE_ARRAY:
+		for (int j = 0; j < config_setting_length(e); j++)
+			strbuf_addf(sb, "%s%lld", j ? "x" : "",
+				    config_setting_get_int64(config_setting_get_elem(e, (unsigned)j)));
+		break;
+	default: strbuf_addstr(sb, "?");
+	}
+}
+
 static void variant_name(struct strbuf *sb, const char *base, const struct config *cfg, int nsw,
 			 const config_setting_t *const *sw, const int *idx)
 {
@@ -537,23 +555,48 @@ static void variant_name(struct strbuf *sb, const char *base, const struct confi
 		return;
 	strbuf_addstr(sb, "[");
 	for (int i = 0; i < nsw; i++) {
-		const config_setting_t *e = config_setting_get_elem(sw[i], (unsigned)idx[i]);
 		strbuf_addf(sb, "%s%s=", i ? "," : "", config_setting_name(sw[i]));
-		switch (config_setting_type(e)) {
-		case CONFIG_TYPE_INT:
-		case CONFIG_TYPE_INT64: strbuf_addf(sb, "%lld", config_setting_get_int64(e)); break;
-		case CONFIG_TYPE_FLOAT: strbuf_add_double(sb, config_setting_get_float(e)); break;
-		case CONFIG_TYPE_BOOL: strbuf_addstr(sb, config_setting_get_bool(e) ? "true" : "false"); break;
-		case CONFIG_TYPE_STRING: strbuf_addstr(sb, config_setting_get_string(e)); break;
-		case CONFIG_TYPE_ARRAY:
-			for (int j = 0; j < config_setting_length(e); j++)
-				strbuf_addf(sb, "%s%lld", j ? "x" : "",
-					    config_setting_get_int64(config_setting_get_elem(e, (unsigned)j)));
-			break;
-		default: strbuf_addstr(sb, "?");
-		}
+		add_setting_value(sb, config_setting_get_elem(sw[i], (unsigned)idx[i]));
 	}
 	strbuf_addstr(sb, "]");
+}
+
+/*
+ * The display label of a variant: the spec's `label` with each {key} replaced by the variant's value
+ * of the swept key (as in its name) and {name} by the algorithm's name. Display only: no seed or hash.
+ */
+static int expand_label(const struct ctx *c, const config_setting_t *lm, const char *tmpl, const char *base,
+			int nsw, const config_setting_t *const *sw, const int *idx, char **out)
+{
+	struct strbuf sb = {0};
+	for (const char *p = tmpl; *p; p++) {
+		if (*p != '{') {
+			strbuf_add(&sb, p, 1);
+			continue;
+		}
+		const char *end = strchr(p, '}');
+		if (!end) {
+			strbuf_release(&sb);
+			return bad(c, lm, "label", "'{' without '}' in \"%s\"", tmpl);
+		}
+		size_t len = (size_t)(end - p - 1);
+		int found = len == 4 && !strncmp(p + 1, "name", 4);
+		if (found)
+			strbuf_addstr(&sb, base);
+		for (int i = 0; !found && i < nsw; i++)
+			if (strlen(config_setting_name(sw[i])) == len && !strncmp(p + 1, config_setting_name(sw[i]), len)) {
+				add_setting_value(&sb, config_setting_get_elem(sw[i], (unsigned)idx[i]));
+				found = 1;
+			}
+		if (!found) {
+			int r = bad(c, lm, "label", "'{%.*s}' is not {name} or a swept key of this algorithm", (int)len, p + 1);
+			strbuf_release(&sb);
+			return r;
+		}
+		p = end;
+	}
+	*out = strbuf_detach(&sb);
+	return 0;
 }
 
 /* Expands one algorithm entry into its sweep variants (appended to *cfgs). */
@@ -592,7 +635,7 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 	for (int i = 0; i < config_setting_length(g); i++) {
 		const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
 		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs"))
+		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs") || !strcmp(k, "label"))
 			continue;
 		const struct param_def *d = param_find(hp.defs, k);
 		if (d && is_sweep(d, m)) {
@@ -627,6 +670,17 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 		}
 	}
 	params_release(&hp);
+	const config_setting_t *lm = config_setting_get_member(g, "label");
+	const char *tmpl = NULL;
+	if (lm) {
+		if (config_setting_type(lm) != CONFIG_TYPE_STRING || !*(tmpl = config_setting_get_string(lm)))
+			return bad(c, lm, "label", "must be a non-empty string, like \"DQN lr={learning_rate}\"");
+		for (const char *p = tmpl; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				return bad(c, lm, "label", "must not contain control characters");
+		if (strlen(tmpl) > 200)
+			return bad(c, lm, "label", "longer than 200 characters");
+	}
 	int idx[32] = {0};
 	for (long long v = 0; v < variants; v++) {
 		if (*ncfg == *cap) {
@@ -645,6 +699,8 @@ static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struc
 		struct strbuf sb = {0};
 		variant_name(&sb, name, cfg, nsw, sw, idx);
 		cfg->name = strbuf_detach(&sb);
+		if (tmpl && expand_label(c, lm, tmpl, name, nsw, sw, idx, &cfg->label))
+			return -1;
 		/* odometer over the swept keys, the last key fastest */
 		for (int i = nsw - 1; i >= 0; i--) {
 			if (++idx[i] < config_setting_length(sw[i]))
@@ -682,7 +738,7 @@ static int resolve_hparams(const struct ctx *c, const struct env_entry *env, con
 	for (int i = 0; i < config_setting_length(cfg->setting); i++) {
 		const config_setting_t *m = config_setting_get_elem(cfg->setting, (unsigned)i);
 		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs"))
+		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs") || !strcmp(k, "label"))
 			continue;
 		int swept = 0;
 		for (int j = 0; j < cfg->nsweep; j++) {
@@ -743,6 +799,7 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	cell->env_label = xstrdup(env->label);
 	cell->env_key = xstrdup(env->key);
 	cell->config_name = xstrdup(cfg->name);
+	cell->label = cfg->label ? xstrdup(cfg->label) : NULL;
 	cell->learner = cfg->learner;
 	cell->budget = *budget;
 	cell->eval = *eval;
@@ -770,13 +827,16 @@ static int build_cell(const struct ctx *c, struct spec *s, struct cell *cell,
 	params_to_json(&cell->hp, &sb);
 	strbuf_addstr(&sb, ",");
 	budget_json(&sb, &cell->budget, &cell->eval);
-	strbuf_addf(&sb, ",\"spec_seed\":%llu,\"seed\":%lld}", (unsigned long long)s->seed, seed);
+	strbuf_addf(&sb, ",\"spec_seed\":%llu,\"seed\":%lld%s}", (unsigned long long)s->seed, seed,
+		    s->paired_seeds ? ",\"paired_seeds\":true" : ""); /* absent when false: old hashes hold */
 	cell->config_json = strbuf_detach(&sb);
 	sha256_hex(cell->config_json, strlen(cell->config_json), cell->config_hash);
 
-	cell->env_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "env");
+	/* paired seeds: "paired" in place of the algorithm hash for the env and eval streams */
+	const char *shared = s->paired_seeds ? "paired" : cell->algo_hash;
+	cell->env_seed = seed_derive(s->seed, env->key, shared, seed, "env");
 	cell->learner_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "learner");
-	cell->eval_seed = seed_derive(s->seed, env->key, cell->algo_hash, seed, "eval");
+	cell->eval_seed = seed_derive(s->seed, env->key, shared, seed, "eval");
 	code_version_for_cell(env->spec, &env->opts, cfg->learner, cell->code_version);
 	return 0;
 }
@@ -787,6 +847,7 @@ static void cell_release(struct cell *c)
 	free(c->env_label);
 	free(c->env_key);
 	free(c->config_name);
+	free(c->label);
 	free(c->config_json);
 	params_release(&c->hp);
 	params_release(&c->env_opts);
@@ -876,8 +937,8 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 	}
 	config_setting_t *root = config_root_setting(&cfg);
 	static const char *const top[] = { "name", "description", "seed", "seeds", "budget",
-					   "eval", "envs", "algorithms", "portable", NULL };
-	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms, portable)", top))
+					   "eval", "envs", "algorithms", "portable", "paired_seeds", NULL };
+	if (check_keys(&c, root, "the spec (keys: name, description, seed, seeds, budget, eval, envs, algorithms, portable, paired_seeds)", top))
 		goto out;
 	config_setting_t *pm = config_setting_get_member(root, "portable");
 	if (pm) {
@@ -886,6 +947,15 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 			goto out;
 		}
 		c.portable |= config_setting_get_bool(pm);
+	}
+	/* paired_seeds: every configuration of an environment shares its env and eval seed streams per seed */
+	config_setting_t *ps = config_setting_get_member(root, "paired_seeds");
+	if (ps) {
+		if (config_setting_type(ps) != CONFIG_TYPE_BOOL) {
+			bad(&c, ps, "paired_seeds", "must be true or false");
+			goto out;
+		}
+		s->paired_seeds = config_setting_get_bool(ps);
 	}
 
 	char *base = basename_noext(path);
@@ -1041,6 +1111,15 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 			}
 		}
 	}
+	/* a label names one configuration (and no other configuration's name); checked up to 4096 configurations */
+	for (int i = 0; ncfg <= 4096 && i < ncfg; i++)
+		for (int j = 0; cfgs[i].label && j < ncfg; j++)
+			if (j != i && (!strcmp(cfgs[i].label, cfgs[j].name) || (j < i && cfgs[j].label &&
+									     !strcmp(cfgs[i].label, cfgs[j].label)))) {
+				bad(&c, config_setting_get_member(cfgs[i].setting, "label"), "label",
+				    "'%s' is also the label or name of configuration '%s'", cfgs[i].label, cfgs[j].name);
+				goto out;
+			}
 	long long total = (long long)nenv * ncfg * nseeds;
 	if (total > MAX_CELLS) {
 		error("%s: the matrix has %lld cells (%d environments x %d configurations x %d seeds), more than %d",
@@ -1070,8 +1149,10 @@ out:
 	for (int i = 0; i < nenv; i++)
 		env_entry_release(&envs[i]);
 	free(envs);
-	for (int i = 0; i < ncfg; i++)
+	for (int i = 0; i < ncfg; i++) {
 		free(cfgs[i].name);
+		free(cfgs[i].label);
+	}
 	free(cfgs);
 	free(seeds);
 	config_destroy(&cfg);

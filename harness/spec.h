@@ -38,6 +38,7 @@ struct cell {
 	const struct env_spec *env;
 	struct params env_opts;
 	char *config_name;     /* "ql" or "ql[learning_rate=0.1]" */
+	char *label;           /* the spec's display label of the configuration (placeholders expanded), or NULL */
 	const struct learner_spec *learner;
 	struct params hp;      /* fully resolved hyperparameters */
 	struct budget budget;
@@ -56,6 +57,7 @@ struct spec {
 	char *name;
 	char *description;
 	uint64_t seed;
+	int paired_seeds;      /* env and eval seeds shared by every configuration of an environment */
 	char spec_sha256[65];  /* of the file's bytes */
 	struct cell *cells;
 	int ncells;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "aggfig.h"
+#include "intervals.h"
 #include "util.h"
 
 char *md_escape(const char *s)
@@ -131,7 +132,7 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 			for (int r = 0; r < g->nruns; r++)
 				x[r] = g->runs[r].final;
 			struct rng rng;
-			rng_seed(&rng, 20211112u + 17u + 7919u * (unsigned)e + 1009u * (unsigned)a);
+			rng_seed(&rng, interval_seed_runs("runs", d->envs[e].label, d->algos[a], o, o->metric));
 			stats_runs_ci(o->metric, x, g->nruns, o->resamples, o->level, &rng, &en->iv);
 			en->valid = !isnan(en->iv.point);
 			free(x);
@@ -164,7 +165,7 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		snprintf(ent[d->nenvs * na + a].n, sizeof(ent[0].n), "%s", nb.buf);
 		strbuf_release(&nb);
 		struct rng rng;
-		rng_seed(&rng, 20211112u + 19u + 1009u * (unsigned)a);
+		rng_seed(&rng, interval_seed_agg("aggregate", d, envs, ne, d->algos[a], NULL, o, (int)o->metric));
 		struct entry *en = &ent[d->nenvs * na + a];
 		stats_aggregate_ci(o->metric, &t, o->resamples, o->level, &rng, &en->iv);
 		en->valid = 1;
@@ -179,15 +180,20 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 
 	const char *metric = stats_metric_title(o->metric);
 	struct strbuf md = {0}, tex = {0};
-	strbuf_addf(&md, "%s of the final return across seeds, [%g%% bootstrap interval] (%d resamples).\n\n"
-		    "| Environment", metric, 100 * o->level, o->resamples);
-	strbuf_addf(&tex, "%% %s of the final return across seeds with %g%% bootstrap intervals; needs \\usepackage{booktabs}\n"
-		    "\\begin{tabular}{l", metric, 100 * o->level);
+	char *words = score_words(&o->score, d->use_eval), *sk = score_key(&o->score), *note = interval_note(d, o, 0);
+	strbuf_addf(&md, "%s of the %s across seeds (--metric-of %s), [%g%% bootstrap interval].\n%s.\n\n"
+		    "| Environment", metric, words, sk, 100 * o->level, note);
+	strbuf_addf(&tex, "%% %s of the %s across seeds with %g%% bootstrap intervals; %s; needs \\usepackage{booktabs}\n"
+		    "\\begin{tabular}{l", metric, words, 100 * o->level, note);
+	free(words);
+	free(sk);
+	free(note);
 	for (int a = 0; a < na; a++)
 		strbuf_addstr(&tex, "r");
 	strbuf_addstr(&tex, "}\n\\toprule\nEnvironment");
 	for (int a = 0; a < na; a++) {
-		char *m = md_escape(d->algos[a]), *t = tex_escape(d->algos[a]);
+		const char *name = algo_label((const char *const *)d->algos, o, a);
+		char *m = md_escape(name), *t = tex_escape(name);
 		strbuf_addf(&md, " | %s", m);
 		strbuf_addf(&tex, " & %s", t);
 		free(m);

@@ -126,6 +126,13 @@ grep -q '(n=3 of 4, 1 failed)' "$R/cnt/figures/curves.gp" || fail "legend lacks 
 mean=$(sed -n 's/^| FrozenLake.*| \*\*\([-0-9.e]*\)\*\*.*/\1/p' "$R/cnt/tables/final.md")
 /usr/bin/python3 -c "import sys; m=float('$mean'); assert m < 0, m" || fail "the failed run is not in the mean ($mean)"
 [ "$(exported_cells cnt | grep -c ' failed$')" -eq 1 ] || fail "export drops the failed cell"
+# compare chooses runs as plot does: the failed run counts (and is said), the errored cell is left out and said
+spec cmpf "[0.1, 0.5]" 0.99 3 q
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0 HARNESS_TEST_CRASH_CELL='*0.5]/seed=2' run cmpf --no-plot || true
+id=$(sqlite3 "$R/harness.db" "SELECT id FROM runs WHERE experiment='cmpf' AND cell_id LIKE '%0.1]/seed=0'")
+sqlite3 "$R/harness.db" "UPDATE runs SET status='failed', error='diverged at step 1400', final_return=-5 WHERE id=$id"
+out=$("$H" compare cmpf 'q[learning_rate=0.1]' 'q[learning_rate=0.5]' --results "$R" --format none 2>&1) || true
+grep -qF 'FrozenLake-v1(is_slippery=false)  3/2 (1/0 failed) (-0/-1 missing) ' <<<"$out" || fail "compare's n: $out"
 
 # --- exports: the same leading columns everywhere, one per hyperparameter, per-episode evaluations,
 # shortest round-trip reals ---

@@ -269,6 +269,117 @@ static void test_spec__names(void **state)
 	assert_false(valid_experiment_name("x;rm"));
 }
 
+/* The observations of 200 steps of slippery FrozenLake from a seed, always action 1, resetting at episode ends. */
+static void env_stream(uint64_t seed, float *obs_out)
+{
+	struct env *e;
+	assert_int_equal(env_make(&e, "FrozenLake-v1", NULL), 0);
+	float obs[1];
+	env_reset(e, &seed, obs);
+	for (int t = 0; t < 200; t++) {
+		double r;
+		int term, trunc;
+		env_step(e, 1, obs, &r, &term, &trunc);
+		obs_out[t] = obs[0];
+		if (term || trunc)
+			env_reset(e, NULL, obs);
+	}
+	env_free(e);
+}
+
+/*
+ * paired_seeds = true: every configuration of an environment gets the same env and eval seeds
+ * for a seed value (so the same environment stream), different ones across seed values; learner
+ * seeds stay per configuration; the configuration JSON says so. Off (the default), nothing changes.
+ */
+static void test_spec__paired_seeds(void **state)
+{
+	(void)state;
+	const char *body = "seeds = [0, 1, 5];\nbudget = { steps = 100; };\neval = { every = 50; episodes = 2; };\n"
+			   "envs = ( { id = \"FrozenLake-v1\"; }, { id = \"FrozenLake8x8-v1\"; } );\n"
+			   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5]; },\n"
+			   "               { name = \"s\"; learner = \"sarsa\"; } );\n";
+	char text[2048];
+	snprintf(text, sizeof(text), "paired_seeds = true;\n%s", body);
+	struct spec p, u;
+	assert_int_equal(spec_load(&p, write_spec("pa", text)), 0);
+	assert_int_equal(spec_load(&u, write_spec("pa", body)), 0);
+	assert_int_equal(p.ncells, 2 * 3 * 3);
+	assert_true(p.paired_seeds && !u.paired_seeds);
+	for (int i = 0; i < p.ncells; i++)
+		for (int j = 0; j < p.ncells; j++) {
+			const struct cell *a = &p.cells[i], *b = &p.cells[j];
+			int same_env = !strcmp(a->env_label, b->env_label), same_seed = a->seed == b->seed;
+			assert_true((a->env_seed == b->env_seed) == (same_env && same_seed));
+			assert_true((a->eval_seed == b->eval_seed) == (same_env && same_seed));
+			assert_true((a->learner_seed == b->learner_seed) == (i == j));
+		}
+	/* the documented derivation: "paired" in place of the algorithm hash */
+	assert_true(p.cells[0].env_seed == seed_derive(0, p.cells[0].env_key, "paired", 0, "env"));
+	assert_true(p.cells[0].eval_seed == seed_derive(0, p.cells[0].env_key, "paired", 0, "eval"));
+	assert_true(p.cells[0].learner_seed == u.cells[0].learner_seed);
+	/* identical environment streams across configurations, different across seed values */
+	float s0[200], s1[200], s2[200];
+	env_stream(p.cells[0].env_seed, s0); /* q[learning_rate=0.1], seed 0 */
+	env_stream(p.cells[3].env_seed, s1); /* q[learning_rate=0.5], seed 0 */
+	env_stream(p.cells[1].env_seed, s2); /* q[learning_rate=0.1], seed 1 */
+	assert_string_equal(p.cells[3].config_name, "q[learning_rate=0.5]");
+	assert_true(p.cells[3].seed == 0 && p.cells[1].seed == 1);
+	assert_memory_equal(s0, s1, sizeof(s0));
+	assert_true(memcmp(s0, s2, sizeof(s0)) != 0);
+	/* unpaired: streams differ across configurations */
+	env_stream(u.cells[3].env_seed, s1);
+	env_stream(u.cells[0].env_seed, s0);
+	assert_true(memcmp(s0, s1, sizeof(s0)) != 0);
+	/* recorded in the configuration only when on: unpaired hashes are those of before the key existed */
+	assert_non_null(strstr(p.cells[0].config_json, ",\"paired_seeds\":true}"));
+	assert_null(strstr(u.cells[0].config_json, "paired"));
+	assert_string_not_equal(p.cells[0].config_hash, u.cells[0].config_hash);
+	spec_release(&p);
+	spec_release(&u);
+	expect_bad("paired_seeds = 1;\n" BASE_SPEC "envs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; } );\n", 1, "paired_seeds");
+}
+
+/* label: display only (no hash or seed moves), placeholders expanded per variant, bad ones refused. */
+static void test_spec__labels(void **state)
+{
+	(void)state;
+	const char *body = "seeds = 2;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n";
+	char text[2048];
+	snprintf(text, sizeof(text), "%salgorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		 "  epsilon = [0.1, 0.3]; label = \"{name}: a={learning_rate}, e={epsilon}\"; },\n"
+		 "  { name = \"s\"; learner = \"sarsa\"; label = \"SARSA\"; } );\n", body);
+	struct spec l, n;
+	assert_int_equal(spec_load(&l, write_spec("lb", text)), 0);
+	snprintf(text, sizeof(text), "%salgorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		 "  epsilon = [0.1, 0.3]; },\n  { name = \"s\"; learner = \"sarsa\"; } );\n", body);
+	assert_int_equal(spec_load(&n, write_spec("lb", text)), 0);
+	assert_int_equal(l.ncells, 5 * 2);
+	assert_string_equal(l.cells[0].config_name, "q[learning_rate=0.1,epsilon=0.1]");
+	assert_string_equal(l.cells[0].label, "q: a=0.1, e=0.1");
+	assert_string_equal(l.cells[2].label, "q: a=0.1, e=0.3");
+	assert_string_equal(l.cells[6].label, "q: a=0.5, e=0.3");
+	assert_string_equal(l.cells[8].label, "SARSA");
+	assert_null(n.cells[0].label);
+	for (int i = 0; i < l.ncells; i++) {
+		assert_string_equal(l.cells[i].config_hash, n.cells[i].config_hash);
+		assert_true(l.cells[i].env_seed == n.cells[i].env_seed && l.cells[i].learner_seed == n.cells[i].learner_seed);
+	}
+	spec_release(&l);
+	spec_release(&n);
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		   "  label = \"q {gamma}\"; } );\n", 5, "'{gamma}' is not {name} or a swept key");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.1, 0.5];\n"
+		   "  label = \"same\"; } );\n", 5, "also the label or name of configuration");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; label = \"x {name\"; } );\n", 4, "without '}'");
+	expect_bad("seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = \"FrozenLake-v1\"; } );\n"
+		   "algorithms = ( { name = \"q\"; learner = \"q_learning\"; label = 3; } );\n", 4, "non-empty string");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +390,8 @@ int main(void)
 		cmocka_unit_test(test_spec__algorithm_envs),
 		cmocka_unit_test(test_spec__large_literals),
 		cmocka_unit_test(test_spec__names),
+		cmocka_unit_test(test_spec__paired_seeds),
+		cmocka_unit_test(test_spec__labels),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
