@@ -1,15 +1,16 @@
 /*
  * bench_matrix.c - `harness bench --only matrix`: wall time of a whole
- * matrix (process per cell, HDF5 and SQLite writes included) with -j 1 and
+ * matrix (the pipeline's local backend: process per cell, HDF5 and SQLite
+ * writes included) with -j 1 and
  * -j <cores>, on a temporary results directory: 2 envs x 2 configs x 8 seeds
  * of tabular Q-learning, 200k env steps per cell.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "bench.h"
+#include "pipeline.h"
 #include "util.h"
 
 static const char spec_text[] =
@@ -20,24 +21,18 @@ static const char spec_text[] =
 	"envs = ( { id = \"FrozenLake-v1\"; }, { id = \"FrozenLake8x8-v1\"; } );\n"
 	"algorithms = ( { name = \"q\"; learner = \"q_learning\"; learning_rate = [0.05, 0.2]; } );\n";
 
-static double run_matrix(const char *spec, const char *results, int jobs)
+/* The whole pipeline in this process (pipeline.h), as `harness run --quiet --no-plot` runs it. */
+static double run_matrix(const char *spec_path, const char *results, int jobs)
 {
-	char j[16];
-	snprintf(j, sizeof(j), "%d", jobs);
+	struct spec spec;
+	if (spec_load(&spec, spec_path))
+		return -1;
+	struct pipeline_opts po = { .results = results, .jobs = jobs, .quiet = 1, .no_plot = 1 };
 	double t0 = now_seconds();
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execl("/proc/self/exe", "harness", "run", spec, "--results", results, "-j", j, "--quiet",
-		      "--no-plot", (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	waitpid(pid, &st, 0);
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
-		return -1;
-	return now_seconds() - t0;
+	int rc = pipeline_run(&spec, &po, &backend_local);
+	double t = now_seconds() - t0;
+	spec_release(&spec);
+	return rc ? -1 : t;
 }
 
 void bench_matrix(double seconds)

@@ -7,6 +7,7 @@
 #include <fnmatch.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,35 +61,19 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 
 static void add_kv(struct strbuf *sb, const char *key, const char *value)
 {
-	char *v = xstrdup(value ? value : "");
-	oneline(v);
-	strbuf_addf(sb, "%s=%s\n", key, v);
-	free(v);
-}
-
-static void add_double(struct strbuf *sb, const char *key, double v)
-{
-	if (isnan(v))
-		strbuf_addf(sb, "%s=nan\n", key);
-	else
-		strbuf_addf(sb, "%s=%.17g\n", key, v);
+	strbuf_addf(sb, "%s=", key);
+	outcome_escape(sb, value ? value : "");
+	strbuf_addstr(sb, "\n");
 }
 
 int cell_record_write(const char *path, const struct cell_record *r)
 {
 	struct strbuf sb = {0};
-	const struct cell_outcome *o = &r->out;
 	add_kv(&sb, "format", "harness-cell-record-v1");
 	add_kv(&sb, "experiment", r->experiment);
 	strbuf_addf(&sb, "cell_index=%lld\n", r->cell_index);
 	add_kv(&sb, "cell_id", r->cell_id);
 	add_kv(&sb, "config_hash", r->config_hash);
-	add_kv(&sb, "status", o->status);
-	add_kv(&sb, "content_hash", o->hash[0] ? o->hash : "-");
-	add_double(&sb, "final_return", o->final_return);
-	add_double(&sb, "auc", o->auc);
-	strbuf_addf(&sb, "total_steps=%lld\nepisodes=%lld\n", o->total_steps, o->episodes);
-	add_double(&sb, "wall_seconds", o->wall_seconds);
 	add_kv(&sb, "h5_path", r->h5_path);
 	add_kv(&sb, "source_hash", r->prov.source_hash);
 	add_kv(&sb, "git_commit", r->prov.git_commit);
@@ -102,31 +87,68 @@ int cell_record_write(const char *path, const struct cell_record *r)
 	add_kv(&sb, "started_at", r->started_at);
 	add_kv(&sb, "finished_at", r->finished_at);
 	add_kv(&sb, "slurm_job", r->slurm_job);
-	add_kv(&sb, "error", o->error);
+	outcome_encode(&sb, &r->out);
 	int rc = write_file_atomic(path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return rc;
 }
 
-static int parse_num(const char *path, const char *key, const char *v, double *out)
+/* The string fields of a record: key, where, size (the outcome's are outcome.c's). */
+#define FIELD(key, dst, bit) { key, offsetof(struct cell_record, dst), sizeof(((struct cell_record *)0)->dst), bit }
+static const struct field {
+	const char *key;
+	size_t off, size;
+	int required;
+} fields[] = {
+	FIELD("experiment", experiment, 0), FIELD("cell_id", cell_id, 1), FIELD("config_hash", config_hash, 1),
+	FIELD("h5_path", h5_path, 1), FIELD("source_hash", prov.source_hash, 1),
+	FIELD("git_commit", prov.git_commit, 0), FIELD("compiler", prov.compiler, 0),
+	FIELD("cflags", prov.cflags, 0), FIELD("blas", prov.blas, 0), FIELD("blas_core", prov.blas_core, 0),
+	FIELD("cpu_model", prov.cpu_model, 0), FIELD("host", prov.host, 0),
+	FIELD("started_at", started_at, 0), FIELD("finished_at", finished_at, 0),
+	FIELD("slurm_job", slurm_job, 0),
+};
+#undef FIELD
+
+/* One key=value of a record: 0, or -1 with the reason in why. */
+static int record_kv(struct cell_record *r, struct outcome_decoder *d, const char *k, const char *v,
+		     unsigned *seen, char *why, size_t n)
 {
-	if (!strcmp(v, "nan")) {
-		*out = NAN;
+	int o = outcome_decode_kv(d, k, v, why, n);
+	if (o)
+		return o < 0 ? -1 : 0;
+	if (!strcmp(k, "format")) {
+		if (strcmp(v, "harness-cell-record-v1")) {
+			snprintf(why, n, "unknown format '%.64s'", v);
+			return -1;
+		}
+		*seen |= 1u << ARRAY_SIZE(fields);
 		return 0;
 	}
-	if (parse_double(v, out))
-		return error("record '%s': key '%s': '%s' is not a number", path, key, v);
-	return 0;
+	if (!strcmp(k, "cell_index")) {
+		if (parse_ll(v, &r->cell_index) || r->cell_index < 0) {
+			snprintf(why, n, "key 'cell_index': '%.64s' is not an integer", v);
+			return -1;
+		}
+		*seen |= 1u << (ARRAY_SIZE(fields) + 1);
+		return 0;
+	}
+	if (!strcmp(k, "git_dirty")) {
+		r->prov.git_dirty = !strcmp(v, "1");
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		if (strcmp(k, fields[i].key))
+			continue;
+		if (outcome_unescape(v, (char *)r + fields[i].off, fields[i].size)) {
+			snprintf(why, n, "key '%s': bad escape in '%.64s'", k, v);
+			return -1;
+		}
+		*seen |= 1u << i;
+		return 0;
+	}
+	return 0; /* unknown keys: written by a newer harness, ignored */
 }
-
-static int parse_int(const char *path, const char *key, const char *v, long long *out)
-{
-	if (parse_ll(v, out))
-		return error("record '%s': key '%s': '%s' is not an integer", path, key, v);
-	return 0;
-}
-
-#define COPY(dst, v) snprintf(dst, sizeof(dst), "%s", v)
 
 int cell_record_read(const char *path, struct cell_record *r)
 {
@@ -135,105 +157,34 @@ int cell_record_read(const char *path, struct cell_record *r)
 	if (!text)
 		return -1;
 	memset(r, 0, sizeof(*r));
-	struct cell_outcome *o = &r->out;
-	enum { F_FORMAT = 1, F_INDEX = 2, F_CONFIG = 4, F_SOURCE = 8, F_STATUS = 16, F_HASH = 32,
-	       F_PATH = 64, F_CELL = 128, F_ALL = 255 };
-	int seen = 0, rc = -1;
-	o->final_return = o->auc = NAN;
+	struct outcome_decoder d;
+	outcome_decoder_init(&d);
+	unsigned seen = 0;
+	char why[300];
+	int rc = -1;
 	for (char *line = text, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		char *eq = strchr(line, '=');
 		if (!eq) {
-			error("record '%s': line '%s' is not key=value", path, line);
+			error("record '%s': line '%.80s' is not key=value", path, line);
 			goto out;
 		}
 		*eq = '\0';
-		const char *k = line, *v = eq + 1;
-		double d;
-		if (!strcmp(k, "format")) {
-			if (strcmp(v, "harness-cell-record-v1")) {
-				error("record '%s': unknown format '%s'", path, v);
-				goto out;
-			}
-			seen |= F_FORMAT;
-		} else if (!strcmp(k, "experiment")) {
-			COPY(r->experiment, v);
-		} else if (!strcmp(k, "cell_index")) {
-			if (parse_int(path, k, v, &r->cell_index))
-				goto out;
-			seen |= F_INDEX;
-		} else if (!strcmp(k, "cell_id")) {
-			COPY(r->cell_id, v);
-			seen |= F_CELL;
-		} else if (!strcmp(k, "config_hash")) {
-			COPY(r->config_hash, v);
-			seen |= F_CONFIG;
-		} else if (!strcmp(k, "source_hash")) {
-			COPY(r->prov.source_hash, v);
-			seen |= F_SOURCE;
-		} else if (!strcmp(k, "git_commit")) {
-			COPY(r->prov.git_commit, v);
-		} else if (!strcmp(k, "git_dirty")) {
-			r->prov.git_dirty = !strcmp(v, "1");
-		} else if (!strcmp(k, "compiler")) {
-			COPY(r->prov.compiler, v);
-		} else if (!strcmp(k, "cflags")) {
-			COPY(r->prov.cflags, v);
-		} else if (!strcmp(k, "blas")) {
-			COPY(r->prov.blas, v);
-		} else if (!strcmp(k, "blas_core")) {
-			COPY(r->prov.blas_core, v);
-		} else if (!strcmp(k, "cpu_model")) {
-			COPY(r->prov.cpu_model, v);
-		} else if (!strcmp(k, "status")) {
-			if (strcmp(v, "complete") && strcmp(v, "failed") && strcmp(v, "error")) {
-				error("record '%s': unknown status '%s'", path, v);
-				goto out;
-			}
-			COPY(o->status, v);
-			seen |= F_STATUS;
-		} else if (!strcmp(k, "content_hash")) {
-			COPY(o->hash, strcmp(v, "-") ? v : "");
-			seen |= F_HASH;
-		} else if (!strcmp(k, "final_return")) {
-			if (parse_num(path, k, v, &o->final_return))
-				goto out;
-		} else if (!strcmp(k, "auc")) {
-			if (parse_num(path, k, v, &o->auc))
-				goto out;
-		} else if (!strcmp(k, "total_steps")) {
-			if (parse_int(path, k, v, &o->total_steps))
-				goto out;
-		} else if (!strcmp(k, "episodes")) {
-			if (parse_int(path, k, v, &o->episodes))
-				goto out;
-		} else if (!strcmp(k, "wall_seconds")) {
-			if (parse_num(path, k, v, &d))
-				goto out;
-			o->wall_seconds = d;
-		} else if (!strcmp(k, "h5_path")) {
-			COPY(r->h5_path, v);
-			seen |= F_PATH;
-		} else if (!strcmp(k, "host")) {
-			COPY(r->prov.host, v);
-		} else if (!strcmp(k, "started_at")) {
-			COPY(r->started_at, v);
-		} else if (!strcmp(k, "finished_at")) {
-			COPY(r->finished_at, v);
-		} else if (!strcmp(k, "slurm_job")) {
-			COPY(r->slurm_job, v);
-		} else if (!strcmp(k, "error")) {
-			COPY(o->error, v);
-		} /* unknown keys: written by a newer harness, ignored */
+		if (record_kv(r, &d, line, eq + 1, &seen, why, sizeof(why))) {
+			error("record '%s': %s", path, why);
+			goto out;
+		}
 	}
-	if ((seen & F_ALL) != F_ALL) {
-		error("record '%s' is incomplete", path);
-		goto out;
-	}
-	if (strcmp(o->status, "error") && strlen(o->hash) != 64) {
-		error("record '%s': status '%s' without a results hash", path, o->status);
+	for (size_t i = 0; i < ARRAY_SIZE(fields) + 2; i++)
+		if ((i >= ARRAY_SIZE(fields) || fields[i].required) && !(seen & (1u << i))) {
+			error("record '%s' is incomplete: no '%s'", path,
+			      i < ARRAY_SIZE(fields) ? fields[i].key : i == ARRAY_SIZE(fields) ? "format" : "cell_index");
+			goto out;
+		}
+	if (outcome_decoder_finish(&d, &r->out, why, sizeof(why))) {
+		error("record '%s'%s %s", path, strncmp(why, "incomplete", 10) ? ":" : " is", why);
 		goto out;
 	}
 	rc = 0;

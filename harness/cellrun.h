@@ -5,34 +5,26 @@
  * rename), then h5_content_hash of the file in place. Also the per-cell record
  * file a Slurm task leaves for the collect step, which alone writes SQLite.
  *
- * Outcome status, as rundb.h defines it: complete (file in place, hash set),
- * failed (the run itself failed, e.g. diverged; its file is written and
- * hashed too), error (setup or I/O error: no hash). The outcome is a value,
- * never an error return, so every caller records every cell.
+ * The outcome (outcome.h) is a value, never an error return, so every caller
+ * records every cell.
  *
- * Record file (key=value lines, UTF-8, one value per line, newlines in
- * messages replaced by spaces), written with write_file_atomic:
+ * Record file (key=value lines, UTF-8, one value per line, every value
+ * escaped by outcome_escape), written with write_file_atomic:
  *   format=harness-cell-record-v1
- *   experiment, cell_index, cell_id, config_hash, status, content_hash (or
- *   "-"), final_return, auc (%.17g, "nan" when none), total_steps, episodes,
- *   wall_seconds, h5_path, the provenance of the process that ran it
- *   (source_hash, git_commit, git_dirty, compiler, cflags, blas, blas_core,
- *   cpu_model, host), started_at, finished_at, slurm_job, error
+ *   experiment, cell_index, cell_id, config_hash, h5_path, the provenance of
+ *   the process that ran it (source_hash, git_commit, git_dirty, compiler,
+ *   cflags, blas, blas_core, cpu_model, host), started_at, finished_at,
+ *   slurm_job, then the outcome as outcome_encode writes it (status,
+ *   content_hash, final_return, auc, wall_seconds, total_steps, episodes,
+ *   error). The reader takes the keys in any order and ignores unknown ones.
  */
 #ifndef CELLRUN_H
 #define CELLRUN_H
 
+#include "outcome.h"
 #include "provenance.h"
 #include "runner.h"
 #include "spec.h"
-
-struct cell_outcome {
-	char status[16];   /* complete | failed | error */
-	char hash[65];     /* results hash, "" when there is no file */
-	double final_return, auc, wall_seconds;
-	long long total_steps, episodes;
-	char error[600];   /* one line; "" when none */
-};
 
 /*
  * Runs c and stores it at path (through tmp). BLAS single-threaded. Error

@@ -3,8 +3,8 @@
  * (slurm.c):
  *   harness run-cell SPEC --index I   (hidden) one array task's cell: its HDF5
  *                                      file and its record, never the database
- *   harness collect SPEC              records -> run rows (claim + finish, as a
- *                                      local run), then the figures
+ *   harness collect SPEC              records -> run rows (slurm_collect.c: the
+ *                                      Slurm backend's recorder), then the figures
  *   harness status NAME               pending / running / done / failed cells
  * See slurm.h for the files, cellrun.h for the record.
  */
@@ -24,22 +24,6 @@
 #include "rundb.h"
 #include "store.h"
 #include "slurm.h"
-
-static char *record_path_of(const char *root, const struct spec *s, const struct cell *c,
-			    const char *source_hash, char **h5_path)
-{
-	char *path = results_run_path(root, s->name, c, source_hash);
-	char *dir = slurm_dir(root, s->name);
-	char *records = xstrfmt("%s/records", dir);
-	char *rec = cell_record_path(records, path);
-	free(dir);
-	free(records);
-	if (h5_path)
-		*h5_path = path;
-	else
-		free(path);
-	return rec;
-}
 
 /* --- run-cell --- */
 
@@ -117,7 +101,7 @@ int cmd_run_cell(int argc, char **argv)
 	provenance_for_cell(&r.prov, c->code_version);
 	if (results_prepare(root, spec.name))
 		goto out;
-	rec = record_path_of(root, &spec, c, r.prov.source_hash, &h5);
+	rec = slurm_record_path(root, &spec, c, r.prov.source_hash, &h5);
 	char *slash = strrchr(rec, '/');
 	recdir = xstrfmt("%.*s", (int)(slash - rec), rec);
 	if (mkdir_p(recdir, 0755))
@@ -156,119 +140,7 @@ out:
 	return rc;
 }
 
-/* --- collect --- */
-
-/* The state Slurm reports for array task `task` of job `job` (scontrol -o show job). */
-static void task_state(const char *job, long long task, char *state, size_t n)
-{
-	snprintf(state, n, "unknown: gone from Slurm, cancelled while pending or purged");
-	char *argv[] = { "scontrol", "-o", "show", "job", (char *)job, NULL };
-	char *out;
-	if (slurm_capture(argv, 60, &out) != 0) {
-		free(out);
-		return;
-	}
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
-		char *t = strstr(line, " ArrayTaskId="), *s = strstr(line, " JobState=");
-		long long k;
-		char st[64];
-		if (t && s && sscanf(t, " ArrayTaskId=%lld", &k) == 1 && k == task &&
-		    t[13 + strspn(t + 13, "0123456789")] == ' ' && sscanf(s, " JobState=%63s", st) == 1)
-			snprintf(state, n, "%s", st);
-	}
-	free(out);
-}
-
-/* Removes the temporary files the tasks of array job `job` left behind. */
-static void remove_task_tmp(const char *root, const char *experiment, const char *job)
-{
-	char *dir = xstrfmt("%s/%s/runs", root, experiment);
-	char *prefix = xstrfmt(".tmp-slurm-%s_", job);
-	DIR *d = opendir(dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (strncmp(de->d_name, prefix, strlen(prefix)))
-				continue;
-			char *p = xstrfmt("%s/%s", dir, de->d_name);
-			unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
-	free(prefix);
-	free(dir);
-}
-
-/* Reads the cells file: pos[cell] = its line (0-based), -1 when absent. */
-static int read_cells(const char *path, const struct spec *s, long long *pos)
-{
-	size_t len;
-	char *text = read_file(path, &len);
-	if (!text)
-		return -1;
-	long long line = 0;
-	for (char *t = strtok(text, "\n"); t; t = strtok(NULL, "\n"), line++) {
-		long long i;
-		if (parse_ll(t, &i) || i < 0 || i >= s->ncells) {
-			free(text);
-			return error("cells file '%s': line %lld: '%s' is not a cell index of '%s'", path,
-				     line + 1, t, s->path);
-		}
-		pos[i] = line;
-	}
-	free(text);
-	return 0;
-}
-
-struct collect_counts {
-	int applied, complete, failed, errors, kept;
-};
-
-/* Records one cell's outcome unless the database already holds it. */
-static int apply(struct rundb *db, const struct spec *s, const struct cell *c,
-		 const struct provenance *p, const char *h5_path, const struct run_summary *sum,
-		 struct collect_counts *n)
-{
-	struct run_row row;
-	int found = rundb_find(db, s->name, c, c->code_version, &row);
-	if (found < 0)
-		return -1;
-	/* a complete row whose file verifies is never replaced (a record of another attempt, a stale one) */
-	char h[65] = "";
-	if (found && !strcmp(row.status, "complete") &&
-	    (!sum->content_hash || strcmp(sum->content_hash, row.content_hash) || strcmp(sum->status, "complete")) &&
-	    !store_hash_file(row.h5_path, 1, h) && !strcmp(h, row.content_hash)) {
-		if (strcmp(sum->status, "complete") || !sum->content_hash)
-			warning("cell '%s' is complete in the database and its file verifies: its %s record is not "
-				"collected", c->cell_id, sum->status);
-		n->kept++;
-		return 0;
-	}
-	if (found && !strcmp(row.status, sum->status) &&
-	    !strcmp(row.content_hash, sum->content_hash ? sum->content_hash : "") &&
-	    (strcmp(row.status, "error") || !strcmp(row.error, sum->error ? sum->error : ""))) {
-		n->kept++;
-		return 0;
-	}
-	long long id;
-	enum claim_result cr = rundb_claim(db, s->name, c, p, h5_path, 1, 1, &id);
-	if (cr == CLAIM_BUSY) {
-		warning("cell '%s' is being run by another harness process: its record is not collected",
-			c->cell_id);
-		return 0;
-	}
-	if (cr != CLAIM_OK || rundb_finish(db, id, sum))
-		return -1;
-	n->applied++;
-	if (!strcmp(sum->status, "complete"))
-		n->complete++;
-	else if (!strcmp(sum->status, "failed"))
-		n->failed++;
-	else
-		n->errors++;
-	return 0;
-}
+/* --- collect: the recorder of the Slurm backend (slurm_collect.c) --- */
 
 static const char *const collect_lines[] = {
 	"collect SPEC [--results DIR] [--no-plot] [--portable]\n"
@@ -310,99 +182,7 @@ int cmd_collect(int argc, char **argv)
 	struct spec spec;
 	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
-	struct provenance prov;
-	provenance_get(&prov);
-	const char *root = results_root(results_opt);
-	struct store *store = NULL;
-	struct rundb *db = NULL;
-	long long *pos = xcalloc((size_t)spec.ncells, sizeof(long long));
-	struct collect_counts n = { 0 };
-	int rc = 2;
-	for (int i = 0; i < spec.ncells; i++)
-		pos[i] = -1;
-	if (cells && read_cells(cells, &spec, pos))
-		goto out;
-	if (results_prepare(root, spec.name) || store_open(&store, root, STORE_WRITE) ||
-	    store_put_experiment(store, &spec))
-		goto out;
-	db = store_rundb(store);
-	for (int i = 0; i < spec.ncells; i++) {
-		const struct cell *c = &spec.cells[i];
-		char *h5;
-		char *rec = record_path_of(root, &spec, c, c->code_version, &h5);
-		struct cell_record r;
-		struct run_summary sum = { 0 };
-		char why[1400];
-		int have = !access(rec, F_OK), r_ok = have && !cell_record_read(rec, &r);
-		if (r_ok && (strcmp(r.config_hash, c->config_hash) || strcmp(r.prov.source_hash, c->code_version) ||
-			     strcmp(r.cell_id, c->cell_id))) {
-			warning("record '%s' is not of cell '%s' at this code version: ignored", rec, c->cell_id);
-			have = r_ok = 0;
-		}
-		int e = 0;
-		if (r_ok) {
-			sum.status = r.out.status;
-			sum.error = r.out.error;
-			sum.wall_seconds = r.out.wall_seconds;
-			sum.final_return = r.out.final_return;
-			sum.auc = r.out.auc;
-			sum.total_steps = r.out.total_steps;
-			sum.episodes = r.out.episodes;
-			sum.content_hash = r.out.hash[0] ? r.out.hash : NULL;
-			char h[65] = "";
-			/* the file where this root has it (the record names the path the task saw) */
-			if (sum.content_hash && (store_hash_file(h5, 1, h) || strcmp(h, r.out.hash))) {
-				snprintf(why, sizeof(why), "run file '%s' does not match its record", h5);
-				sum.status = "error";
-				sum.error = why;
-				sum.content_hash = NULL;
-			}
-			e = apply(db, &spec, c, &r.prov, h5, &sum, &n);
-		} else if (have || pos[i] >= 0) {
-			if (have) {
-				snprintf(why, sizeof(why), "unreadable record '%s'", rec);
-			} else {
-				char st[80] = "unknown";
-				long long task = pos[i] / per;
-				if (job)
-					task_state(job, task, st, sizeof(st));
-				snprintf(why, sizeof(why), "slurm array task %s_%lld left no record (state %s)",
-					 job ? job : "?", task, st);
-			}
-			sum.status = "error";
-			sum.error = why;
-			sum.final_return = sum.auc = NAN;
-			e = apply(db, &spec, c, &prov, h5, &sum, &n);
-		}
-		free(rec);
-		free(h5);
-		if (e)
-			goto out;
-	}
-	if (job)
-		remove_task_tmp(root, spec.name, job);
-	report("%s: collected %d runs: %d complete, %d failed, %d error (%d already recorded)",
-		spec.name, n.applied, n.complete, n.failed, n.errors, n.kept);
-	rc = n.failed || n.errors ? 1 : 0;
-	if (!no_plot) {
-		char *figdir = NULL;
-		struct selection sel;
-		struct select_opts so = { NULL, 0, &prov };
-		if (store_select_spec(store, &spec, &so, &sel)) {
-			rc = rc ? rc : 2;
-		} else {
-			selection_report(&sel, stderr);
-			if (plot_experiment(store, &sel, &figdir))
-				rc = rc ? rc : 2;
-			else if (figdir)
-				report("figures in %s/", figdir);
-			selection_release(&sel);
-		}
-		free(figdir);
-	}
-out:
-	store_close(store);
-	free(pos);
+	int rc = slurm_collect(&spec, results_root(results_opt), cells, per, job, no_plot);
 	spec_release(&spec);
 	return rc;
 }
@@ -502,7 +282,7 @@ int cmd_status(int argc, char **argv)
 	for (int i = 0; i < spec.ncells; i++)
 		pos[i] = -1;
 	if (have_sub > 0 && sub.array_job[0] && sub.tasks > 0 && sub.per_task > 0) {
-		if (read_cells(sub.cells_file, &spec, pos))
+		if (slurm_read_cells(sub.cells_file, &spec, pos))
 			goto out;
 		q.array_job = sub.array_job;
 		q.collect_job = sub.collect_job;
@@ -520,7 +300,7 @@ int cmd_status(int argc, char **argv)
 	struct strbuf fails = {0};
 	for (int i = 0; i < spec.ncells; i++) {
 		const struct cell *c = &spec.cells[i];
-		char *rec = record_path_of(root, &spec, c, c->code_version, NULL);
+		char *rec = slurm_record_path(root, &spec, c, c->code_version, NULL);
 		struct cell_record r;
 		struct run_rec row;
 		const char *state = "pending", *detail = "not run";

@@ -2,6 +2,7 @@
  * gnuplot.c - see gnuplot.h.
  */
 #include "gnuplot.h"
+#include "proc.h"
 #include "holder.h"
 
 #include <errno.h>
@@ -135,18 +136,12 @@ char *slug(const char *s)
 
 static int run_gnuplot(const char *script, const char *shown)
 {
-	pid_t pid = fork();
-	if (pid < 0)
-		return error("cannot fork gnuplot: %s", strerror(errno));
-	if (pid == 0) {
-		execlp("gnuplot", "gnuplot", script, (char *)NULL);
-		error("cannot run gnuplot: %s (install gnuplot-nox, or run 'make deps')", strerror(errno));
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st))
+	struct child c = CHILD_INIT;
+	c.argv = (char *const[]){ "gnuplot", (char *)script, NULL };
+	int st = proc_run(&c);
+	if (st == 127)
+		return error("cannot run gnuplot (install gnuplot-nox, or run 'make deps')");
+	if (st)
 		return error("gnuplot failed on '%s'", shown);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "proc.h"
 #include "store.h"
 
 /* Largest dataset read into memory (bytes): bounds what a corrupt shape can ask for. */
@@ -169,44 +170,36 @@ int h5_content_hash(const char *path, char out[65])
 	return 0;
 }
 
+/* The child's side: the hash of ctx (a path) written to fd, exit 0; exit 1 after error(). */
+static int hash_to_fd(void *ctx, int fd)
+{
+	char h[65];
+	return h5_content_hash(ctx, h) == 0 && write(fd, h, 64) == 64 ? 0 : 1;
+}
+
 int h5_content_hash_isolated(const char *path, char out[65])
 {
-	int fds[2];
-	if (pipe(fds))
-		return error("cannot create a pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return error("cannot fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		char h[65];
-		if (h5_content_hash(path, h) == 0 && write(fds[1], h, 64) == 64)
-			_exit(0);
-		_exit(1);
-	}
-	close(fds[1]);
+	struct child c = CHILD_INIT;
+	c.fn = hash_to_fd;
+	c.ctx = (void *)path;
+	c.out = PROC_PIPE;
+	if (proc_start(&c))
+		return -1;
 	char h[65];
 	size_t got = 0;
 	while (got < 64) {
-		ssize_t n = read(fds[0], h + got, 64 - got);
+		ssize_t n = read(c.out_fd, h + got, 64 - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(fds[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(st))
+	proc_finish(&c);
+	if (WIFSIGNALED(c.wstatus))
 		return error("'%s' is corrupt: reading it crashed the HDF5 library (%s)", path,
-			     strsignal(WTERMSIG(st)));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) || got != 64)
+			     strsignal(WTERMSIG(c.wstatus)));
+	if (!WIFEXITED(c.wstatus) || WEXITSTATUS(c.wstatus) || got != 64)
 		return -1; /* the child said why */
 	h[64] = '\0';
 	memcpy(out, h, 65);

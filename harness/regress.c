@@ -24,6 +24,7 @@
  * which cells were compared by statistics only.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -39,6 +40,8 @@
 #include "compare.h"
 #include "compare_stats.h"
 #include "regress_cells.h"
+#include "pipeline.h"
+#include "proc.h"
 #include "provenance.h"
 #include "results.h"
 #include "store.h"
@@ -67,26 +70,22 @@ struct side {
 
 /* --- running a command and capturing its output --- */
 
+/* Runs argv (proc.h), its stdout and stderr into log_path when not NULL: the exit status. */
 static int run_argv(char *const argv[], const char *log_path)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		return error("cannot fork: %s", strerror(errno));
-	if (pid == 0) {
-		if (log_path) {
-			FILE *f = freopen(log_path, "w", stdout);
-			if (!f || !freopen(log_path, "a", stderr))
-				_exit(127);
-		}
-		execvp(argv[0], argv);
-		error("cannot run '%s': %s", argv[0], strerror(errno));
-		_exit(127);
+	struct child c = CHILD_INIT;
+	c.argv = argv;
+	if (log_path) {
+		c.out_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (c.out_fd < 0)
+			return error("cannot open '%s': %s", log_path, strerror(errno));
+		c.out = PROC_FD;
+		c.err = PROC_TO_OUT;
 	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int rc = proc_run(&c);
+	if (log_path)
+		close(c.out_fd);
+	return rc;
 }
 
 static int capture(const char *cmd, char *out, size_t n)
@@ -597,9 +596,24 @@ static int read_baseline(const struct spec *s, struct cellres *cells, char *labe
 
 /* --- commands --- */
 
-static int self_run(const char *spec, const char *root, const char *jobs)
+/*
+ * The working tree's side: this binary's own pipeline, in this process
+ * (pipeline.h, local backend, no figures), not a re-executed harness run.
+ */
+static int self_run(const char *spec_path, const char *root, const char *jobs)
 {
-	return run_spec("/proc/self/exe", spec, root, jobs);
+	long long j;
+	if (parse_ll(jobs, &j) || j < 1 || j > 1024)
+		return error("-j: '%s' is not a number of jobs between 1 and 1024", jobs);
+	struct spec s;
+	if (spec_load(&s, spec_path))
+		return -1;
+	struct pipeline_opts po = { .results = root, .jobs = (int)j, .no_plot = 1 };
+	int rc = pipeline_run(&s, &po, &backend_local);
+	spec_release(&s);
+	if (rc == 0 || rc == 1)
+		return 0; /* failed cells are results too */
+	return error("running '%s' failed (exit status %d)", spec_path, rc);
 }
 
 static const char *const version_lines[] = { "version", NULL };

@@ -10,31 +10,21 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "proc.h"
 
 int regress_same_code(const char *bin, const char *spec_path, const struct spec *s, int *same)
 {
 	memset(same, 0, (size_t)s->ncells * sizeof(*same));
-	int fds[2];
-	if (pipe(fds))
-		return 0;
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
+	struct child ch = CHILD_INIT;
+	struct strbuf listing = {0};
+	ch.argv = (char *const[]){ (char *)bin, "run", (char *)spec_path, "--list", NULL };
+	ch.err = PROC_NULL;
+	int st = proc_capture(&ch, 0, &listing);
+	if (st) {
+		strbuf_release(&listing);
 		return 0;
 	}
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		close(fds[0]);
-		execl(bin, bin, "run", spec_path, "--list", (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	FILE *f = fdopen(fds[0], "r");
+	FILE *f = fmemopen(listing.buf, listing.len, "r");
 	char line[2048];
 	int known = 0, has_version = 0, next = 0;
 	while (f && fgets(line, sizeof(line), f)) {
@@ -70,27 +60,19 @@ int regress_same_code(const char *bin, const char *spec_path, const struct spec 
 	}
 	if (f)
 		fclose(f);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		memset(same, 0, (size_t)s->ncells * sizeof(*same));
-		return 0;
-	}
+	strbuf_release(&listing);
 	return known;
 }
 
+/* Starts argv (proc.h) with stdout and stderr into logfd: its pid, or -1 after error(). */
 static pid_t spawn(char *const argv[], int logfd)
 {
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(logfd, STDOUT_FILENO);
-		dup2(logfd, STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
+	struct child c = CHILD_INIT;
+	c.argv = argv;
+	c.out = PROC_FD;
+	c.out_fd = logfd;
+	c.err = PROC_TO_OUT;
+	return proc_start(&c) ? -1 : c.pid;
 }
 
 static int wait_rc(pid_t pid)

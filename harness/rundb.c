@@ -1,7 +1,10 @@
 /*
- * rundb.c - see rundb.h.
+ * rundb.c - see rundb.h: opening (read-only snapshots, migrations), the
+ * experiments table and finding a cell's row. Claims, leases and finishing a
+ * run are rundb_claim.c's.
  */
 #include "rundb.h"
+#include "rundb_impl.h"
 #include "holder.h"
 
 #include <errno.h>
@@ -15,14 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-struct rundb {
-	sqlite3 *db;
-	char *path;
-	char *root;   /* the results root: the directory holding the database */
-	int readonly; /* opened by a read-only command: never written, never migrated */
-	char *snapshot; /* a private copy of database and WAL read instead (see open_readonly) */
-	int version;  /* its schema version (PRAGMA user_version) */
-};
 
 /* Migrations: entry i brings the schema from version i to i+1. */
 #define MIGRATE_RELATIVE_PATHS "-- relativize_paths"
@@ -85,12 +80,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE runs ADD COLUMN lease_until REAL;",
 };
 
-static int db_error(struct rundb *db, const char *what)
+int rundb__error(struct rundb *db, const char *what)
 {
 	return error("database '%s': %s: %s", db->path, what, sqlite3_errmsg(db->db));
 }
 
-static int exec(struct rundb *db, const char *sql)
+int rundb__exec(struct rundb *db, const char *sql)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(db->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -101,11 +96,11 @@ static int exec(struct rundb *db, const char *sql)
 	return 0;
 }
 
-static sqlite3_stmt *prepare(struct rundb *db, const char *sql)
+sqlite3_stmt *rundb__prepare(struct rundb *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_error(db, "prepare");
+		rundb__error(db, "prepare");
 		return NULL;
 	}
 	return st;
@@ -135,8 +130,8 @@ char *rundb_resolve(const struct rundb *db, const char *experiment, const char *
 /* Migration 3: every runs.h5_path from the path the run saw to <NAME>/runs/<file>. */
 static int relativize_paths(struct rundb *db)
 {
-	sqlite3_stmt *st = prepare(db, "SELECT id, experiment, h5_path FROM runs");
-	sqlite3_stmt *up = prepare(db, "UPDATE runs SET h5_path = ?2 WHERE id = ?1");
+	sqlite3_stmt *st = rundb__prepare(db, "SELECT id, experiment, h5_path FROM runs");
+	sqlite3_stmt *up = rundb__prepare(db, "UPDATE runs SET h5_path = ?2 WHERE id = ?1");
 	int rc = st && up ? 0 : -1, step;
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *e = (const char *)sqlite3_column_text(st, 1);
@@ -146,11 +141,11 @@ static int relativize_paths(struct rundb *db)
 		sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
 		sqlite3_bind_text(up, 2, rel, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(up) != SQLITE_DONE)
-			rc = db_error(db, "cannot migrate run paths");
+			rc = rundb__error(db, "cannot migrate run paths");
 		free(rel);
 	}
 	if (!rc && step != SQLITE_DONE)
-		rc = db_error(db, "cannot migrate run paths");
+		rc = rundb__error(db, "cannot migrate run paths");
 	sqlite3_finalize(st);
 	sqlite3_finalize(up);
 	return rc;
@@ -158,9 +153,9 @@ static int relativize_paths(struct rundb *db)
 
 static int migrate(struct rundb *db)
 {
-	if (exec(db, "BEGIN IMMEDIATE"))
+	if (rundb__exec(db, "BEGIN IMMEDIATE"))
 		return -1;
-	sqlite3_stmt *st = prepare(db, "PRAGMA user_version");
+	sqlite3_stmt *st = rundb__prepare(db, "PRAGMA user_version");
 	int version = 0;
 	if (!st)
 		goto fail;
@@ -173,16 +168,16 @@ static int migrate(struct rundb *db)
 		goto fail;
 	}
 	for (int v = version; v < (int)ARRAY_SIZE(migrations); v++) {
-		if (!strcmp(migrations[v], MIGRATE_RELATIVE_PATHS) ? relativize_paths(db) : exec(db, migrations[v]))
+		if (!strcmp(migrations[v], MIGRATE_RELATIVE_PATHS) ? relativize_paths(db) : rundb__exec(db, migrations[v]))
 			goto fail;
 		char sql[64];
 		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		if (exec(db, sql))
+		if (rundb__exec(db, sql))
 			goto fail;
 	}
-	return exec(db, "COMMIT");
+	return rundb__exec(db, "COMMIT");
 fail:
-	exec(db, "ROLLBACK");
+	rundb__exec(db, "ROLLBACK");
 	return -1;
 }
 
@@ -298,7 +293,7 @@ static int open_readwrite(struct rundb *db)
 	 * is creating the same database: retry for as long as the busy timeout.
 	 */
 	for (int attempt = 0;; attempt++) {
-		sqlite3_stmt *st = prepare(db, "PRAGMA journal_mode=WAL");
+		sqlite3_stmt *st = rundb__prepare(db, "PRAGMA journal_mode=WAL");
 		int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
 		sqlite3_finalize(st);
 		if (rc == SQLITE_ROW)
@@ -307,9 +302,9 @@ static int open_readwrite(struct rundb *db)
 			usleep(50000);
 			continue;
 		}
-		return st ? db_error(db, "cannot switch to WAL mode") : -1;
+		return st ? rundb__error(db, "cannot switch to WAL mode") : -1;
 	}
-	if (exec(db, "PRAGMA synchronous=FULL") || exec(db, "PRAGMA foreign_keys=ON") || migrate(db))
+	if (rundb__exec(db, "PRAGMA synchronous=FULL") || rundb__exec(db, "PRAGMA foreign_keys=ON") || migrate(db))
 		return -1;
 	db->version = (int)ARRAY_SIZE(migrations);
 	return 0;
@@ -373,7 +368,7 @@ int rundb_put_experiment(struct rundb *db, const struct spec *s)
 {
 	char now[32];
 	iso_time_now(now);
-	sqlite3_stmt *st = prepare(db,
+	sqlite3_stmt *st = rundb__prepare(db,
 		"INSERT INTO experiments (name, description, spec_path, spec_sha256, cells, created_at, updated_at)"
 		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
 		" ON CONFLICT(name) DO UPDATE SET description = ?2, spec_path = ?3, spec_sha256 = ?4,"
@@ -386,7 +381,7 @@ int rundb_put_experiment(struct rundb *db, const struct spec *s)
 	sqlite3_bind_text(st, 4, s->spec_sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 5, s->ncells);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot record the experiment");
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rundb__error(db, "cannot record the experiment");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -397,10 +392,10 @@ static void copy_col(sqlite3_stmt *st, int i, char *dst, size_t n)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-static int find_locked(struct rundb *db, const char *experiment, const struct cell *c,
+int rundb__find(struct rundb *db, const char *experiment, const struct cell *c,
 		       const char *source_hash, struct run_row *row)
 {
-	sqlite3_stmt *st = prepare(db,
+	sqlite3_stmt *st = rundb__prepare(db,
 		"SELECT id, status, pid, host, h5_path, content_hash, error, final_return, auc,"
 		" total_steps, episodes, wall_seconds, holder, lease_until FROM runs"
 		" WHERE experiment = ?1 AND cell_id = ?2 AND config_hash = ?3 AND source_hash = ?4");
@@ -434,7 +429,7 @@ static int find_locked(struct rundb *db, const char *experiment, const struct ce
 	} else if (rc == SQLITE_DONE) {
 		rc = 0;
 	} else {
-		rc = db_error(db, "cannot read runs");
+		rc = rundb__error(db, "cannot read runs");
 	}
 	sqlite3_finalize(st);
 	return rc;
@@ -443,216 +438,6 @@ static int find_locked(struct rundb *db, const char *experiment, const struct ce
 int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
 	       const char *source_hash, struct run_row *row)
 {
-	return find_locked(db, experiment, c, source_hash, row);
+	return rundb__find(db, experiment, c, source_hash, row);
 }
 
-int rundb_lease_seconds(void)
-{
-	const char *e = getenv("HARNESS_LEASE_SECONDS");
-	long long v;
-	if (e && *e && !parse_ll(e, &v) && v >= 1 && v <= 7 * 86400)
-		return (int)v;
-	return RUNDB_LEASE_SECONDS;
-}
-
-int rundb_row_held(const struct run_row *row)
-{
-	if (strcmp(row->status, "running"))
-		return 0;
-	struct holder h;
-	if (!holder_parse(row->holder, &h)) {
-		enum holder_state hs = holder_check(&h);
-		if (hs != HOLDER_UNKNOWN)
-			return hs == HOLDER_ALIVE;
-	}
-	return row->lease_until > (double)time(NULL);
-}
-
-static char *u64str(uint64_t v)
-{
-	return xstrfmt("%llu", (unsigned long long)v);
-}
-
-static enum claim_result claim_locked(struct rundb *db, const char *experiment, const struct cell *c,
-				      const struct provenance *p, const char *h5_path, int force,
-				      int retry_failed, long long *row_id);
-
-enum claim_result rundb_claim(struct rundb *db, const char *experiment, const struct cell *c,
-			      const struct provenance *p, const char *h5_path, int force,
-			      int retry_failed, long long *row_id)
-{
-	if (db->readonly)
-		BUG("claim on a read-only database");
-	char *rel = rundb_rel_run_path(experiment, h5_path);
-	h5_path = rel;
-	enum claim_result result = claim_locked(db, experiment, c, p, h5_path, force, retry_failed, row_id);
-	free(rel);
-	return result;
-}
-
-static enum claim_result claim_locked(struct rundb *db, const char *experiment, const struct cell *c,
-				      const struct provenance *p, const char *h5_path, int force,
-				      int retry_failed, long long *row_id)
-{
-	if (exec(db, "BEGIN IMMEDIATE"))
-		return CLAIM_ERROR;
-	char *me = holder_format(holder_self());
-	struct run_row row;
-	int found = find_locked(db, experiment, c, c->code_version, &row);
-	if (found < 0)
-		goto fail;
-	char now[32];
-	iso_time_now(now);
-	double lease_until = (double)time(NULL) + rundb_lease_seconds();
-	sqlite3_stmt *st;
-	if (found) {
-		*row_id = row.id;
-		int done = !strcmp(row.status, "complete") || (!strcmp(row.status, "failed") && !retry_failed);
-		if (done && !force) {
-			exec(db, "COMMIT");
-			free(me);
-			return CLAIM_DONE;
-		}
-		if (!strcmp(row.status, "running") && strcmp(row.holder, me) && rundb_row_held(&row)) {
-			exec(db, "COMMIT");
-			free(me);
-			return CLAIM_BUSY;
-		}
-		st = prepare(db, "UPDATE runs SET status = 'running', pid = ?2, host = ?3, started_at = ?4,"
-				 " finished_at = NULL, wall_seconds = NULL, error = NULL, final_return = NULL,"
-				 " auc = NULL, total_steps = NULL, episodes = NULL, content_hash = NULL,"
-				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7, holder = ?8, lease_until = ?9"
-				 " WHERE id = ?1");
-		if (!st)
-			goto fail;
-		sqlite3_bind_text(st, 8, me, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_double(st, 9, lease_until);
-		sqlite3_bind_int64(st, 1, row.id);
-		sqlite3_bind_int64(st, 2, (long long)getpid());
-		sqlite3_bind_text(st, 3, p->host, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, h5_path, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, p->git_commit, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 7, p->git_dirty);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE) {
-			db_error(db, "cannot claim a run");
-			goto fail;
-		}
-	} else {
-		st = prepare(db,
-			"INSERT INTO runs (experiment, cell_id, cell_index, env_id, env_label, config_name,"
-			" learner, seed, config_hash, config_json, env_seed, learner_seed, eval_seed,"
-			" git_commit, git_dirty, source_hash, compiler, cflags, blas, blas_core, cpu_model,"
-			" host, pid, started_at, status, h5_path, holder, lease_until)"
-			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25, ?26, ?27)");
-		if (!st)
-			goto fail;
-		char *s1 = u64str(c->env_seed), *s2 = u64str(c->learner_seed), *s3 = u64str(c->eval_seed);
-		sqlite3_bind_text(st, 1, experiment, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, c->cell_id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 3, c->index);
-		sqlite3_bind_text(st, 4, c->env->id, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, c->env_label, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, c->config_name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 7, c->learner->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 8, c->seed);
-		sqlite3_bind_text(st, 9, c->config_hash, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 10, c->config_json, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 11, s1, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 12, s2, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 13, s3, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 14, p->git_commit, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 15, p->git_dirty);
-		sqlite3_bind_text(st, 16, c->code_version, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 17, p->compiler, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 18, p->cflags, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 19, p->blas, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 20, p->blas_core, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 21, p->cpu_model, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 22, p->host, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 23, (long long)getpid());
-		sqlite3_bind_text(st, 24, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 25, h5_path, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 26, me, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_double(st, 27, lease_until);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		free(s1);
-		free(s2);
-		free(s3);
-		if (rc != SQLITE_DONE) {
-			db_error(db, "cannot record a run");
-			goto fail;
-		}
-		*row_id = sqlite3_last_insert_rowid(db->db);
-	}
-	if (exec(db, "COMMIT"))
-		goto fail;
-	free(me);
-	return CLAIM_OK;
-fail:
-	exec(db, "ROLLBACK");
-	free(me);
-	return CLAIM_ERROR;
-}
-
-int rundb_renew(struct rundb *db)
-{
-	char *me = holder_format(holder_self());
-	sqlite3_stmt *st = prepare(db, "UPDATE runs SET lease_until = ?2 WHERE holder = ?1 AND status = 'running'");
-	if (!st) {
-		free(me);
-		return -1;
-	}
-	sqlite3_bind_text(st, 1, me, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(st, 2, (double)time(NULL) + rundb_lease_seconds());
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot renew the leases of running cells");
-	sqlite3_finalize(st);
-	free(me);
-	return rc;
-}
-
-int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s)
-{
-	char now[32];
-	iso_time_now(now);
-	sqlite3_stmt *st = prepare(db,
-		"UPDATE runs SET status = ?2, error = ?3, finished_at = ?4, wall_seconds = ?5,"
-		" final_return = ?6, auc = ?7, total_steps = ?8, episodes = ?9, content_hash = ?10,"
-		" lease_until = NULL WHERE id = ?1 AND holder = ?11");
-	if (!st)
-		return -1;
-	char *me = holder_format(holder_self());
-	sqlite3_bind_int64(st, 1, row_id);
-	sqlite3_bind_text(st, 2, s->status, -1, SQLITE_TRANSIENT);
-	if (s->error && *s->error)
-		sqlite3_bind_text(st, 3, s->error, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_double(st, 5, s->wall_seconds);
-	if (s->final_return == s->final_return)
-		sqlite3_bind_double(st, 6, s->final_return);
-	if (s->auc == s->auc)
-		sqlite3_bind_double(st, 7, s->auc);
-	sqlite3_bind_int64(st, 8, s->total_steps);
-	sqlite3_bind_int64(st, 9, s->episodes);
-	if (s->content_hash)
-		sqlite3_bind_text(st, 10, s->content_hash, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 11, me, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_error(db, "cannot record a run's end");
-	if (!rc && sqlite3_changes(db->db) == 0)
-		rc = error("run %lld was taken over by another process (its lease had expired: was this one "
-			   "stopped for longer than HARNESS_LEASE_SECONDS?): its result is not recorded", row_id);
-	sqlite3_finalize(st);
-	free(me);
-	return rc;
-}
-
-int rundb_abandon(struct rundb *db, long long row_id, const char *why)
-{
-	struct run_summary s = { .status = "error", .error = why };
-	s.final_return = s.auc = __builtin_nan("");
-	return rundb_finish(db, row_id, &s);
-}

@@ -25,6 +25,25 @@
 #define SLURM_H
 
 #include "slurmctl.h"
+#include "spec.h"
+
+/* The options of `harness run SPEC --backend slurm` (the backend's, backend_slurm.c). */
+struct slurm_opts {
+	const char *spec_path, *results, *partition, *time, *cpus;
+	long long array_limit;
+	int dry_run, force, retry_failed, no_plot, portable;
+	char **only;  /* --only patterns (nonly of them; argv strings) */
+	int nonly;
+};
+
+/* Records the record files of spec's cells (slurm_collect.c, `harness collect`); the exit status. */
+int slurm_collect(const struct spec *spec, const char *root, const char *cells, long long per, const char *job,
+		  int no_plot);
+/* The record file of cell c at source_hash; its run file's path in *h5_path if not NULL (caller frees). */
+char *slurm_record_path(const char *root, const struct spec *s, const struct cell *c, const char *source_hash,
+			char **h5_path);
+/* Reads a submission's cells file: pos[cell] = its line (0-based); other entries untouched. */
+int slurm_read_cells(const char *path, const struct spec *s, long long *pos);
 
 /* harness run SPEC --backend slurm ...: argv as cmd_run received it. */
 int slurm_submit(int argc, char **argv);

@@ -3,15 +3,11 @@
  */
 #include "slurmctl.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#include "proc.h"
 #include "util.h"
 
 char *slurm_dir(const char *root, const char *experiment)
@@ -19,78 +15,24 @@ char *slurm_dir(const char *root, const char *experiment)
 	return xstrfmt("%s/%s/slurm", root, experiment);
 }
 
-int slurm_capture(char *const argv[], double timeout, char **out)
+int slurm_run(char *const argv[], double timeout, char **out, int quiet)
 {
-	return slurm_capture_q(argv, timeout, out, 0);
-}
-
-int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet)
-{
-	int fds[2];
-	if (out)
-		*out = NULL;
-	if (pipe(fds))
-		return error("cannot create a pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return error("cannot fork: %s", strerror(errno));
-	}
-	if (pid == 0) {
-		close(fds[0]);
-		dup2(fds[1], STDOUT_FILENO);
-		close(fds[1]);
-		if (quiet) {
-			int null = open("/dev/null", O_WRONLY);
-			if (null >= 0)
-				dup2(null, STDERR_FILENO);
-		}
-		execvp(argv[0], argv);
-		error("cannot run '%s': %s", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(fds[1]);
+	struct child c = CHILD_INIT;
 	struct strbuf sb = {0};
-	double t0 = now_seconds();
-	int timed_out = 0;
-	for (;;) {
-		struct pollfd p = { .fd = fds[0], .events = POLLIN };
-		int left = (int)((timeout - (now_seconds() - t0)) * 1000);
-		if (left <= 0) {
-			timed_out = 1;
-			kill(pid, SIGKILL);
-			break;
-		}
-		int pr = poll(&p, 1, left);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		char buf[4096];
-		ssize_t n = read(fds[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		strbuf_add(&sb, buf, (size_t)n);
-	}
-	close(fds[0]);
-	int ws = 0;
-	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
-		;
-	if (!sb.buf)
-		strbuf_addstr(&sb, "");
+	c.argv = argv;
+	c.err = quiet ? PROC_NULL : PROC_INHERIT;
+	int st = proc_capture(&c, timeout, &sb);
 	if (out)
 		*out = strbuf_detach(&sb);
 	else
 		strbuf_release(&sb);
-	if (timed_out)
+	if (st == -2)
 		return error("'%s' did not answer within %.0f seconds", argv[0], timeout);
-	if (WIFEXITED(ws))
-		return WEXITSTATUS(ws) == 127 ? -1 : WEXITSTATUS(ws);
-	return error("'%s' was killed by signal %d", argv[0], WTERMSIG(ws));
+	if (st < 0)
+		return -1;
+	if (WIFSIGNALED(c.wstatus))
+		return error("'%s' was killed by signal %d", argv[0], WTERMSIG(c.wstatus));
+	return st == 127 ? -1 : st;
 }
 
 /* 1 when job ("123" or "123_4") belongs to one of the comma-separated ids. */
@@ -112,7 +54,7 @@ int slurm_queue(const char *jobs, slurm_job_cb cb, void *ctx)
 	 * has forgotten and for a controller it cannot reach */
 	char *argv[] = { "squeue", "-h", "-r", "--me", "-o", "%i %T", NULL };
 	char *out;
-	int st = slurm_capture(argv, 60, &out);
+	int st = slurm_run(argv, 60, &out, 0);
 	if (st != 0) {
 		free(out);
 		return st < 0 ? -1 : error("squeue failed (exit status %d)", st);

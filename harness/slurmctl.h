@@ -24,13 +24,13 @@ int slurm_submission_read(const char *root, const char *experiment, struct slurm
 char *slurm_dir(const char *root, const char *experiment);
 
 /*
- * Runs argv (execvp) with stdout captured into *out (caller frees; may be
- * NULL to discard), stderr passed through, killed after timeout seconds.
- * Returns the exit status, or -1 after error() if it could not run.
+ * Runs a Slurm command (sbatch, squeue, scontrol) through proc_capture
+ * (proc.h): stdout into *out (caller frees; out may be NULL to discard),
+ * stderr passed through (discarded when quiet), killed after timeout
+ * seconds. The exit status, or -1 after error() when it did not run to its
+ * end (not found, timed out, killed).
  */
-int slurm_capture(char *const argv[], double timeout, char **out);
-/* The same, with stderr discarded when quiet. */
-int slurm_capture_q(char *const argv[], double timeout, char **out, int quiet);
+int slurm_run(char *const argv[], double timeout, char **out, int quiet);
 
 /*
  * States of the jobs still in Slurm's queue: calls cb once per job or array

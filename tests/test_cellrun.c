@@ -155,7 +155,7 @@ static void test_cellrun__record_roundtrip(void **state)
 	assert_true(isnan(r.out.auc));
 	assert_true(r.out.total_steps == 123456789012LL);
 	assert_int_equal(r.out.episodes, 42);
-	assert_string_equal(r.out.error, "diverged at step 7: Q is nan");
+	assert_string_equal(r.out.error, "diverged at step 7:\nQ is nan"); /* escaped, not flattened */
 	assert_string_equal(r.h5_path, w.h5_path);
 	assert_string_equal(r.slurm_job, "123_4");
 	/* an error outcome needs no hash */
