@@ -3,6 +3,7 @@
  * See spec.h for the contract and README.md ("Experiment specs") for the format.
  */
 #include "spec.h"
+#include "spec_parse.h"
 #include "codever.h"
 #include "suggest.h"
 
@@ -14,33 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_CELLS 100000
 #define MAX_SEEDS 100000
 /* A list of MAX_SEEDS seeds fits; libconfig grows lists one element at a time (quadratic). */
 #define MAX_SPEC_BYTES (1 << 20)
 
-/* Parse context: the file name for messages. */
-struct ctx {
-	const char *file;
-	int portable; /* set every PARAM_KERNEL hyperparameter (e.g. DQN's `portable`) to true */
-};
-
-static int bad(const struct ctx *c, const config_setting_t *s, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* "<file>:<line>: key '<key>': <message>" */
-static int bad(const struct ctx *c, const config_setting_t *s, const char *key, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	int line = s ? (int)config_setting_source_line(s) : 0;
-	if (key)
-		return error("%s:%d: key '%s': %s", c->file, line, key, msg);
-	return error("%s:%d: %s", c->file, line, msg);
-}
 
 int valid_experiment_name(const char *name)
 {
@@ -68,277 +46,6 @@ uint64_t seed_derive(uint64_t spec_seed, const char *env_key, const char *algo_h
 	}
 	return v;
 }
-
-static const char *type_word(int t)
-{
-	switch (t) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: return "an integer";
-	case CONFIG_TYPE_FLOAT: return "a float";
-	case CONFIG_TYPE_STRING: return "a string";
-	case CONFIG_TYPE_BOOL: return "a bool";
-	case CONFIG_TYPE_ARRAY: return "an array";
-	case CONFIG_TYPE_LIST: return "a list";
-	case CONFIG_TYPE_GROUP: return "a group";
-	}
-	return "a value";
-}
-
-/* Sets one parameter from a scalar setting (or an int array for int lists). */
-/* A libconfig value as JSON (groups are objects, arrays and lists arrays). */
-static void setting_json(const config_setting_t *s, struct strbuf *sb)
-{
-	int t = config_setting_type(s);
-	switch (t) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: strbuf_addf(sb, "%lld", config_setting_get_int64(s)); return;
-	case CONFIG_TYPE_FLOAT: strbuf_add_double(sb, config_setting_get_float(s)); return;
-	case CONFIG_TYPE_BOOL: strbuf_addstr(sb, config_setting_get_bool(s) ? "true" : "false"); return;
-	case CONFIG_TYPE_STRING: strbuf_add_json_str(sb, config_setting_get_string(s)); return;
-	default: break;
-	}
-	int group = t == CONFIG_TYPE_GROUP;
-	strbuf_addstr(sb, group ? "{" : "[");
-	for (int i = 0; i < config_setting_length(s); i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		if (i)
-			strbuf_addstr(sb, ", ");
-		if (group) {
-			strbuf_add_json_str(sb, config_setting_name(e));
-			strbuf_addstr(sb, ": ");
-		}
-		setting_json(e, sb);
-	}
-	strbuf_addstr(sb, group ? "}" : "]");
-}
-
-static int set_from_setting(struct params *p, const char *key, const config_setting_t *s,
-			    char *why, size_t n)
-{
-	const struct param_def *d = param_find(p->defs, key);
-	int t = config_setting_type(s);
-	if ((d->flags & PARAM_JSON) &&
-	    (t == CONFIG_TYPE_GROUP || t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST)) {
-		struct strbuf sb = {0};
-		setting_json(s, &sb);
-		int rc = params_set_text(p, key, sb.buf, why, n);
-		strbuf_release(&sb);
-		return rc;
-	}
-	switch (config_setting_type(s)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return params_set_int(p, key, config_setting_get_int64(s), why, n);
-	case CONFIG_TYPE_FLOAT:
-		return params_set_float(p, key, config_setting_get_float(s), why, n);
-	case CONFIG_TYPE_BOOL:
-		return params_set_bool(p, key, config_setting_get_bool(s), why, n);
-	case CONFIG_TYPE_STRING:
-		if (d->type == PARAM_STRING || d->type == PARAM_INT_LIST)
-			return params_set_text(p, key, config_setting_get_string(s), why, n);
-		snprintf(why, n, "must be %s, got the string \"%s\"",
-			 d->type == PARAM_BOOL ? "true or false" : d->type == PARAM_INT ? "an integer" : "a number",
-			 config_setting_get_string(s));
-		return -1;
-	case CONFIG_TYPE_ARRAY: {
-		if (d->type != PARAM_INT_LIST)
-			break;
-		int cnt = config_setting_length(s);
-		long long vals[64];
-		if (cnt > (int)ARRAY_SIZE(vals)) {
-			snprintf(why, n, "has %d elements, at most %zu allowed", cnt, ARRAY_SIZE(vals));
-			return -1;
-		}
-		for (int i = 0; i < cnt; i++) {
-			const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-			int t = config_setting_type(e);
-			if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64) {
-				snprintf(why, n, "must be a list of integers, element %d is %s", i + 1, type_word(t));
-				return -1;
-			}
-			vals[i] = config_setting_get_int64(e);
-		}
-		return params_set_list(p, key, vals, cnt, why, n);
-	}
-	default:
-		break;
-	}
-	snprintf(why, n, "must be %s, got %s", d->type == PARAM_INT_LIST ? "an integer array like [64, 64]" :
-		 d->type == PARAM_INT ? "an integer" : d->type == PARAM_FLOAT ? "a number" :
-		 d->type == PARAM_BOOL ? "true or false" : "a string", type_word(config_setting_type(s)));
-	return -1;
-}
-
-/* Whether a hyperparameter setting is a sweep (a list of values). */
-static int is_sweep(const struct param_def *d, const config_setting_t *s)
-{
-	int t = config_setting_type(s);
-	if (d->flags & PARAM_JSON)
-		return 0; /* a group or list is its value */
-	if (d->type == PARAM_INT_LIST)
-		return t == CONFIG_TYPE_LIST;
-	return t == CONFIG_TYPE_ARRAY || t == CONFIG_TYPE_LIST;
-}
-
-/*
- * libconfig 1.5 reads an integer literal without the L suffix with atoi():
- * 3000000000 becomes -1294967296 and 10^20 becomes -1, silently. So the text
- * handed to libconfig is a copy in which integers beyond 32 bits get the L
- * suffix (64-bit), and a number beyond 64 bits (or a float beyond a double)
- * is an error naming its key. Strings and comments are copied as they are; no
- * newline is added, so line numbers stay those of the file.
- */
-static const char *key_before(const char *text, size_t pos, char *key, size_t n)
-{
-	size_t i = pos;
-	while (i > 0 && !strchr("=:;{}\n", text[i - 1]))
-		i--; /* over the array or list elements before the literal */
-	key[0] = '\0';
-	if (i == 0 || (text[i - 1] != '=' && text[i - 1] != ':'))
-		return key;
-	i--;
-	while (i > 0 && (text[i - 1] == ' ' || text[i - 1] == '\t'))
-		i--;
-	size_t end = i;
-	while (i > 0 && (isalnum((unsigned char)text[i - 1]) || strchr("_-*", text[i - 1])))
-		i--;
-	snprintf(key, n, "%.*s", (int)(end - i), text + i);
-	return key;
-}
-
-static int literal_error(const char *path, const char *text, size_t pos, const char *tok, int toklen,
-			 const char *what)
-{
-	int line = 1;
-	for (size_t k = 0; k < pos; k++)
-		line += text[k] == '\n';
-	char key[128];
-	key_before(text, pos, key, sizeof(key));
-	if (key[0])
-		return error("%s:%d: key '%s': the number %.*s is too large (it overflows %s)", path, line, key,
-			     toklen, tok, what);
-	return error("%s:%d: the number %.*s is too large (it overflows %s)", path, line, toklen, tok, what);
-}
-
-static int fix_literals(const char *path, const char *in, size_t len, struct strbuf *out)
-{
-	size_t i = 0;
-	while (i < len) {
-		size_t j = i;
-		char c = in[i];
-		if (c == '"') {
-			for (j++; j < len && in[j] != '"'; j++)
-				if (in[j] == '\\' && j + 1 < len)
-					j++;
-			j = j < len ? j + 1 : len;
-		} else if (c == '#' || (c == '/' && i + 1 < len && in[i + 1] == '/')) {
-			while (j < len && in[j] != '\n')
-				j++;
-		} else if (c == '/' && i + 1 < len && in[i + 1] == '*') {
-			const char *e = memmem(in + i + 2, len - i - 2, "*/", 2);
-			j = e ? (size_t)(e - in) + 2 : len;
-		} else if (isalpha((unsigned char)c) || c == '_' || c == '*') {
-			while (j < len && (isalnum((unsigned char)in[j]) || strchr("_-*", in[j])))
-				j++;
-		} else if (isdigit((unsigned char)c) ||
-			   ((c == '-' || c == '+' || c == '.') && i + 1 < len &&
-			    (isdigit((unsigned char)in[i + 1]) || in[i + 1] == '.'))) {
-			int is_float = 0, hex = 0;
-			if (in[j] == '-' || in[j] == '+')
-				j++;
-			if (j + 1 < len && in[j] == '0' && (in[j + 1] == 'x' || in[j + 1] == 'X')) {
-				hex = 1;
-				for (j += 2; j < len && isxdigit((unsigned char)in[j]); j++)
-					;
-			} else {
-				while (j < len && isdigit((unsigned char)in[j]))
-					j++;
-				if (j < len && in[j] == '.') {
-					is_float = 1;
-					for (j++; j < len && isdigit((unsigned char)in[j]); j++)
-						;
-				}
-				if (j < len && (in[j] == 'e' || in[j] == 'E')) {
-					size_t k = j + 1;
-					if (k < len && (in[k] == '-' || in[k] == '+'))
-						k++;
-					if (k < len && isdigit((unsigned char)in[k])) {
-						is_float = 1;
-						for (j = k; j < len && isdigit((unsigned char)in[j]); j++)
-							;
-					}
-				}
-			}
-			size_t numlen = j;
-			int suffix = 0;
-			while (j < len && in[j] == 'L')
-				j++, suffix = 1;
-			char tok[128];
-			if (numlen - i >= sizeof(tok))
-				return literal_error(path, in, i, in + i, (int)(numlen - i), "64 bits");
-			memcpy(tok, in + i, numlen - i);
-			tok[numlen - i] = '\0';
-			errno = 0;
-			if (is_float) {
-				double v = strtod(tok, NULL);
-				if (isinf(v))
-					return literal_error(path, in, i, tok, (int)strlen(tok), "a double");
-			} else if (hex) {
-				unsigned long long v = strtoull(tok, NULL, 16);
-				if (errno == ERANGE)
-					return literal_error(path, in, i, tok, (int)strlen(tok), "64 bits");
-				strbuf_add(out, in + i, j - i);
-				if (!suffix && v > 0xffffffffULL)
-					strbuf_addstr(out, "L");
-				i = j;
-				continue;
-			} else {
-				long long v = strtoll(tok, NULL, 10);
-				if (errno == ERANGE)
-					return literal_error(path, in, i, tok, (int)strlen(tok), "64 bits");
-				strbuf_add(out, in + i, j - i);
-				if (!suffix && (v < INT_MIN || v > INT_MAX))
-					strbuf_addstr(out, "L");
-				i = j;
-				continue;
-			}
-		} else {
-			j++;
-		}
-		strbuf_add(out, in + i, j - i);
-		i = j;
-	}
-	return 0;
-}
-
-static int get_int(const struct ctx *c, const config_setting_t *s, const char *key, long long lo,
-		   long long hi, long long *out)
-{
-	int t = config_setting_type(s);
-	if (t != CONFIG_TYPE_INT && t != CONFIG_TYPE_INT64)
-		return bad(c, s, key, "must be an integer, got %s", type_word(t));
-	long long v = config_setting_get_int64(s);
-	if (v < lo || v > hi)
-		return bad(c, s, key, "must be between %lld and %lld, got %lld", lo, hi, v);
-	*out = v;
-	return 0;
-}
-
-static int check_keys(const struct ctx *c, const config_setting_t *g, const char *what,
-		      const char *const *allowed)
-{
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-		const char *name = config_setting_name(m);
-		int ok = 0;
-		for (int k = 0; allowed[k]; k++)
-			ok |= !strcmp(allowed[k], name);
-		if (!ok)
-			return bad(c, m, name, "unknown key in %s", what);
-	}
-	return 0;
-}
-
 static int parse_budget(const struct ctx *c, const config_setting_t *g, struct budget *b)
 {
 	static const char *const keys[] = { "steps", "episodes", NULL };
@@ -383,18 +90,6 @@ static int parse_eval(const struct ctx *c, const config_setting_t *g, struct eva
 	return 0;
 }
 
-/* One environment entry of the spec, parsed. */
-struct env_entry {
-	const config_setting_t *setting;
-	const struct env_spec *spec;
-	struct params opts;
-	char *label, *key;
-	struct budget budget;
-	int has_budget;
-	struct eval_sched eval;
-	int has_eval;
-	const config_setting_t *hparams;
-};
 
 static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_entry *e)
 {
@@ -491,271 +186,6 @@ static void env_entry_release(struct env_entry *e)
 	free(e->label);
 	free(e->key);
 }
-
-/* One algorithm configuration after sweep expansion. */
-struct config {
-	char *name;
-	char *label;           /* display label (the spec's `label`, placeholders expanded), or NULL */
-	const struct learner_spec *learner;
-	const config_setting_t *setting;
-	/* the swept values of this variant: setting + element index, per key */
-	int nsweep;
-	const config_setting_t *sweep_setting[32];
-	int sweep_index[32];
-};
-
-static int valid_config_name(const char *n)
-{
-	if (!*n || strlen(n) > 100)
-		return 0;
-	for (const char *p = n; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("_.-+", *p))
-			return 0;
-	return 1;
-}
-
-/* Applies a scalar setting as hyperparameter key to hp, with a file:line error. */
-static int apply_hparam(const struct ctx *c, struct params *hp, const struct learner_spec *ls,
-			const config_setting_t *m, const char *where)
-{
-	const char *k = config_setting_name(m);
-	const struct param_def *d = param_find(hp->defs, k);
-	char why[512];
-	if (!d)
-		return bad(c, m, k, "unknown hyperparameter of learner '%s'%s (%ssee 'harness learners %s')",
-			   ls->name, where, suggest_param(hp->defs, k), ls->name);
-	if (set_from_setting(hp, k, m, why, sizeof(why)))
-		return bad(c, m, k, "%s", why);
-	return 0;
-}
-
-static void add_setting_value(struct strbuf *sb, const config_setting_t *e)
-{
-	switch (config_setting_type(e)) {
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64: strbuf_addf(sb, "%lld", config_setting_get_int64(e)); break;
-	case CONFIG_TYPE_FLOAT: strbuf_add_double(sb, config_setting_get_float(e)); break;
-	case CONFIG_TYPE_BOOL: strbuf_addstr(sb, config_setting_get_bool(e) ? "true" : "false"); break;
-	case CONFIG_TYPE_STRING: strbuf_addstr(sb, config_setting_get_string(e)); break;
-	case CONFIG_TYPE_ARRAY:
-		for (int j = 0; j < config_setting_length(e); j++)
-			strbuf_addf(sb, "%s%lld", j ? "x" : "",
-				    config_setting_get_int64(config_setting_get_elem(e, (unsigned)j)));
-		break;
-	default: strbuf_addstr(sb, "?");
-	}
-}
-
-static void variant_name(struct strbuf *sb, const char *base, const struct config *cfg, int nsw,
-			 const config_setting_t *const *sw, const int *idx)
-{
-	(void)cfg;
-	strbuf_addstr(sb, base);
-	if (!nsw)
-		return;
-	strbuf_addstr(sb, "[");
-	for (int i = 0; i < nsw; i++) {
-		strbuf_addf(sb, "%s%s=", i ? "," : "", config_setting_name(sw[i]));
-		add_setting_value(sb, config_setting_get_elem(sw[i], (unsigned)idx[i]));
-	}
-	strbuf_addstr(sb, "]");
-}
-
-/*
- * The display label of a variant: the spec's `label` with each {key} replaced by the variant's value
- * of the swept key (as in its name) and {name} by the algorithm's name. Display only: no seed or hash.
- */
-static int expand_label(const struct ctx *c, const config_setting_t *lm, const char *tmpl, const char *base,
-			int nsw, const config_setting_t *const *sw, const int *idx, char **out)
-{
-	struct strbuf sb = {0};
-	for (const char *p = tmpl; *p; p++) {
-		if (*p != '{') {
-			strbuf_add(&sb, p, 1);
-			continue;
-		}
-		const char *end = strchr(p, '}');
-		if (!end) {
-			strbuf_release(&sb);
-			return bad(c, lm, "label", "'{' without '}' in \"%s\"", tmpl);
-		}
-		size_t len = (size_t)(end - p - 1);
-		int found = len == 4 && !strncmp(p + 1, "name", 4);
-		if (found)
-			strbuf_addstr(&sb, base);
-		for (int i = 0; !found && i < nsw; i++)
-			if (strlen(config_setting_name(sw[i])) == len && !strncmp(p + 1, config_setting_name(sw[i]), len)) {
-				add_setting_value(&sb, config_setting_get_elem(sw[i], (unsigned)idx[i]));
-				found = 1;
-			}
-		if (!found) {
-			int r = bad(c, lm, "label", "'{%.*s}' is not {name} or a swept key of this algorithm", (int)len, p + 1);
-			strbuf_release(&sb);
-			return r;
-		}
-		p = end;
-	}
-	*out = strbuf_detach(&sb);
-	return 0;
-}
-
-/* Expands one algorithm entry into its sweep variants (appended to *cfgs). */
-static int parse_algorithm(const struct ctx *c, const config_setting_t *g, struct config **cfgs,
-			   int *ncfg, int *cap)
-{
-	if (config_setting_type(g) != CONFIG_TYPE_GROUP)
-		return bad(c, g, "algorithms", "each algorithm must be a group like { name = \"ql\"; learner = \"q_learning\"; }");
-	const char *name = NULL, *learner = NULL;
-	if (!config_setting_lookup_string(g, "name", &name))
-		return bad(c, g, "name", "missing (a label for this configuration, e.g. \"ql\")");
-	if (!valid_config_name(name))
-		return bad(c, config_setting_get_member(g, "name"), "name",
-			   "'%s' may use only letters, digits and _ . - +", name);
-	if (!config_setting_lookup_string(g, "learner", &learner))
-		return bad(c, g, "learner", "missing (see 'harness learners')");
-	const struct learner_spec *ls = learner_lookup(learner);
-	if (!ls)
-		return bad(c, config_setting_get_member(g, "learner"), "learner",
-			   "unknown learner '%s' (%ssee 'harness learners')", learner, suggest_learner(learner));
-	const config_setting_t *only = config_setting_get_member(g, "envs");
-	if (only) {
-		int t = config_setting_type(only);
-		if ((t != CONFIG_TYPE_ARRAY && t != CONFIG_TYPE_LIST) || config_setting_length(only) == 0)
-			return bad(c, only, "envs", "must be a non-empty list of environment ids or labels, like [\"CartPole-v1\"]");
-		for (int j = 0; j < config_setting_length(only); j++)
-			if (config_setting_type(config_setting_get_elem(only, (unsigned)j)) != CONFIG_TYPE_STRING)
-				return bad(c, only, "envs", "element %d is not a string", j + 1);
-	}
-	/* validate every key now (each sweep element too), collect sweeps */
-	struct params hp;
-	learner_params_init(ls, &hp);
-	const config_setting_t *sw[32];
-	int nsw = 0;
-	long long variants = 1;
-	for (int i = 0; i < config_setting_length(g); i++) {
-		const config_setting_t *m = config_setting_get_elem(g, (unsigned)i);
-		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs") || !strcmp(k, "label"))
-			continue;
-		const struct param_def *d = param_find(hp.defs, k);
-		if (d && is_sweep(d, m)) {
-			int len = config_setting_length(m);
-			if (len == 0) {
-				params_release(&hp);
-				return bad(c, m, k, "an empty list sweeps nothing");
-			}
-			if (nsw == (int)ARRAY_SIZE(sw)) {
-				params_release(&hp);
-				return bad(c, m, k, "too many swept keys (at most 32)");
-			}
-			for (int j = 0; j < len; j++) {
-				const config_setting_t *e = config_setting_get_elem(m, (unsigned)j);
-				char why[512];
-				if (set_from_setting(&hp, k, e, why, sizeof(why))) {
-					params_release(&hp);
-					return bad(c, e, k, "sweep value %d: %s", j + 1, why);
-				}
-			}
-			sw[nsw++] = m;
-			variants *= len;
-			if (variants > MAX_CELLS) {
-				params_release(&hp);
-				return bad(c, m, k, "the sweep has more than %d variants", MAX_CELLS);
-			}
-			continue;
-		}
-		if (apply_hparam(c, &hp, ls, m, "")) {
-			params_release(&hp);
-			return -1;
-		}
-	}
-	params_release(&hp);
-	const config_setting_t *lm = config_setting_get_member(g, "label");
-	const char *tmpl = NULL;
-	if (lm) {
-		if (config_setting_type(lm) != CONFIG_TYPE_STRING || !*(tmpl = config_setting_get_string(lm)))
-			return bad(c, lm, "label", "must be a non-empty string, like \"DQN lr={learning_rate}\"");
-		for (const char *p = tmpl; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				return bad(c, lm, "label", "must not contain control characters");
-		if (strlen(tmpl) > 200)
-			return bad(c, lm, "label", "longer than 200 characters");
-	}
-	int idx[32] = {0};
-	for (long long v = 0; v < variants; v++) {
-		if (*ncfg == *cap) {
-			*cap = *cap ? 2 * *cap : 8;
-			*cfgs = xrealloc(*cfgs, (size_t)*cap * sizeof(**cfgs));
-		}
-		struct config *cfg = &(*cfgs)[(*ncfg)++];
-		memset(cfg, 0, sizeof(*cfg));
-		cfg->learner = ls;
-		cfg->setting = g;
-		cfg->nsweep = nsw;
-		for (int i = 0; i < nsw; i++) {
-			cfg->sweep_setting[i] = sw[i];
-			cfg->sweep_index[i] = idx[i];
-		}
-		struct strbuf sb = {0};
-		variant_name(&sb, name, cfg, nsw, sw, idx);
-		cfg->name = strbuf_detach(&sb);
-		if (tmpl && expand_label(c, lm, tmpl, name, nsw, sw, idx, &cfg->label))
-			return -1;
-		/* odometer over the swept keys, the last key fastest */
-		for (int i = nsw - 1; i >= 0; i--) {
-			if (++idx[i] < config_setting_length(sw[i]))
-				break;
-			idx[i] = 0;
-		}
-	}
-	return 0;
-}
-
-/* Resolves a cell's hyperparameters: defaults, preset, env hparams, algorithm keys, sweep. */
-static int resolve_hparams(const struct ctx *c, const struct env_entry *env, const struct config *cfg,
-			   struct params *hp)
-{
-	learner_params_init(cfg->learner, hp);
-	for (int i = 0; c->portable && i < hp->n; i++) {
-		char pwhy[128];
-		if ((hp->defs[i].flags & PARAM_KERNEL) && hp->defs[i].type == PARAM_BOOL &&
-		    params_set_bool(hp, hp->defs[i].name, 1, pwhy, sizeof(pwhy)))
-			BUG("kernel switch '%s': %s", hp->defs[i].name, pwhy);
-	}
-	if (env->hparams) {
-		for (int i = 0; i < config_setting_length(env->hparams); i++) {
-			const config_setting_t *m = config_setting_get_elem(env->hparams, (unsigned)i);
-			const struct param_def *d = param_find(hp->defs, config_setting_name(m));
-			if (d && is_sweep(d, m))
-				return bad(c, m, config_setting_name(m),
-					   "hparams of an environment cannot be swept: sweep in the algorithm");
-			char where[256];
-			snprintf(where, sizeof(where), " (in the hparams of %s)", env->label);
-			if (apply_hparam(c, hp, cfg->learner, m, where))
-				return -1;
-		}
-	}
-	for (int i = 0; i < config_setting_length(cfg->setting); i++) {
-		const config_setting_t *m = config_setting_get_elem(cfg->setting, (unsigned)i);
-		const char *k = config_setting_name(m);
-		if (!strcmp(k, "name") || !strcmp(k, "learner") || !strcmp(k, "envs") || !strcmp(k, "label"))
-			continue;
-		int swept = 0;
-		for (int j = 0; j < cfg->nsweep; j++) {
-			if (cfg->sweep_setting[j] != m)
-				continue;
-			char why[512];
-			const config_setting_t *e = config_setting_get_elem(m, (unsigned)cfg->sweep_index[j]);
-			if (set_from_setting(hp, k, e, why, sizeof(why)))
-				return bad(c, e, k, "%s", why);
-			swept = 1;
-		}
-		if (!swept && apply_hparam(c, hp, cfg->learner, m, ""))
-			return -1;
-	}
-	return 0;
-}
-
 /* Whether an algorithm entry runs on env: no `envs` key, or the env's id or label is listed. */
 static int runs_on(const config_setting_t *g, const struct env_entry *env)
 {
@@ -870,6 +300,52 @@ static char *basename_noext(const char *path)
 	return r;
 }
 
+/* seeds: a count (0..n-1) or a list of distinct integers; *seeds allocated even on error. */
+static int parse_seeds(const struct ctx *c, const config_setting_t *root, long long **seedsp, int *nseedsp)
+{
+	config_setting_t *m = config_setting_get_member(root, "seeds");
+	long long *seeds = NULL;
+	int nseeds = 0;
+	if (!m)
+		return bad(c, root, "seeds", "missing (a count like 5, or a list like [0, 1, 2])");
+	if (config_setting_type(m) == CONFIG_TYPE_INT || config_setting_type(m) == CONFIG_TYPE_INT64) {
+		long long n;
+		if (get_int(c, m, "seeds", 1, MAX_SEEDS, &n))
+			return -1;
+		nseeds = (int)n;
+		seeds = xcalloc((size_t)nseeds, sizeof(*seeds));
+		for (int i = 0; i < nseeds; i++)
+			seeds[i] = i;
+	} else if (config_setting_type(m) == CONFIG_TYPE_ARRAY || config_setting_type(m) == CONFIG_TYPE_LIST) {
+		nseeds = config_setting_length(m);
+		if (nseeds < 1 || nseeds > MAX_SEEDS)
+			return bad(c, m, "seeds", "must list between 1 and %d seeds, got %d", MAX_SEEDS, nseeds);
+		seeds = xcalloc((size_t)nseeds, sizeof(*seeds));
+		*seedsp = seeds;
+		for (int i = 0; i < nseeds; i++) {
+			if (get_int(c, config_setting_get_elem(m, (unsigned)i), "seeds", 0,
+				    9007199254740992LL, &seeds[i]))
+				return -1;
+		}
+		/* duplicates: sorted copy, O(n log n) (a 100000-seed list is allowed) */
+		long long *sorted = xmalloc((size_t)nseeds * sizeof(*sorted));
+		memcpy(sorted, seeds, (size_t)nseeds * sizeof(*sorted));
+		qsort(sorted, (size_t)nseeds, sizeof(*sorted), cmp_ll);
+		for (int i = 1; i < nseeds; i++)
+			if (sorted[i] == sorted[i - 1]) {
+				long long dup = sorted[i];
+				free(sorted);
+				return bad(c, m, "seeds", "seed %lld is listed twice", dup);
+			}
+		free(sorted);
+	} else {
+		return bad(c, m, "seeds", "must be a count or a list of integers, got %s", type_word(config_setting_type(m)));
+	}
+	*seedsp = seeds;
+	*nseedsp = nseeds;
+	return 0;
+}
+
 int spec_load(struct spec *s, const char *path)
 {
 	return spec_load_opts(s, path, 0);
@@ -888,28 +364,9 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 		return error("%s: %zu bytes, more than a spec may have (%d)", path, len, MAX_SPEC_BYTES);
 	}
 	sha256_hex(bytes, len, s->spec_sha256);
-	/*
-	 * A spec is one self-contained file, parsed from the very bytes hashed:
-	 * no NUL byte (libconfig would stop there), no @include (another file,
-	 * e.g. /dev/zero, not covered by the hash).
-	 */
-	for (size_t i = 0; i < len; i++) {
-		size_t j = i;
-		if (!bytes[i]) {
-			free(bytes);
-			return error("%s: contains a NUL byte (a spec is a text file)", path);
-		}
-		if (i && bytes[i - 1] != '\n')
-			continue;
-		while (j < len && (bytes[j] == ' ' || bytes[j] == '\t'))
-			j++;
-		if (len - j >= 8 && !memcmp(bytes + j, "@include", 8)) {
-			int line = 1;
-			for (size_t k = 0; k < i; k++)
-				line += bytes[k] == '\n';
-			free(bytes);
-			return error("%s:%d: @include is not allowed (a spec is one self-contained file)", path, line);
-		}
+	if (spec_text_check(path, bytes, len)) {
+		free(bytes);
+		return -1;
 	}
 
 	config_t cfg;
@@ -1002,46 +459,8 @@ int spec_load_opts(struct spec *s, const char *path, int portable)
 		s->seed = (uint64_t)v;
 	}
 
-	/* seeds: a count or a list */
-	if (!(m = config_setting_get_member(root, "seeds"))) {
-		bad(&c, root, "seeds", "missing (a count like 5, or a list like [0, 1, 2])");
+	if (parse_seeds(&c, root, &seeds, &nseeds))
 		goto out;
-	}
-	if (config_setting_type(m) == CONFIG_TYPE_INT || config_setting_type(m) == CONFIG_TYPE_INT64) {
-		long long n;
-		if (get_int(&c, m, "seeds", 1, MAX_SEEDS, &n))
-			goto out;
-		nseeds = (int)n;
-		seeds = xcalloc((size_t)nseeds, sizeof(*seeds));
-		for (int i = 0; i < nseeds; i++)
-			seeds[i] = i;
-	} else if (config_setting_type(m) == CONFIG_TYPE_ARRAY || config_setting_type(m) == CONFIG_TYPE_LIST) {
-		nseeds = config_setting_length(m);
-		if (nseeds < 1 || nseeds > MAX_SEEDS) {
-			bad(&c, m, "seeds", "must list between 1 and %d seeds, got %d", MAX_SEEDS, nseeds);
-			goto out;
-		}
-		seeds = xcalloc((size_t)nseeds, sizeof(*seeds));
-		for (int i = 0; i < nseeds; i++) {
-			if (get_int(&c, config_setting_get_elem(m, (unsigned)i), "seeds", 0,
-				    9007199254740992LL, &seeds[i]))
-				goto out;
-		}
-		/* duplicates: sorted copy, O(n log n) (a 100000-seed list is allowed) */
-		long long *sorted = xmalloc((size_t)nseeds * sizeof(*sorted));
-		memcpy(sorted, seeds, (size_t)nseeds * sizeof(*sorted));
-		qsort(sorted, (size_t)nseeds, sizeof(*sorted), cmp_ll);
-		for (int i = 1; i < nseeds; i++)
-			if (sorted[i] == sorted[i - 1]) {
-				bad(&c, m, "seeds", "seed %lld is listed twice", sorted[i]);
-				free(sorted);
-				goto out;
-			}
-		free(sorted);
-	} else {
-		bad(&c, m, "seeds", "must be a count or a list of integers, got %s", type_word(config_setting_type(m)));
-		goto out;
-	}
 
 	struct budget budget = {0};
 	int has_budget = 0;

@@ -41,6 +41,18 @@ make -s -j2 bin/harness > /dev/null
 out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || true
 printf '%s\n' "$out" | grep '^FrozenLake-v1 ' | grep -q ' identical$' || fail "4x4 cells should stay identical: $out"
 printf '%s\n' "$out" | grep '^FrozenLake8x8-v1 ' | grep -q ' 0/6 ' || fail "8x8 cells should all change: $out"
+# the commit side reads its run of the spec's configuration, not a newer run of the cell id made
+# under an edited spec: edit epsilon, regress (both sides run it), edit it back, regress again
+first=$out
+sed -i 's/epsilon = 0.3;/epsilon = 0.2;/' experiments/regr.cfg
+./bin/harness regress regr --base "$base" -j 2 > /dev/null 2>&1 || true
+sed -i 's/epsilon = 0.2;/epsilon = 0.3;/' experiments/regr.cfg
+out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || true
+printf '%s\n' "$out" | grep -q 'config changed' && fail "the base side read the edited spec's runs: $out"
+[ "$(grep '^FrozenLake' <<<"$out")" = "$(grep '^FrozenLake' <<<"$first")" ] || fail "spec edited and back: the table moved:
+$first
+---
+$out"
 git revert --no-edit HEAD > /dev/null
 
 # only the seed derivation
