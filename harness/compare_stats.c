@@ -339,14 +339,7 @@ double cmp_mdd(double se, double df, double alpha, double beta)
 uint64_t boot_seed(const char *identity)
 {
 	char *s = xstrfmt("harness-boot-v1|%s", identity);
-	char hex[65];
-	sha256_hex(s, strlen(s), hex);
+	uint64_t v = sha256_u64(s);
 	free(s);
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--) {
-		unsigned b;
-		sscanf(hex + 2 * i, "%2x", &b);
-		v = v << 8 | b;
-	}
 	return v;
 }

@@ -205,7 +205,7 @@ int parse_options(int argc, char **argv, const struct option *opts, const struct
 {
 	/* --help anywhere wins over every error (as each command did before) */
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (is_help(argv[i]) && !find_short(opts, 'h')) {
+		if (!strcmp(argv[i], "--help") || (!strcmp(argv[i], "-h") && !find_short(opts, 'h'))) {
 			usage_with_options(stdout, opts, u);
 			return OPT_HELP;
 		}

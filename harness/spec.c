@@ -35,15 +35,8 @@ uint64_t seed_derive(uint64_t spec_seed, const char *env_key, const char *algo_h
 {
 	char *s = xstrfmt("harness-seed-v1|%llu|%s|%s|%lld|%s", (unsigned long long)spec_seed,
 			  env_key, algo_hash, seed, stream);
-	char hex[65];
-	sha256_hex(s, strlen(s), hex);
+	uint64_t v = sha256_u64(s);
 	free(s);
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--) {
-		unsigned b;
-		sscanf(hex + 2 * i, "%2x", &b);
-		v = (v << 8) | b;
-	}
 	return v;
 }
 static int parse_budget(const struct ctx *c, const config_setting_t *g, struct budget *b)

@@ -347,6 +347,19 @@ void sha256_hex(const void *data, size_t len, char out[65])
 	sha256_finish(c, out);
 }
 
+uint64_t sha256_u64(const char *s)
+{
+	char hex[65];
+	sha256_hex(s, strlen(s), hex);
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--) {
+		unsigned b;
+		sscanf(hex + 2 * i, "%2x", &b);
+		v = (v << 8) | b;
+	}
+	return v;
+}
+
 char *read_file(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");

@@ -101,6 +101,8 @@ char *strbuf_detach(struct strbuf *sb);
 
 /* SHA-256 of data as 64 lower-case hex digits plus NUL. */
 void sha256_hex(const void *data, size_t len, char out[65]);
+/* The first 8 bytes of sha256(s), least significant first: seeds derived from names. */
+uint64_t sha256_u64(const char *s);
 
 /* Incremental SHA-256 (wraps OpenSSL's EVP). */
 struct sha256_ctx;
