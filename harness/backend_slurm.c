@@ -330,94 +330,63 @@ static char *slurm_records_dir(const char *root, const char *experiment)
 	return records;
 }
 
-static int slurm_execute(struct pipeline *p)
+/* One submission being made: its files (absolute paths) and shape. */
+struct submission {
+	const struct slurm_opts *o;
+	const struct spec *spec;
+	const int *todo;
+	long long ntodo, tasks, per;
+	const char *exe, *spec_abs, *root, *dir, *records, *stamp;
+	const char *cells_file, *ascript, *cscript;
+	char *apath, *cpath, *alog, *clog; /* (sbatch's argv) */
+};
+
+/* --dry-run: the scripts and the sbatch commands, printed. */
+static void print_submission(const struct submission *b)
 {
-	const struct slurm_opts *o = p->opts->slurm;
-	const struct spec *spec = p->spec;
-	const int *todo = p->todo;
-	long long ntodo = p->ntodo;
-	int rc = 2;
-	char *exe = NULL, *spec_abs = NULL, *root = NULL, *dir = NULL, *records = NULL;
-	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
-	char *alog = NULL, *clog = NULL;
-	if (resolve_paths(p, &exe, &spec_abs, &root))
-		goto out;
-	dir = slurm_dir(root, spec->name);
-	records = xstrfmt("%s/records", dir);
-	report("%s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %d already done%s",
-		spec->name, spec->ncells, spec->nenvs, spec->nconfigs, spec->nseeds, ntodo, p->nskipped,
-		p->nuncollected ? " (some not collected yet)" : "");
-	if (!ntodo && !p->nuncollected) {
-		report("%s: nothing to submit", spec->name);
-		rc = 0;
-		goto out;
-	}
-
-	long long per = 1, tasks = 0;
+	long long ntodo = b->ntodo, tasks = b->tasks, per = b->per;
+	const int *todo = b->todo;
+	const char *apath = b->apath, *cpath = b->cpath, *ascript = b->ascript, *cscript = b->cscript;
+	const char *cells_file = b->cells_file, *alog = b->alog, *clog = b->clog;
 	if (ntodo) {
-		long long maxa = max_array_size(o->dry_run);
-		if (maxa < 0)
-			goto out;
-		per = (ntodo + maxa - 1) / maxa;
-		tasks = (ntodo + per - 1) / per;
+		printf("# %s: array script (%lld cells in %lld tasks of up to %lld)\n%s\n", apath, ntodo,
+		       tasks, per, ascript);
+		printf("# %s: the matrix indices of the cells to run, one a line:", cells_file);
+		for (long long i = 0; i < ntodo; i++)
+			printf(" %d", todo[i]);
+		printf("\n\n");
 	}
-	char stamp[64], now[32];
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(now, sizeof(now), "%Y%m%dT%H%M%SZ", &tm);
-	snprintf(stamp, sizeof(stamp), "%s-%d", now, (int)getpid());
-	char *frozen = frozen_binary(exe, dir, o->dry_run);
-	if (!frozen)
-		goto out;
-	free(exe);
-	exe = frozen;
-	apath = xstrfmt("%s/array-%s.sh", dir, stamp);
-	cpath = xstrfmt("%s/collect-%s.sh", dir, stamp);
+	printf("# %s: collect script\n%s\n", cpath, cscript);
+	struct strbuf cmd = {0};
 	if (ntodo) {
-		cells_file = xstrfmt("%s/cells-%s.txt", dir, stamp);
-		ascript = array_script(o, spec, exe, spec_abs, root, dir, stamp, cells_file, ntodo, tasks, per);
-	}
-	cscript = collect_script(o, spec, exe, spec_abs, root, dir, stamp, cells_file, per);
-	char *pa = xstrfmt("%s-%%A_%%a.out", stamp), *pc = xstrfmt("%s-collect-%%j.out", stamp);
-	char *la = log_pattern(dir, pa), *lc = log_pattern(dir, pc);
-	alog = xstrfmt("--output=%s", la);
-	clog = xstrfmt("--output=%s", lc);
-	free(pa);
-	free(pc);
-	free(la);
-	free(lc);
-
-	if (o->dry_run) {
-		if (ntodo) {
-			printf("# %s: array script (%lld cells in %lld tasks of up to %lld)\n%s\n", apath, ntodo,
-			       tasks, per, ascript);
-			printf("# %s: the matrix indices of the cells to run, one a line:", cells_file);
-			for (long long i = 0; i < ntodo; i++)
-				printf(" %d", todo[i]);
-			printf("\n\n");
-		}
-		printf("# %s: collect script\n%s\n", cpath, cscript);
-		struct strbuf cmd = {0};
-		if (ntodo) {
-			strbuf_addstr(&cmd, "sbatch --parsable ");
-			add_word(&cmd, alog);
-			strbuf_addstr(&cmd, " ");
-			add_word(&cmd, apath);
-			strbuf_addstr(&cmd, "\nsbatch --parsable --dependency=afterany:<array job id> "
-				      "--export=ALL,HARNESS_ARRAY_JOB=<array job id> ");
-		} else {
-			strbuf_addstr(&cmd, "sbatch --parsable ");
-		}
-		add_word(&cmd, clog);
+		strbuf_addstr(&cmd, "sbatch --parsable ");
+		add_word(&cmd, alog);
 		strbuf_addstr(&cmd, " ");
-		add_word(&cmd, cpath);
-		printf("%s\n", cmd.buf);
-		strbuf_release(&cmd);
-		rc = 0;
-		goto out;
+		add_word(&cmd, apath);
+		strbuf_addstr(&cmd, "\nsbatch --parsable --dependency=afterany:<array job id> "
+			      "--export=ALL,HARNESS_ARRAY_JOB=<array job id> ");
+	} else {
+		strbuf_addstr(&cmd, "sbatch --parsable ");
 	}
+	add_word(&cmd, clog);
+	strbuf_addstr(&cmd, " ");
+	add_word(&cmd, cpath);
+	printf("%s\n", cmd.buf);
+	strbuf_release(&cmd);
+}
 
+/* Writes the cells file, the scripts and the submission file, and submits: the exit status. */
+static int submit(const struct submission *b)
+{
+	const struct slurm_opts *o = b->o;
+	const struct spec *spec = b->spec;
+	const int *todo = b->todo;
+	long long ntodo = b->ntodo, tasks = b->tasks, per = b->per;
+	const char *exe = b->exe, *spec_abs = b->spec_abs, *root = b->root, *dir = b->dir, *records = b->records;
+	const char *stamp = b->stamp, *cells_file = b->cells_file, *ascript = b->ascript, *cscript = b->cscript;
+	char *apath = b->apath, *cpath = b->cpath, *alog = b->alog, *clog = b->clog;
+	(void)exe;
+	int rc = 2;
 	char *logs = xstrfmt("%s/logs", dir);
 	int mk = mkdir_p(records, 0755) || mkdir_p(logs, 0755);
 	free(logs);
@@ -480,6 +449,76 @@ static int slurm_execute(struct pipeline *p)
 	printf("scripts in %s/; follow with: harness status %s%s%s\n", dir, spec->name,
 	       o->results ? " --results " : "", o->results ? o->results : "");
 	rc = collect_id[0] ? 0 : 2;
+out:
+	return rc;
+}
+
+static int slurm_execute(struct pipeline *p)
+{
+	const struct slurm_opts *o = p->opts->slurm;
+	const struct spec *spec = p->spec;
+	const int *todo = p->todo;
+	long long ntodo = p->ntodo;
+	int rc = 2;
+	char *exe = NULL, *spec_abs = NULL, *root = NULL, *dir = NULL, *records = NULL;
+	char *cells_file = NULL, *apath = NULL, *cpath = NULL, *ascript = NULL, *cscript = NULL;
+	char *alog = NULL, *clog = NULL;
+	if (resolve_paths(p, &exe, &spec_abs, &root))
+		goto out;
+	dir = slurm_dir(root, spec->name);
+	records = xstrfmt("%s/records", dir);
+	report("%s: %d cells (%d envs x %d configs x %d seeds), %lld to run, %d already done%s",
+		spec->name, spec->ncells, spec->nenvs, spec->nconfigs, spec->nseeds, ntodo, p->nskipped,
+		p->nuncollected ? " (some not collected yet)" : "");
+	if (!ntodo && !p->nuncollected) {
+		report("%s: nothing to submit", spec->name);
+		rc = 0;
+		goto out;
+	}
+
+	long long per = 1, tasks = 0;
+	if (ntodo) {
+		long long maxa = max_array_size(o->dry_run);
+		if (maxa < 0)
+			goto out;
+		per = (ntodo + maxa - 1) / maxa;
+		tasks = (ntodo + per - 1) / per;
+	}
+	char stamp[64], now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y%m%dT%H%M%SZ", &tm);
+	snprintf(stamp, sizeof(stamp), "%s-%d", now, (int)getpid());
+	char *frozen = frozen_binary(exe, dir, o->dry_run);
+	if (!frozen)
+		goto out;
+	free(exe);
+	exe = frozen;
+	apath = xstrfmt("%s/array-%s.sh", dir, stamp);
+	cpath = xstrfmt("%s/collect-%s.sh", dir, stamp);
+	if (ntodo) {
+		cells_file = xstrfmt("%s/cells-%s.txt", dir, stamp);
+		ascript = array_script(o, spec, exe, spec_abs, root, dir, stamp, cells_file, ntodo, tasks, per);
+	}
+	cscript = collect_script(o, spec, exe, spec_abs, root, dir, stamp, cells_file, per);
+	char *pa = xstrfmt("%s-%%A_%%a.out", stamp), *pc = xstrfmt("%s-collect-%%j.out", stamp);
+	char *la = log_pattern(dir, pa), *lc = log_pattern(dir, pc);
+	alog = xstrfmt("--output=%s", la);
+	clog = xstrfmt("--output=%s", lc);
+	free(pa);
+	free(pc);
+	free(la);
+	free(lc);
+
+	struct submission b = { o, spec, todo, ntodo, tasks, per, exe, spec_abs, root, dir, records, stamp,
+				cells_file, ascript, cscript, apath, cpath, alog, clog };
+	if (o->dry_run) {
+		print_submission(&b);
+		rc = 0;
+	} else {
+		rc = submit(&b);
+	}
 out:
 	free(exe);
 	free(spec_abs);

@@ -24,15 +24,9 @@ static const char spec_text[] =
 /* The whole pipeline in this process (pipeline.h), as `harness run --quiet --no-plot` runs it. */
 static double run_matrix(const char *spec_path, const char *results, int jobs)
 {
-	struct spec spec;
-	if (spec_load(&spec, spec_path))
-		return -1;
-	struct pipeline_opts po = { .results = results, .jobs = jobs, .quiet = 1, .no_plot = 1 };
 	double t0 = now_seconds();
-	int rc = pipeline_run(&spec, &po, &backend_local);
-	double t = now_seconds() - t0;
-	spec_release(&spec);
-	return rc ? -1 : t;
+	int rc = pipeline_run_local(spec_path, results, jobs, 1);
+	return rc ? -1 : now_seconds() - t0;
 }
 
 void bench_matrix(double seconds)

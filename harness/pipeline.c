@@ -201,3 +201,14 @@ out:
 	pipeline_release(&p);
 	return rc;
 }
+
+int pipeline_run_local(const char *spec_path, const char *results, int jobs, int quiet)
+{
+	struct spec spec;
+	if (spec_load(&spec, spec_path))
+		return 2;
+	struct pipeline_opts po = { .results = results, .jobs = jobs, .quiet = quiet, .no_plot = 1 };
+	int rc = pipeline_run(&spec, &po, &backend_local);
+	spec_release(&spec);
+	return rc;
+}

@@ -64,6 +64,13 @@ struct pipeline {
 int pipeline_run(const struct spec *spec, const struct pipeline_opts *o, const struct backend *b);
 
 /*
+ * The spec at spec_path run on the local backend into results with jobs
+ * workers, no figures (what regress and bench run in process): the exit
+ * status, 2 when the spec does not load.
+ */
+int pipeline_run_local(const char *spec_path, const char *results, int jobs, int quiet);
+
+/*
  * The plan (above) for p->spec into p->todo, p->redo and the counts, from
  * p->db (may be NULL: nothing recorded) and, when records is not NULL, the
  * record files in that directory. 0, or -1 after error().

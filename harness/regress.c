@@ -345,15 +345,7 @@ static int read_baseline(const struct spec *s, struct cellres *cells, char *labe
  */
 static int self_run(const char *spec_path, const char *root, const char *jobs)
 {
-	long long j;
-	if (parse_ll(jobs, &j) || j < 1 || j > 1024)
-		return error("-j: '%s' is not a number of jobs between 1 and 1024", jobs);
-	struct spec s;
-	if (spec_load(&s, spec_path))
-		return -1;
-	struct pipeline_opts po = { .results = root, .jobs = (int)j, .no_plot = 1 };
-	int rc = pipeline_run(&s, &po, &backend_local);
-	spec_release(&s);
+	int rc = pipeline_run_local(spec_path, root, atoi(jobs), 0); /* jobs: checked by parse_common */
 	if (rc == 0 || rc == 1)
 		return 0; /* failed cells are results too */
 	return error("running '%s' failed (exit status %d)", spec_path, rc);

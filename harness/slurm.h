@@ -45,6 +45,17 @@ char *slurm_record_path(const char *root, const struct spec *s, const struct cel
 /* Reads a submission's cells file: pos[cell] = its line (0-based); other entries untouched. */
 int slurm_read_cells(const char *path, const struct spec *s, long long *pos);
 
+/*
+ * One array task's cell (`harness run-cell`, slurm_task.c): cell index of the
+ * spec run to its file and its record; never the database. sha: the spec's
+ * SHA-256 at submission (NULL: unchecked); tag: JOB_TASK (NULL: none). The
+ * exit status: 0 complete, 1 failed, 2 error.
+ */
+int slurm_run_cell(const char *spec_path, long long index, const char *results_opt, const char *sha,
+		   const char *tag, int portable);
+/* `harness status NAME` (slurm_status.c); the exit status. */
+int slurm_status(const char *name, const char *results_opt, const char *spec_opt, int per_cell);
+
 /* harness run SPEC --backend slurm ...: argv as cmd_run received it. */
 int slurm_submit(int argc, char **argv);
 
