@@ -245,7 +245,7 @@ static char *capture(char *const argv[], int *status)
 		close(fds[0]);
 		close(fds[1]);
 		execv(argv[0], argv);
-		fprintf(stderr, "cannot run %s\n", argv[0]);
+		error("cannot run '%s'", argv[0]);
 		_exit(127);
 	}
 	close(fds[1]);

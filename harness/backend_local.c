@@ -98,20 +98,16 @@ static void write_all(int fd, const char *s, size_t n)
 }
 
 /*
- * A child that exits without its outcome (die(), e.g. out of memory) still
- * says why: the last error() message, still in error_capture while exit() runs.
+ * A child that dies without its outcome (die(), e.g. out of memory) still
+ * says why: die()'s routine (util.h set_die_routine) sends the message.
  */
-static int child_fd = -1;
-
-static void child_exit_report(void)
+static void child_die_report(const char *msg, void *ctx)
 {
-	if (child_fd < 0 || !error_capture || !*error_capture)
-		return;
 	struct strbuf m = {0};
 	strbuf_addstr(&m, "X ");
-	outcome_escape(&m, error_capture);
+	outcome_escape(&m, msg);
 	strbuf_addstr(&m, "\n");
-	write_all(child_fd, m.buf, m.len);
+	write_all(*(int *)ctx, m.buf, m.len);
 	strbuf_release(&m);
 }
 
@@ -120,12 +116,11 @@ static void __attribute__((noreturn)) child_main(struct runner_state *rs, const 
 {
 	struct cell_outcome o;
 	struct strbuf out = {0};
-	child_fd = fd;
-	atexit(child_exit_report);
+	set_die_routine(child_die_report, &fd);
 	cell_run_to_file(rs->spec->name, c, &rs->p->prov, path, tmp, child_progress, &fd, &o);
 	outcome_encode(&out, &o);
 	write_all(fd, out.buf, out.len);
-	child_fd = -1;
+	set_die_routine(NULL, NULL);
 	/* the slot's strings, copied at fork: freed so leak checkers see a clean worker */
 	strbuf_release(&out);
 	free((char *)path);
@@ -174,7 +169,7 @@ static void draw_progress(struct runner_state *rs, int final)
 	fmt_duration(e, sizeof(e), eta);
 	fmt_duration(w, sizeof(w), el);
 	fprintf(stderr, "\r\033[K[%s] %d/%d done, %d running, %d failed | %s steps/s | %s elapsed, ETA %s",
-		rs->spec->name, rs->done, rs->total_to_run, running, rs->failed, r, w, e);
+		printable(rs->spec->name), rs->done, rs->total_to_run, running, rs->failed, r, w, e);
 	if (final)
 		fputc('\n', stderr);
 	fflush(stderr);

@@ -24,11 +24,8 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 		      const char *path, const char *tmp, progress_fn progress, void *ctx,
 		      struct cell_outcome *o)
 {
-	char captured[512] = "";
-	char *old_capture = error_capture;
-	size_t old_len = error_capture_len;
-	error_capture = captured;
-	error_capture_len = sizeof(captured);
+	struct error_capture cap;
+	error_capture_begin(&cap, 0);
 	openblas_set_num_threads(1);
 	char started[32];
 	iso_time_now(started);
@@ -55,12 +52,11 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 	o->total_steps = r.total_steps;
 	o->episodes = r.n_episodes;
 	o->wall_seconds = r.wall_seconds;
-	const char *msg = r.failed && !strcmp(o->status, "failed") ? r.error : captured;
+	const char *msg = r.failed && !strcmp(o->status, "failed") ? r.error : cap.msg;
 	snprintf(o->error, sizeof(o->error), "%s", msg);
 	oneline(o->error);
 	run_result_release(&r);
-	error_capture = old_capture;
-	error_capture_len = old_len;
+	error_capture_end(&cap);
 }
 
 static void add_kv(struct strbuf *sb, const char *key, const char *value)

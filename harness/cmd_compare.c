@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "options.h"
 #include "compare.h"
 #include "compare_report.h"
 #include "compare_select.h"
@@ -211,44 +212,28 @@ static int all_paired(const struct expdata *d)
 	return d->nenvs > 0;
 }
 
-static void usage(void)
-{
-	printf("usage: harness compare NAME A B [options]\n"
-	       "       harness compare NAME --all-pairs [options]\n"
-	       "       harness compare NAME --factor KEY [--factor KEY2 ...] | --factors [options]\n\n"
-	       "Does configuration B beat A? For each comparison, per environment and aggregated over the\n"
-	       "environments that can be normalised: the difference of means and of IQMs (B - A) with\n"
-	       "stratified bootstrap intervals, the probability of improvement P(B > A) with its interval,\n"
-	       "Welch's t-test and the Mann-Whitney U test (with paired seeds: the paired t-test and the\n"
-	       "Wilcoxon signed-rank test), p-values Holm-corrected across the report, and a verdict:\n"
-	       "'B better', 'A better' or 'no detectable difference' with the smallest difference these\n"
-	       "runs could detect. Higher scores are better.\n\n"
-	       "  A B             two configuration names (as 'harness list NAME' prints them) or labels\n"
-	       "  --all-pairs     every pair of configurations, the later one in the spec as B\n"
-	       "  --factor KEY    main effect of the swept key KEY: each level against the first,\n"
-	       "                  averaged over the levels of the other swept keys (repeatable)\n"
-	       "  --factors       the main effect of every swept key\n\n"
-	       "options:\n"
-	       "  --metric-of S   the score of a run: final (default), auc, last:K, best\n"
-	       "  --env LABEL     only this environment (repeatable; the aggregate is over these)\n"
-	       "  --alpha A       significance level after Holm's correction (default 0.05)\n"
-	       "  --power P       power of the smallest detectable difference (default 0.8)\n"
-	       "  --level L       interval level (default 0.95)\n"
-	       "  --resamples N   bootstrap resamples (default 10000)\n"
-	       "  --format F      figure formats: png, pdf, png,pdf (default), none\n"
-	       "  --width IN      figure width in inches (default 7; 3.5 for one column)\n"
-	       "  --commit REV    the runs made at this git commit (a prefix of its hash)\n"
-	       "  --other-versions  cells with no run at the chosen code version use their newest\n"
-	       "                  run at another one (said in the report)\n"
-	       "  --spec FILE     the experiment's spec (default: the one the database recorded)\n"
-	       "  --results DIR   results root (default: $HARNESS_RESULTS or ./results)\n\n"
-	       "Writes results/NAME/compare/TAG.md, TAG.tex and the figure TAG.png|pdf (mean differences\n"
-	       "with intervals, one panel per environment).\n\n"
-	       "exit status: 0 no detectable difference in any row, 1 a significant difference in some\n"
-	       "row, 2 error.\n\n"
-	       "examples:\n  harness compare quickstart 'q[learning_rate=0.05]' 'q[learning_rate=0.2]'\n"
-	       "  harness compare dqn_sweep --factor double --factor prioritized --metric-of auc\n");
-}
+static const char *const compare_lines[] = {
+	"compare NAME A B [options]",
+	"compare NAME --all-pairs [options]",
+	"compare NAME --factor KEY [--factor KEY2 ...] | --factors [options]", NULL
+};
+static const struct usage compare_usage = {
+	"compare", compare_lines,
+	"Does configuration B beat A? For each comparison, per environment and aggregated over the\n"
+	"environments that can be normalised: the difference of means and of IQMs (B - A) with\n"
+	"stratified bootstrap intervals, the probability of improvement P(B > A) with its interval,\n"
+	"Welch's t-test and the Mann-Whitney U test (with paired seeds: the paired t-test and the\n"
+	"Wilcoxon signed-rank test), p-values Holm-corrected across the report, and a verdict:\n"
+	"'B better', 'A better' or 'no detectable difference' with the smallest difference these\n"
+	"runs could detect. Higher scores are better.\n\n"
+	"  A B             two configuration names (as 'harness list NAME' prints them) or labels",
+	"Writes results/NAME/compare/TAG.md, TAG.tex and the figure TAG.png|pdf (mean differences\n"
+	"with intervals, one panel per environment).\n\n"
+	"exit status: 0 no detectable difference in any row, 1 a significant difference in some\n"
+	"row, 2 error.\n\n"
+	"examples:\n  harness compare quickstart 'q[learning_rate=0.05]' 'q[learning_rate=0.2]'\n"
+	"  harness compare dqn_sweep --factor double --factor prioritized --metric-of auc"
+};
 
 struct args {
 	const char *name, *results, *commit, *spec, *pos[2];
@@ -262,78 +247,81 @@ struct args {
 
 static int parse_args(int argc, char **argv, struct args *g)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (s[0] != '-') {
-			if (!g->name)
-				g->name = s;
-			else if (g->npos < 2)
-				g->pos[g->npos++] = s;
-			else
-				return error("compare: unexpected argument '%s' (give two configurations, A and B)", s);
-			continue;
-		}
-		if (!strcmp(s, "--all-pairs")) {
-			g->all_pairs = 1;
-			continue;
-		}
-		if (!strcmp(s, "--factors")) {
-			g->factors = 1;
-			continue;
-		}
-		if (!strcmp(s, "--other-versions")) {
-			g->other_versions = 1;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return error("compare: option '%s' needs a value (see 'harness compare --help')", s);
-		const char *v = argv[++i];
-		long long n;
-		double x;
-		if (!strcmp(s, "--results")) {
-			g->results = v;
-		} else if (!strcmp(s, "--commit")) {
-			g->commit = v;
-		} else if (!strcmp(s, "--spec")) {
-			g->spec = v;
-		} else if (!strcmp(s, "--env")) {
-			g->envs = xrealloc(g->envs, (size_t)(g->nenvs + 1) * sizeof(*g->envs));
-			g->envs[g->nenvs++] = v;
-		} else if (!strcmp(s, "--factor")) {
-			g->factor = xrealloc(g->factor, (size_t)(g->nfactor + 1) * sizeof(*g->factor));
-			g->factor[g->nfactor++] = v;
-		} else if (!strcmp(s, "--metric-of")) {
-			if (score_parse(v, &g->score))
-				return error("compare: --metric-of must be final, auc, last:K or best, got '%s'", v);
-		} else if (!strcmp(s, "--alpha")) {
-			if (parse_double(v, &x) || !(x > 0 && x < 0.5))
-				return error("compare: --alpha must be between 0 and 0.5, got '%s'", v);
-			g->alpha = x;
-		} else if (!strcmp(s, "--power")) {
-			if (parse_double(v, &x) || !(x >= 0.5 && x < 1))
-				return error("compare: --power must be in [0.5, 1), got '%s'", v);
-			g->power = x;
-		} else if (!strcmp(s, "--level")) {
-			if (parse_double(v, &x) || !(x >= 0.5 && x < 1))
-				return error("compare: --level must be in [0.5, 1), got '%s'", v);
-			g->o.level = x;
-		} else if (!strcmp(s, "--resamples")) {
-			if (parse_ll(v, &n) || n < 100 || n > 1000000)
-				return error("compare: --resamples must be between 100 and 1000000, got '%s'", v);
-			g->o.resamples = (int)n;
-		} else if (!strcmp(s, "--width")) {
-			if (parse_double(v, &x) || !(x >= 2 && x <= 20))
-				return error("compare: --width must be inches between 2 and 20, got '%s'", v);
-			g->o.width = x;
-		} else if (!strcmp(s, "--format")) {
-			g->o.png = strstr(v, "png") != NULL;
-			g->o.pdf = strstr(v, "pdf") != NULL;
-			if (strcmp(v, "none") && strcmp(v, "png") && strcmp(v, "pdf") && strcmp(v, "png,pdf") &&
-			    strcmp(v, "pdf,png"))
-				return error("compare: --format takes png, pdf, png,pdf or none, got '%s'", v);
-		} else {
-			return error("compare: unknown option '%s' (see 'harness compare --help')", s);
-		}
+	const char *metric_of = NULL, *alpha = NULL, *power = NULL, *level = NULL, *resamples = NULL;
+	const char *width = NULL, *format = NULL;
+	struct string_list factor = { 0 }, envs = { 0 };
+	struct option opts[] = {
+		OPT_GROUP("what to compare:"),
+		OPT_BOOL(0, "all-pairs", &g->all_pairs, "every pair of configurations, the later one in the spec as B"),
+		OPT_STRING_LIST(0, "factor", &factor, "KEY",
+				"main effect of the swept key KEY: each level against the first,\n"
+				"averaged over the levels of the other swept keys (repeatable)"),
+		OPT_BOOL(0, "factors", &g->factors, "the main effect of every swept key"),
+		OPT_GROUP("options:"),
+		OPT_STRING_DEF(0, "metric-of", &metric_of, "S", "final", "the score of a run: final, auc, last:K, best"),
+		OPT_STRING_LIST(0, "env", &envs, "LABEL", "only this environment (repeatable; the aggregate is over these)"),
+		OPT_STRING_DEF(0, "alpha", &alpha, "A", "0.05", "significance level after Holm's correction"),
+		OPT_STRING_DEF(0, "power", &power, "P", "0.8", "power of the smallest detectable difference"),
+		OPT_STRING_DEF(0, "level", &level, "L", "0.95", "interval level"),
+		OPT_STRING_DEF(0, "resamples", &resamples, "N", "10000", "bootstrap resamples"),
+		OPT_STRING_DEF(0, "format", &format, "F", "png,pdf", "figure formats: png, pdf, png,pdf, none"),
+		OPT_STRING_DEF(0, "width", &width, "IN", "7; 3.5 for one column", "figure width in inches"),
+		OPT_STRING(0, "commit", &g->commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
+		OPT_BOOL(0, "other-versions", &g->other_versions,
+			 "cells with no run at the chosen code version use their newest\n"
+			 "run at another one (said in the report)"),
+		OPT_STRING(0, "spec", &g->spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_STRING_DEF(0, "results", &g->results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &compare_usage, 0);
+	g->factor = factor.items;
+	g->nfactor = factor.nr;
+	g->envs = envs.items;
+	g->nenvs = envs.nr;
+	if (argc < 0)
+		return argc;
+	if (argc > 3)
+		return error("compare: unexpected argument '%s' (give two configurations, A and B)", argv[3]);
+	g->name = argc ? argv[0] : NULL;
+	for (int i = 1; i < argc; i++)
+		g->pos[g->npos++] = argv[i];
+	long long n;
+	double x;
+	const char *v;
+	if ((v = metric_of) && score_parse(v, &g->score))
+		return error("compare: --metric-of must be final, auc, last:K or best, got '%s'", v);
+	if ((v = alpha)) {
+		if (parse_double(v, &x) || !(x > 0 && x < 0.5))
+			return error("compare: --alpha must be between 0 and 0.5, got '%s'", v);
+		g->alpha = x;
+	}
+	if ((v = power)) {
+		if (parse_double(v, &x) || !(x >= 0.5 && x < 1))
+			return error("compare: --power must be in [0.5, 1), got '%s'", v);
+		g->power = x;
+	}
+	if ((v = level)) {
+		if (parse_double(v, &x) || !(x >= 0.5 && x < 1))
+			return error("compare: --level must be in [0.5, 1), got '%s'", v);
+		g->o.level = x;
+	}
+	if ((v = resamples)) {
+		if (parse_ll(v, &n) || n < 100 || n > 1000000)
+			return error("compare: --resamples must be between 100 and 1000000, got '%s'", v);
+		g->o.resamples = (int)n;
+	}
+	if ((v = width)) {
+		if (parse_double(v, &x) || !(x >= 2 && x <= 20))
+			return error("compare: --width must be inches between 2 and 20, got '%s'", v);
+		g->o.width = x;
+	}
+	if ((v = format)) {
+		g->o.png = strstr(v, "png") != NULL;
+		g->o.pdf = strstr(v, "pdf") != NULL;
+		if (strcmp(v, "none") && strcmp(v, "png") && strcmp(v, "pdf") && strcmp(v, "png,pdf") &&
+		    strcmp(v, "pdf,png"))
+			return error("compare: --format takes png, pdf, png,pdf or none, got '%s'", v);
 	}
 	if (!g->name)
 		return error("compare: give an experiment NAME");
@@ -347,20 +335,17 @@ static int parse_args(int argc, char **argv, struct args *g)
 
 int cmd_compare(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		usage();
-		return 0;
-	}
 	struct args g = {0};
 	plot_opts_init(&g.o);
 	g.o.resamples = 10000;
 	g.alpha = 0.05;
 	g.power = 0.8;
 	score_init(&g.score);
-	if (parse_args(argc, argv, &g)) {
+	int prc = parse_args(argc, argv, &g);
+	if (prc) {
 		free(g.factor);
 		free(g.envs);
-		return 2;
+		return prc == OPT_HELP ? 0 : 2;
 	}
 	int rc = 2;
 	struct exp_view v;

@@ -15,44 +15,36 @@
 static const char *const cell_state_names[] = { "complete", "failed", "error", "running", "not-run",
 						"other-version" };
 
-static int list_usage(const char *msg, const char *arg)
-{
-	error(msg, arg);
-	return 2;
-}
+static const char *const list_lines[] = {
+	"list [NAME [--all] [--spec FILE] [--commit REV] [--other-versions]] [--results DIR]", NULL
+};
+static const struct usage list_usage = {
+	"list", list_lines,
+	"Without NAME: every experiment with its runs counted by status.\n"
+	"With NAME: each cell of the experiment's current spec and the run it shows (at this\n"
+	"binary's code version, or --commit REV): id, state, final return, wall seconds.",
+	"example:\n  harness list quickstart"
+};
 
 int cmd_list(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness list [NAME [--all] [--spec FILE] [--commit REV] [--other-versions]] [--results DIR]\n\n"
-		       "Without NAME: every experiment with its runs counted by status.\n"
-		       "With NAME: each cell of the experiment's current spec and the run it shows (at this\n"
-		       "binary's code version, or --commit REV): id, state, final return, wall seconds.\n"
-		       "--all: every row of the experiment in the database instead, whatever its spec.\n\n"
-		       "example:\n  harness list quickstart\n");
-		return 0;
-	}
 	struct exp_view_opts o = { 0 };
-	const char *name = NULL;
 	int all = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--results") ? &o.results : !strcmp(a, "--spec") ? &o.spec
-				    : !strcmp(a, "--commit") ? &o.commit : NULL;
-		if (slot) {
-			if (i + 1 >= argc)
-				return list_usage("list: option '%s' needs a value", a);
-			*slot = argv[++i];
-		} else if (!strcmp(a, "--all")) {
-			all = 1;
-		} else if (!strcmp(a, "--other-versions")) {
-			o.other_versions = 1;
-		} else if (a[0] == '-' || name) {
-			return list_usage("list: unexpected argument '%s' (see 'harness list --help')", a);
-		} else {
-			name = a;
-		}
-	}
+	struct option opts[] = {
+		OPT_BOOL(0, "all", &all, "every row of the experiment in the database instead, whatever its spec"),
+		OPT_STRING(0, "spec", &o.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_STRING(0, "commit", &o.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
+		OPT_BOOL(0, "other-versions", &o.other_versions,
+			 "cells with no run at the chosen code version show their newest run at another one"),
+		OPT_STRING_DEF(0, "results", &o.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &list_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("list", "unexpected argument '%s'", argv[1]);
+	const char *name = argc ? argv[0] : NULL;
 	if (!name) {
 		struct store *st;
 		struct exp_rec *e;
@@ -66,9 +58,9 @@ int cmd_list(int argc, char **argv)
 		printf("%-24s %6s %9s %7s %6s %8s  %-20s  %s\n", "experiment", "cells", "complete", "failed",
 		       "error", "running", "updated", "description");
 		for (int i = 0; i < n; i++) {
-			printf("%-24s %6lld %9lld %7lld %6lld %8lld  %-20s  %s\n", e[i].name, e[i].cells,
+			printf("%-24s %6lld %9lld %7lld %6lld %8lld  %-20s  %s\n", printable(e[i].name), e[i].cells,
 			       e[i].n[RUN_COMPLETE], e[i].n[RUN_FAILED], e[i].n[RUN_ERROR], e[i].n[RUN_RUNNING],
-			       e[i].updated_at, e[i].description);
+			       printable(e[i].updated_at), printable(e[i].description));
 			exp_rec_release(&e[i]);
 		}
 		free(e);
@@ -80,8 +72,10 @@ int cmd_list(int argc, char **argv)
 		struct store *st;
 		struct exp_rec e;
 		struct run_list l;
-		if (!valid_experiment_name(name))
-			return list_usage("experiment name '%s' is not valid", name);
+		if (!valid_experiment_name(name)) {
+			error("experiment name '%s' is not valid", name);
+			return 2;
+		}
 		if (store_open(&st, o.results, STORE_READ))
 			return 2;
 		int bad = store_experiment_known(st, name, &e) ||
@@ -90,8 +84,8 @@ int cmd_list(int argc, char **argv)
 			for (int i = 0; i < l.n; i++) {
 				const struct run_rec *r = &l.v[i];
 				printf("%6lld  %-13s %12.6g %9.3f  %-10.10s  %s%s%s%s\n", r->id, run_status_name(r->status),
-				       r->final_return, r->wall_seconds, r->git_commit, r->cell_id, r->error[0] ? "  (" : "",
-				       r->error, r->error[0] ? ")" : "");
+				       r->final_return, r->wall_seconds, printable(r->git_commit), printable(r->cell_id),
+				       r->error[0] ? "  (" : "", printable(r->error), r->error[0] ? ")" : "");
 			}
 			run_list_release(&l);
 			exp_rec_release(&e);
@@ -106,35 +100,38 @@ int cmd_list(int argc, char **argv)
 		const struct cell_pick *p = &v.sel.cells[i];
 		if (p->has_rec)
 			printf("%6lld  %-13s %12.6g %9.3f  %-10.10s  %s%s%s%s%s\n", p->rec.id, cell_state_names[p->state],
-			       p->rec.final_return, p->rec.wall_seconds, p->rec.git_commit, v.spec.cells[i].cell_id,
-			       p->other_version ? "  [other code version]" : "", p->rec.error[0] ? "  (" : "",
-			       p->rec.error, p->rec.error[0] ? ")" : "");
+			       p->rec.final_return, p->rec.wall_seconds, printable(p->rec.git_commit),
+			       printable(v.spec.cells[i].cell_id), p->other_version ? "  [other code version]" : "",
+			       p->rec.error[0] ? "  (" : "", printable(p->rec.error), p->rec.error[0] ? ")" : "");
 		else
 			printf("%6s  %-13s %12s %9s  %-10s  %s\n", "-", cell_state_names[p->state], "", "", "",
-			       v.spec.cells[i].cell_id);
+			       printable(v.spec.cells[i].cell_id));
 	}
 	exp_view_close(&v);
 	return 0;
 }
 
+static const char *const show_lines[] = { "show RUN [--results DIR]", NULL };
+static const struct usage show_usage = {
+	"show", show_lines,
+	"Prints every recorded fact of one run: RUN is the run id shown by 'harness list NAME'.\n"
+	"h5_path is stored relative to the results root; h5_file is where it is now.",
+	"example:\n  harness show 3"
+};
+
 int cmd_show(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness show RUN [--results DIR]\n\n"
-		       "Prints every recorded fact of one run: RUN is the run id shown by 'harness list NAME'.\n"
-		       "h5_path is stored relative to the results root; h5_file is where it is now.\n\n"
-		       "example:\n  harness show 3\n");
-		return 0;
-	}
-	const char *results = NULL, *pos = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--results") && i + 1 < argc)
-			results = argv[++i];
-		else if (argv[i][0] == '-' || pos)
-			return list_usage("show: unexpected argument '%s' (see 'harness show --help')", argv[i]);
-		else
-			pos = argv[i];
-	}
+	const char *results = NULL;
+	struct option opts[] = {
+		OPT_STRING_DEF(0, "results", &results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &show_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("show", "unexpected argument '%s'", argv[1]);
+	const char *pos = argc ? argv[0] : NULL;
 	long long id;
 	if (!pos || parse_ll(pos, &id)) {
 		error("show: RUN must be a run id (a number from 'harness list NAME'), got '%s'", pos ? pos : "nothing");
@@ -150,9 +147,9 @@ int cmd_show(int argc, char **argv)
 		for (int i = 0; i < n_run_fields; i++) {
 			strbuf_reset(&sb);
 			run_field_text(&r, &run_fields[i], &sb);
-			printf("%-14s %s\n", run_fields[i].name, sb.buf ? sb.buf : "");
+			printf("%-14s %s\n", run_fields[i].name, printable(sb.buf));
 		}
-		printf("%-14s %s\n", "h5_file", r.h5_path);
+		printf("%-14s %s\n", "h5_file", printable(r.h5_path));
 		strbuf_release(&sb);
 		run_rec_release(&r);
 	} else {
@@ -215,108 +212,94 @@ static int plot_option(const char *opt, const char *val, struct plot_opts *o)
 	return 1;
 }
 
+static int plot_option_cb(const struct option *opt, const char *v)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "--%s", opt->long_name);
+	return plot_option(name, v, opt->value) < 0 ? -1 : 0;
+}
+
+static const char *const plot_lines[] = {
+	"plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
+	"                         [--smooth K] [--resamples N] [--metric-of S] [--config NAME]...\n"
+	"                         [--env LABEL]... [--no-bands] [--commit REV] [--other-versions]\n"
+	"                         [--spec FILE] [--output DIR] [--results DIR]", NULL
+};
+static const struct usage plot_usage = {
+	"plot", plot_lines,
+	"Draws the figures and tables of an experiment, after Agarwal et al., \"Deep RL at\n"
+	"the Edge of the Statistical Precipice\" (2021), from exactly the cells of its\n"
+	"current spec (the file the database recorded, or --spec FILE), each at this binary's\n"
+	"code version (or the runs made at git commit REV). Legends and tables give n; a\n"
+	"failed run counts with its score at failure; what is missing is said on stderr.\n\n"
+	"  figures/<env>.png|pdf   learning curves: metric across seeds, 95% bootstrap band\n"
+	"  figures/curves.png|pdf  every environment as a panel, one legend\n"
+	"  figures/aggregate.*     IQM, median, mean, optimality gap of normalised scores\n"
+	"  figures/profile.*       performance profiles (fraction of runs above tau)\n"
+	"  figures/poi.*           probability of improvement for each pair of algorithms\n"
+	"  tables/final.md|tex     final score per environment and algorithm, best in bold\n\n"
+	"Normalised score = (score - random) / (reference - random): random is a seeded\n"
+	"uniform-random policy measured once and cached in the database, reference the\n"
+	"optimal return (tabular environments) or the reward threshold. Intervals are\n"
+	"stratified percentile bootstrap ones, seeded: the same runs give the same output.",
+	"examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf"
+};
+
 int cmd_plot(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness plot NAME [--metric iqm|mean|median] [--format png,pdf] [--width IN]\n"
-		       "                         [--smooth K] [--resamples N] [--metric-of S] [--config NAME]...\n"
-		       "                         [--env LABEL]... [--no-bands] [--commit REV] [--other-versions]\n"
-		       "                         [--spec FILE] [--output DIR] [--results DIR]\n\n"
-		       "Draws the figures and tables of an experiment, after Agarwal et al., \"Deep RL at\n"
-		       "the Edge of the Statistical Precipice\" (2021), from exactly the cells of its\n"
-		       "current spec (the file the database recorded, or --spec FILE), each at this binary's\n"
-		       "code version (or the runs made at git commit REV). Legends and tables give n; a\n"
-		       "failed run counts with its score at failure; what is missing is said on stderr.\n\n"
-		       "  figures/<env>.png|pdf   learning curves: metric across seeds, 95%% bootstrap band\n"
-		       "  figures/curves.png|pdf  every environment as a panel, one legend\n"
-		       "  figures/aggregate.*     IQM, median, mean, optimality gap of normalised scores\n"
-		       "  figures/profile.*       performance profiles (fraction of runs above tau)\n"
-		       "  figures/poi.*           probability of improvement for each pair of algorithms\n"
-		       "  tables/final.md|tex     final score per environment and algorithm, best in bold\n\n"
-		       "Normalised score = (score - random) / (reference - random): random is a seeded\n"
-		       "uniform-random policy measured once and cached in the database, reference the\n"
-		       "optimal return (tabular environments) or the reward threshold. Intervals are\n"
-		       "stratified percentile bootstrap ones, seeded: the same runs give the same output.\n\n"
-		       "options:\n"
-		       "  --metric M        curves and tables: iqm (default), mean or median\n"
-		       "  --format F        png, pdf or png,pdf (default)\n"
-		       "  --width IN        figure width in inches: 3.5 one column, 7 two columns (default)\n"
-		       "  --smooth K        moving average over K curve points (default: none; training-\n"
-		       "                    return curves of runs without evaluations: 10 episodes)\n"
-		       "  --resamples N     bootstrap resamples (default 10000); every interval is seeded\n"
-		       "                    from the name of what it estimates, so tables and figures agree\n"
-		       "  --metric-of S     the score of a run in tables and aggregate figures: final\n"
-		       "                    (default), auc, last:K (mean of the last K curve points), best\n"
-		       "  --config NAME     draw only this configuration (name or label; repeatable)\n"
-		       "  --env LABEL       draw only this environment (repeatable)\n"
-		       "  --no-bands        learning curves without their interval bands\n"
-		       "  --commit REV      the runs made at this git commit (a prefix of its hash)\n"
-		       "  --other-versions  cells with no run at the chosen code version show their newest\n"
-		       "                    run at another one (labelled in legends and tables)\n"
-		       "  --spec FILE       the experiment's spec (default: the one the database recorded)\n"
-		       "  --output DIR      write figures/ and tables/ under DIR instead of <results>/NAME/\n"
-		       "                    (e.g. for results on a read-only mount)\n"
-		       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n\n"
-		       "examples:\n  harness plot quickstart\n  harness plot quickstart --width 3.5 --metric mean --format pdf\n");
-		return 0;
-	}
 	struct plot_opts o;
 	plot_opts_init(&o);
 	struct exp_view_opts vo = { 0 };
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (s[0] != '-') {
-			if (name) {
-				error("plot: unexpected argument '%s'", s);
-				return 2;
-			}
-			name = s;
-			continue;
-		}
-		if (!strcmp(s, "--other-versions")) {
-			vo.other_versions = 1;
-			continue;
-		}
-		if (!strcmp(s, "--no-bands")) {
-			o.bands = 0;
-			continue;
-		}
-		if (i + 1 >= argc) {
-			error("plot: option '%s' needs a value (see 'harness plot --help')", s);
-			return 2;
-		}
-		const char *v = argv[++i];
-		if (!strcmp(s, "--results"))
-			vo.results = v;
-		else if (!strcmp(s, "--commit"))
-			vo.commit = v;
-		else if (!strcmp(s, "--spec"))
-			vo.spec = v;
-		else if (!strcmp(s, "--output"))
-			o.output = v;
-		else {
-			int r = plot_option(s, v, &o);
-			if (r < 0)
-				return 2;
-			if (!r) {
-				error("plot: unknown option '%s' (see 'harness plot --help')", s);
-				return 2;
-			}
-		}
-	}
-	if (!name) {
-		error("plot: give one experiment NAME");
-		return 2;
-	}
+	int no_bands = 0;
+	struct option opts[] = {
+		OPT_CALLBACK(0, "metric", &o, "M", "curves and tables: iqm (default), mean or median", plot_option_cb),
+		OPT_CALLBACK(0, "format", &o, "F", "png, pdf or png,pdf (default)", plot_option_cb),
+		OPT_CALLBACK(0, "width", &o, "IN",
+			     "figure width in inches: 3.5 one column, 7 two columns (default)", plot_option_cb),
+		OPT_CALLBACK(0, "smooth", &o, "K",
+			     "moving average over K curve points (default: none; training-\n"
+			     "return curves of runs without evaluations: 10 episodes)", plot_option_cb),
+		OPT_CALLBACK(0, "resamples", &o, "N",
+			     "bootstrap resamples (default 10000); every interval is seeded\n"
+			     "from the name of what it estimates, so tables and figures agree", plot_option_cb),
+		OPT_CALLBACK(0, "metric-of", &o, "S",
+			     "the score of a run in tables and aggregate figures: final\n"
+			     "(default), auc, last:K (mean of the last K curve points), best", plot_option_cb),
+		OPT_CALLBACK(0, "config", &o, "NAME", "draw only this configuration (name or label; repeatable)",
+			     plot_option_cb),
+		OPT_CALLBACK(0, "env", &o, "LABEL", "draw only this environment (repeatable)", plot_option_cb),
+		OPT_BOOL(0, "no-bands", &no_bands, "learning curves without their interval bands"),
+		OPT_STRING(0, "commit", &vo.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
+		OPT_BOOL(0, "other-versions", &vo.other_versions,
+			 "cells with no run at the chosen code version show their newest\n"
+			 "run at another one (labelled in legends and tables)"),
+		OPT_STRING(0, "spec", &vo.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_STRING(0, "output", &o.output, "DIR",
+			   "write figures/ and tables/ under DIR instead of <results>/NAME/\n"
+			   "(e.g. for results on a read-only mount)"),
+		OPT_STRING_DEF(0, "results", &vo.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &plot_usage, 0);
+	if (no_bands)
+		o.bands = 0;
+	int bad = argc < 0 ? opt_exit_status(argc)
+		: argc > 1 ? usagef("plot", "unexpected argument '%s'", argv[1])
+		: !argc ? usagef("plot", "give one experiment NAME") : -1;
 	struct exp_view v;
-	if (exp_view_open(&v, name, &vo))
-		return 2;
+	if (bad >= 0 || exp_view_open(&v, argv[0], &vo)) {
+		free((void *)o.only_configs);
+		free((void *)o.only_envs);
+		return bad >= 0 ? bad : 2;
+	}
 	char *figdir = NULL;
 	int rc = plot_experiment_opts(v.store, &v.sel, &o, &figdir) ? 2 : 0;
-	if (!rc)
-		printf("figures in %s/, tables in %.*s/tables/\n", figdir, (int)(strlen(figdir) - strlen("/figures")),
-		       figdir);
+	if (!rc) {
+		char *base = xstrdup(figdir); /* <dir>/figures */
+		base[strlen(base) - strlen("/figures")] = '\0';
+		printf("figures in %s/, tables in %s/tables/\n", printable(figdir), printable(base));
+		free(base);
+	}
 	free(figdir);
 	exp_view_close(&v);
 	free((void *)o.only_configs);

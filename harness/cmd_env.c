@@ -72,26 +72,26 @@ static void options_line(const struct params *opts, struct strbuf *sb)
 	}
 }
 
+static const char *const envs_lines[] = { "envs [ENV_ID]", NULL };
+static const struct usage envs_usage = {
+	"envs", envs_lines,
+	"Lists every environment by its Gymnasium id: observation space (Discrete(n), or\n"
+	"Box(dim) with Gymnasium's float32 bounds), actions, time limit (the TimeLimit\n"
+	"truncation; 'none' for none), reward threshold, and options with their defaults\n"
+	"(set them with --option name=value, or in a spec). With ENV_ID, also what each\n"
+	"option does and its allowed values.",
+	"examples:\n  harness envs\n  harness envs Taxi-v4"
+};
+
 int cmd_envs(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness envs [ENV_ID]\n\n"
-		       "Lists every environment by its Gymnasium id: observation space (Discrete(n), or\n"
-		       "Box(dim) with Gymnasium's float32 bounds), actions, time limit (the TimeLimit\n"
-		       "truncation; 'none' for none), reward threshold, and options with their defaults\n"
-		       "(set them with --option name=value, or in a spec). With ENV_ID, also what each\n"
-		       "option does and its allowed values.\n\n"
-		       "examples:\n  harness envs\n  harness envs Taxi-v4\n");
-		return 0;
-	}
-	const char *only = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (argv[i][0] == '-' || only) {
-			error("envs: unexpected argument '%s' (see 'harness envs --help')", argv[i]);
-			return 2;
-		}
-		only = argv[i];
-	}
+	struct option opts[] = { OPT_END() };
+	argc = parse_options(argc, argv, opts, &envs_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("envs", "unexpected argument '%s'", argv[1]);
+	const char *only = argc ? argv[0] : NULL;
 	if (only && !env_lookup(only)) {
 		error("unknown environment '%s' (%ssee 'harness envs')", only, suggest_env(only));
 		return 2;
@@ -169,59 +169,91 @@ static int set_option(struct env_args *a, const char *kv)
 	return rc;
 }
 
+static const char *const replay_lines[] = {
+	"env replay ENV_ID [--option NAME=VALUE ...] [--seed N]\n"
+	"                          [--state V1,V2,...] --actions A0,A1,...|@FILE", NULL
+};
+static const struct usage replay_usage = {
+	"env replay", replay_lines,
+	"Resets ENV_ID (seed N, default 0), then sets its internal state to --state if given\n"
+	"(classic control: the float64 state, read exactly; toy text: the state index), applies\n"
+	"the actions and prints a CSV: t,action,obs_0..obs_k,reward,terminated,truncated, the\n"
+	"first row the reset observation (action -1). Floats have 9 significant digits, enough\n"
+	"to read every float32 observation back exactly. Bool image observations (MinAtar)\n"
+	"print one column `state` instead of obs_*: the (H, W, C) grid as numpy.packbits in\n"
+	"hex, the encoding of MinAtar's reference trajectories. An action 'r' resets without a\n"
+	"seed (the stream continues; a row t=0, action -1); an action after the episode ended\n"
+	"(terminated, or truncated by the time limit) without 'r' is an error. --actions @FILE\n"
+	"reads the list from FILE (separators: commas, spaces, newlines).",
+	"examples:\n"
+	"  harness env replay CartPole-v1 --state 0,0,0,0 --actions 0,1,1,0\n"
+	"  harness env replay CliffWalking-v1 --actions 0,1,1,1,1,1,1,1,1,1,1,1,2\n"
+	"  harness env replay FrozenLake-v1 --option is_slippery=false --seed 3 --actions 1,1,2\n"
+	"  harness env replay MinAtar/Breakout-v0 --seed 3 --actions 3,3,3,r,0,1 | cut -d, -f1-3\n"
+	"  harness env replay MinAtar/Freeway-v1 --actions @actions.txt"
+};
+
+static const char *const optimal_lines[] = {
+	"env optimal ENV_ID [--option NAME=VALUE ...] [--gamma G] [--tol T]", NULL
+};
+static const struct usage optimal_usage = {
+	"env optimal", optimal_lines,
+	"Prints the optimal expected return from ENV_ID's start distribution, sum_s p0(s) V*(s),\n"
+	"by value iteration on its transition model (tabular environments only), without the\n"
+	"time limit. G defaults to 1 (undiscounted): FrozenLake then gives the best probability\n"
+	"of ever reaching the goal (0.823529412 on the slippery 4x4 map), CliffWalking -13,\n"
+	"Taxi 7.93. Value iteration stops when no value changes by T (default 1e-12) in a sweep.",
+	"examples:\n"
+	"  harness env optimal CliffWalking-v1\n"
+	"  harness env optimal FrozenLake-v1 --option map_name=8x8 --gamma 0.99"
+};
+
 /*
- * Parses ENV_ID and the flags of a subcommand; `allowed` lists the flags
- * taking a value besides --option. 0 or -1 (reported).
+ * Parses ENV_ID and the options of a subcommand (replay or optimal) from
+ * its table. 0, OPT_HELP (help printed) or OPT_ERROR (reported).
  */
-static int parse_env_args(int argc, char **argv, const char *sub, const char *allowed,
-			  struct env_args *a)
+static int parse_env_args(int argc, char **argv, int replay, struct env_args *a)
 {
 	memset(a, 0, sizeof(*a));
-	const char *options[64];
-	int nopt = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *s = argv[i];
-		if (s[0] != '-') {
-			if (a->id)
-				return error("env %s: unexpected argument '%s'", sub, s);
-			a->id = s;
-			continue;
-		}
-		char flag[32];
-		snprintf(flag, sizeof(flag), "%s ", s);
-		if (strcmp(s, "--option") && !strstr(allowed, flag))
-			return error("env %s: unknown option '%s' (see 'harness env %s --help')", sub, s,
-				     sub);
-		if (i + 1 >= argc)
-			return error("env %s: %s needs a value", sub, s);
-		const char *v = argv[++i];
-		if (!strcmp(s, "--option")) {
-			if (nopt == (int)ARRAY_SIZE(options))
-				return error("--option: too many");
-			options[nopt++] = v;
-		} else if (!strcmp(s, "--state")) {
-			a->state = v;
-		} else if (!strcmp(s, "--seed")) {
-			a->seed = v;
-		} else if (!strcmp(s, "--actions")) {
-			a->actions = v;
-		} else if (!strcmp(s, "--gamma")) {
-			a->gamma = v;
-		} else if (!strcmp(s, "--tol")) {
-			a->tol = v;
-		}
+	struct string_list options = { 0 };
+	struct option replay_opts[] = {
+		OPT_STRING_LIST(0, "option", &options, "NAME=VALUE", "set an environment option (repeatable)"),
+		OPT_STRING_DEF(0, "seed", &a->seed, "N", "0", "the reset's seed"),
+		OPT_STRING(0, "state", &a->state, "V1,V2,...", "the internal state set after the reset"),
+		OPT_STRING(0, "actions", &a->actions, "A0,A1,...|@FILE", "the actions to apply (required)"),
+		OPT_END(),
+	};
+	struct option optimal_opts[] = {
+		OPT_STRING_LIST(0, "option", &options, "NAME=VALUE", "set an environment option (repeatable)"),
+		OPT_STRING_DEF(0, "gamma", &a->gamma, "G", "1", "the discount, in [0, 1]"),
+		OPT_STRING_DEF(0, "tol", &a->tol, "T", "1e-12", "value iteration's tolerance"),
+		OPT_END(),
+	};
+	const struct usage *u = replay ? &replay_usage : &optimal_usage;
+	const char *sub = replay ? "replay" : "optimal";
+	argc = parse_options(argc, argv, replay ? replay_opts : optimal_opts, u, 0);
+	if (argc < 0)
+		return string_list_release(&options), argc;
+	if (argc > 1) {
+		string_list_release(&options);
+		return error("env %s: unexpected argument '%s'", sub, argv[1]);
 	}
+	a->id = argc ? argv[0] : NULL;
+	const char **opt_items = options.items; /* freed below: the list's only allocation */
+	int nopt = options.nr;
+	const char *const *optv = opt_items;
 	if (!a->id)
-		return error("env %s: missing ENV_ID (see 'harness envs')", sub);
+		return free(opt_items), error("env %s: missing ENV_ID (see 'harness envs')", sub);
 	a->spec = env_lookup(a->id);
 	if (!a->spec)
-		return error("ENV_ID: unknown environment '%s' (%ssee 'harness envs')", a->id, suggest_env(a->id));
+		return free(opt_items), error("ENV_ID: unknown environment '%s' (%ssee 'harness envs')", a->id, suggest_env(a->id));
 	env_options_init(a->spec, &a->opts);
 	for (int k = 0; k < nopt; k++)
-		if (set_option(a, options[k]))
-			return -1;
+		if (set_option(a, optv[k]))
+			return free(opt_items), -1;
 	struct env_info info;
 	char why[512];
+	free(opt_items);
 	if (env_describe(a->spec, &a->opts, &info, why, sizeof(why)))
 		return error("%s: %s", nopt ? "--option" : a->id, why);
 	return 0;
@@ -383,8 +415,11 @@ static int env_replay(int argc, char **argv)
 	float *obs = NULL;
 	int nstate = 0, rc = 2;
 	struct strbuf out = {0};
-	if (parse_env_args(argc, argv, "replay", "--state --seed --actions ", &a))
+	int pr = parse_env_args(argc, argv, 1, &a);
+	if (pr) {
+		rc = pr == OPT_HELP ? 0 : 2;
 		goto out;
+	}
 	if (!a.actions) {
 		error("env replay: --actions is required (e.g. --actions 0,1,1)");
 		goto out;
@@ -469,8 +504,11 @@ static int env_optimal(int argc, char **argv)
 	double *V = NULL;
 	int rc = 2;
 	double gamma = 1.0, tol = 1e-12;
-	if (parse_env_args(argc, argv, "optimal", "--gamma --tol ", &a))
+	int pr = parse_env_args(argc, argv, 0, &a);
+	if (pr) {
+		rc = pr == OPT_HELP ? 0 : 2;
 		goto out;
+	}
 	if (a.gamma && (parse_double(a.gamma, &gamma) || !(gamma >= 0 && gamma <= 1))) {
 		error("--gamma: '%s' is not a number in [0, 1]", a.gamma);
 		goto out;
@@ -503,58 +541,21 @@ out:
 	return rc;
 }
 
-static const char replay_usage[] =
-	"usage: harness env replay ENV_ID [--option NAME=VALUE ...] [--seed N]\n"
-	"                          [--state V1,V2,...] --actions A0,A1,...|@FILE\n\n"
-	"Resets ENV_ID (seed N, default 0), then sets its internal state to --state if given\n"
-	"(classic control: the float64 state, read exactly; toy text: the state index), applies\n"
-	"the actions and prints a CSV: t,action,obs_0..obs_k,reward,terminated,truncated, the\n"
-	"first row the reset observation (action -1). Floats have 9 significant digits, enough\n"
-	"to read every float32 observation back exactly. Bool image observations (MinAtar)\n"
-	"print one column `state` instead of obs_*: the (H, W, C) grid as numpy.packbits in\n"
-	"hex, the encoding of MinAtar's reference trajectories. An action 'r' resets without a\n"
-	"seed (the stream continues; a row t=0, action -1); an action after the episode ended\n"
-	"(terminated, or truncated by the time limit) without 'r' is an error. --actions @FILE\n"
-	"reads the list from FILE (separators: commas, spaces, newlines).\n\n"
-	"examples:\n"
-	"  harness env replay CartPole-v1 --state 0,0,0,0 --actions 0,1,1,0\n"
-	"  harness env replay CliffWalking-v1 --actions 0,1,1,1,1,1,1,1,1,1,1,1,2\n"
-	"  harness env replay FrozenLake-v1 --option is_slippery=false --seed 3 --actions 1,1,2\n"
-	"  harness env replay MinAtar/Breakout-v0 --seed 3 --actions 3,3,3,r,0,1 | cut -d, -f1-3\n"
-	"  harness env replay MinAtar/Freeway-v1 --actions @actions.txt\n";
-
-static const char optimal_usage[] =
-	"usage: harness env optimal ENV_ID [--option NAME=VALUE ...] [--gamma G] [--tol T]\n\n"
-	"Prints the optimal expected return from ENV_ID's start distribution, sum_s p0(s) V*(s),\n"
-	"by value iteration on its transition model (tabular environments only), without the\n"
-	"time limit. G defaults to 1 (undiscounted): FrozenLake then gives the best probability\n"
-	"of ever reaching the goal (0.823529412 on the slippery 4x4 map), CliffWalking -13,\n"
-	"Taxi 7.93. Value iteration stops when no value changes by T (default 1e-12) in a sweep.\n\n"
-	"examples:\n"
-	"  harness env optimal CliffWalking-v1\n"
-	"  harness env optimal FrozenLake-v1 --option map_name=8x8 --gamma 0.99\n";
-
 int cmd_env(int argc, char **argv)
 {
 	pyenv_embed_here(); /* replays step environments in this process */
 	const char *sub = argc > 1 ? argv[1] : NULL;
-	if (sub && !strcmp(sub, "replay")) {
-		if (wants_help(argc - 1, argv + 1)) {
-			fputs(replay_usage, stdout);
-			return 0;
-		}
+	if (sub && !strcmp(sub, "replay"))
 		return env_replay(argc - 1, argv + 1);
-	}
-	if (sub && !strcmp(sub, "optimal")) {
-		if (wants_help(argc - 1, argv + 1)) {
-			fputs(optimal_usage, stdout);
-			return 0;
-		}
+	if (sub && !strcmp(sub, "optimal"))
 		return env_optimal(argc - 1, argv + 1);
-	}
 	if (wants_help(argc, argv)) {
-		printf("usage: harness env replay|optimal ENV_ID ...\n\n%s\n%s", replay_usage,
-		       optimal_usage);
+		struct option none[] = { OPT_END() };
+		printf("usage: harness env replay|optimal ENV_ID ...\n\n");
+		usage_with_options(stdout, none, &replay_usage);
+		printf("\n");
+		usage_with_options(stdout, none, &optimal_usage);
+		printf("\n'harness env replay --help' and 'harness env optimal --help' list their options.\n");
 		return 0;
 	}
 	if (sub)

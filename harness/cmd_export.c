@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
-#include "suggest.h"
+#include "options.h"
 #include "expview.h"
 #include "store.h"
 
@@ -222,58 +222,51 @@ out:
 	return rc;
 }
 
+static const char *const export_lines[] = {
+	"export NAME [--csv] [--what runs|eval|eval_episodes|episodes|files] [-o FILE]\n"
+	"                      [--spec FILE] [--commit REV] [--other-versions] [--results DIR]", NULL
+};
+static const struct usage export_usage = {
+	"export", export_lines,
+	"Writes the experiment's current selection -- exactly the cells of its spec, each at\n"
+	"this binary's code version (or --commit REV) -- as CSV, to standard output or FILE\n"
+	"(written atomically). Every CSV starts with the same columns: experiment, cell_id,\n"
+	"env_id, env_label, config_name, learner, seed, config_hash, source_hash, state\n"
+	"(complete, failed, error, running, not-run, other-version) and hp_<name>, one per\n"
+	"hyperparameter. Then:\n"
+	"  runs           one row per cell: status, error, final_return, auc, ..., h5_path\n"
+	"  eval           one row per evaluation: step, mean_return, episodes\n"
+	"  eval_episodes  one row per evaluation episode: step, eval_episode, return, length\n"
+	"  episodes       one row per training episode: episode, return, length, end_step,\n"
+	"                 terminated\n"
+	"  files          the run files (h5_path); without --csv one path a line\n"
+	"Reals are written in the shortest form that reads back exactly.",
+	"examples:\n  harness export quickstart --csv --what eval -o curves.csv\n"
+	"  harness export quickstart --what files"
+};
+
 int cmd_export(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness export NAME [--csv] [--what runs|eval|eval_episodes|episodes|files] [-o FILE]\n"
-		       "                      [--spec FILE] [--commit REV] [--other-versions] [--results DIR]\n\n"
-		       "Writes the experiment's current selection -- exactly the cells of its spec, each at\n"
-		       "this binary's code version (or --commit REV) -- as CSV, to standard output or FILE\n"
-		       "(written atomically). Every CSV starts with the same columns: experiment, cell_id,\n"
-		       "env_id, env_label, config_name, learner, seed, config_hash, source_hash, state\n"
-		       "(complete, failed, error, running, not-run, other-version) and hp_<name>, one per\n"
-		       "hyperparameter. Then:\n"
-		       "  runs           one row per cell: status, error, final_return, auc, ..., h5_path\n"
-		       "  eval           one row per evaluation: step, mean_return, episodes\n"
-		       "  eval_episodes  one row per evaluation episode: step, eval_episode, return, length\n"
-		       "  episodes       one row per training episode: episode, return, length, end_step,\n"
-		       "                 terminated\n"
-		       "  files          the run files (h5_path); without --csv one path a line\n"
-		       "Reals are written in the shortest form that reads back exactly.\n\n"
-		       "examples:\n  harness export quickstart --csv --what eval -o curves.csv\n"
-		       "  harness export quickstart --what files\n");
-		return 0;
-	}
 	struct exp_view_opts o = { 0 };
-	const char *name = NULL, *what = "runs", *output = NULL;
+	const char *what = "runs", *output = NULL;
 	int csv = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = !strcmp(a, "--results") ? &o.results : !strcmp(a, "--spec") ? &o.spec
-				    : !strcmp(a, "--commit") ? &o.commit : !strcmp(a, "--what") ? &what
-				    : !strcmp(a, "-o") || !strcmp(a, "--output") ? &output : NULL;
-		if (slot) {
-			if (i + 1 >= argc) {
-				error("export: option '%s' needs a value", a);
-				return 2;
-			}
-			*slot = argv[++i];
-		} else if (!strcmp(a, "--csv")) {
-			csv = 1;
-		} else if (!strcmp(a, "--other-versions")) {
-			o.other_versions = 1;
-		} else if (a[0] == '-') {
-			static const char *const opts[] = { "--results", "--spec", "--commit", "--what", "--output",
-							    "--csv", "--other-versions", "--help", NULL };
-			error("export: unknown option '%s' (%ssee 'harness export --help')", a, suggest_word(a, opts));
-			return 2;
-		} else if (name) {
-			error("export: unexpected argument '%s' (see 'harness export --help')", a);
-			return 2;
-		} else {
-			name = a;
-		}
-	}
+	struct option opts[] = {
+		OPT_BOOL(0, "csv", &csv, "write CSV (the only format; required but for --what files)"),
+		OPT_STRING_DEF(0, "what", &what, "W", "runs", "runs, eval, eval_episodes, episodes or files"),
+		OPT_STRING_DEF('o', "output", &output, "FILE", "standard output", "where to write"),
+		OPT_STRING(0, "spec", &o.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_STRING(0, "commit", &o.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
+		OPT_BOOL(0, "other-versions", &o.other_versions,
+			 "cells with no run at the chosen code version show their newest run at another one"),
+		OPT_STRING_DEF(0, "results", &o.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &export_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("export", "unexpected argument '%s'", argv[1]);
+	const char *name = argc ? argv[0] : NULL;
 	static const char *const whats[] = { "runs", "eval", "eval_episodes", "episodes", "files" };
 	int w = -1;
 	for (int i = 0; i < (int)ARRAY_SIZE(whats); i++)

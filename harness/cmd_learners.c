@@ -8,16 +8,23 @@
 #include "commands.h"
 #include "suggest.h"
 
+static const char *const learners_lines[] = { "learners [NAME]", NULL };
+static const struct usage learners_usage = {
+	"learners", learners_lines,
+	"Lists the learners a spec can name; with NAME, every hyperparameter: type, default\n"
+	"(after the preset's overrides), allowed range or values, and what it does.",
+	"example:\n  harness learners q_learning"
+};
+
 int cmd_learners(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness learners [NAME]\n\n"
-		       "Lists the learners a spec can name; with NAME, every hyperparameter: type, default\n"
-		       "(after the preset's overrides), allowed range or values, and what it does.\n\n"
-		       "example:\n  harness learners q_learning\n");
-		return 0;
-	}
-	const char *only = argc > 1 ? argv[1] : NULL;
+	struct option opts[] = { OPT_END() };
+	argc = parse_options(argc, argv, opts, &learners_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("learners", "unexpected argument '%s'", argv[1]);
+	const char *only = argc ? argv[0] : NULL;
 	if (only && !learner_lookup(only)) {
 		error("unknown learner '%s' (%ssee 'harness learners')", only, suggest_learner(only));
 		return 2;

@@ -14,34 +14,32 @@
 #include "expview.h"
 #include "store.h"
 
+static const char *const prune_lines[] = { "prune NAME [--dry-run] [--spec FILE] [--results DIR]", NULL };
+static const struct usage prune_usage = {
+	"prune", prune_lines,
+	"Removes the runs of experiment NAME that are of no cell of its current spec (the\n"
+	"file the database recorded, or --spec FILE) at any code version, with their run\n"
+	"files, and run files no database row knows. Figures never show such runs; prune\n"
+	"removes them for good. Runs of the spec's cells at other code versions are kept.",
+	"example:\n  harness prune quickstart --dry-run"
+};
+
 int cmd_prune(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness prune NAME [--dry-run] [--spec FILE] [--results DIR]\n\n"
-		       "Removes the runs of experiment NAME that are of no cell of its current spec (the\n"
-		       "file the database recorded, or --spec FILE) at any code version, with their run\n"
-		       "files, and run files no database row knows. Figures never show such runs; prune\n"
-		       "removes them for good. Runs of the spec's cells at other code versions are kept.\n\n"
-		       "  --dry-run   print what would be removed, remove nothing\n\n"
-		       "example:\n  harness prune quickstart --dry-run\n");
-		return 0;
-	}
 	struct exp_view_opts o = { .quiet = 1 };
-	const char *name = NULL;
 	int dry = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if ((!strcmp(a, "--results") || !strcmp(a, "--spec")) && i + 1 < argc) {
-			*(!strcmp(a, "--results") ? &o.results : &o.spec) = argv[++i];
-		} else if (!strcmp(a, "--dry-run")) {
-			dry = 1;
-		} else if (a[0] == '-' || name) {
-			error("prune: unexpected argument '%s' (see 'harness prune --help')", a);
-			return 2;
-		} else {
-			name = a;
-		}
-	}
+	struct option opts[] = {
+		OPT_BOOL(0, "dry-run", &dry, "print what would be removed, remove nothing"),
+		OPT_STRING(0, "spec", &o.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_STRING_DEF(0, "results", &o.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &prune_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("prune", "unexpected argument '%s'", argv[1]);
+	const char *name = argc ? argv[0] : NULL;
 	if (!name) {
 		error("prune: give one experiment NAME");
 		return 2;
@@ -52,7 +50,7 @@ int cmd_prune(int argc, char **argv)
 		return 2;
 	int n = store_prune(v.store, &v.spec, dry);
 	if (n >= 0)
-		printf("prune: %s: %d %s\n", name, n, dry ? "to remove (dry run)" : "removed");
+		printf("prune: %s: %d %s\n", printable(name), n, dry ? "to remove (dry run)" : "removed");
 	exp_view_close(&v);
 	return n < 0 ? 2 : 0;
 }

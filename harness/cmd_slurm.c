@@ -1,6 +1,7 @@
 /*
  * cmd_slurm.c - the adapters of the Slurm backend's commands besides
- * submission (slurm.c): each parses its options and calls the library.
+ * submission (slurm.c): each parses its options (option tables, options.h)
+ * and calls the library.
  *   harness run-cell SPEC --index I   (hidden) one array task's cell: its HDF5
  *                                      file and its record (slurm_task.c)
  *   harness collect SPEC              records -> run rows (slurm_collect.c: the
@@ -9,17 +10,14 @@
  *                                      (slurm_status.c)
  * See slurm.h for the files, cellrun.h for the record.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "options.h"
 #include "results.h"
 #include "slurm.h"
-
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
-{
-	return usagef(cmd, fmt, arg);
-}
 
 /* --- run-cell --- */
 
@@ -33,106 +31,90 @@ static int valid_tag(const char *t)
 	return 1;
 }
 
+static const char *const run_cell_lines[] = {
+	"run-cell SPEC --index I [--results DIR] [--spec-sha256 HEX] [--tag JOB_TASK] [--portable]", NULL
+};
+static const struct usage run_cell_usage = {
+	"run-cell", run_cell_lines,
+	"Runs cell I of the matrix (0-based, as 'harness run SPEC --list' orders it) and\n"
+	"writes its HDF5 file and a record file under <results>/<NAME>/slurm/records/;\n"
+	"never the database ('harness collect' records it). What a Slurm array task runs.",
+	"exit status: 0 complete, 1 the run failed, 2 error"
+};
+
+static int check_tag(const struct option *opt, const char *v)
+{
+	if (!valid_tag(v)) {
+		usagef("run-cell", "--tag: '%s' is not JOB_TASK digits", v);
+		return -1;
+	}
+	*(const char **)opt->value = v;
+	return 0;
+}
+
 int cmd_run_cell(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness run-cell SPEC --index I [--results DIR] [--spec-sha256 HEX] [--tag JOB_TASK]\n"
-		       "                        [--portable]\n\n"
-		       "Runs cell I of the matrix (0-based, as 'harness run SPEC --list' orders it) and\n"
-		       "writes its HDF5 file and a record file under <results>/<NAME>/slurm/records/;\n"
-		       "never the database ('harness collect' records it). What a Slurm array task runs.\n"
-		       "exit status: 0 complete, 1 the run failed, 2 error\n");
-		return 0;
-	}
-	const char *spec_path = NULL, *results_opt = NULL, *sha = NULL, *tag = NULL;
+	const char *results_opt = NULL, *sha = NULL, *tag = NULL;
 	long long index = -1;
 	int portable = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--portable")) {
-			portable = 1;
-		} else if (!strcmp(a, "--index") || !strcmp(a, "--results") || !strcmp(a, "--spec-sha256") ||
-		    !strcmp(a, "--tag")) {
-			if (i + 1 >= argc)
-				return usage_error("run-cell", "%s needs a value", a);
-			const char *v = argv[++i];
-			if (!strcmp(a, "--index") && (parse_ll(v, &index) || index < 0))
-				return usage_error("run-cell", "--index: '%s' is not a cell index", v);
-			if (!strcmp(a, "--results"))
-				results_opt = v;
-			if (!strcmp(a, "--spec-sha256"))
-				sha = v;
-			if (!strcmp(a, "--tag")) {
-				if (!valid_tag(v))
-					return usage_error("run-cell", "--tag: '%s' is not JOB_TASK digits", v);
-				tag = v;
-			}
-		} else if (a[0] == '-') {
-			return usage_error("run-cell", "unknown option '%s'", a);
-		} else if (spec_path) {
-			return usage_error("run-cell", "unexpected argument '%s'", a);
-		} else {
-			spec_path = a;
-		}
-	}
-	if (!spec_path || index < 0)
-		return usage_error("run-cell", "%s", "needs SPEC and --index I");
+	struct option opts[] = {
+		OPT_INT(0, "index", &index, "I", 0, LLONG_MAX, NULL, "the cell's index in the matrix"),
+		OPT_STRING_DEF(0, "results", &results_opt, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_STRING(0, "spec-sha256", &sha, "HEX", "refuse to run if the spec's SHA-256 differs"),
+		OPT_CALLBACK(0, "tag", &tag, "JOB_TASK", "the Slurm task, in the record's name", check_tag),
+		OPT_BOOL(0, "portable", &portable, "plain-C matrix kernels (as 'harness run --portable')"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &run_cell_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("run-cell", "unexpected argument '%s'", argv[1]);
+	if (!argc || index < 0)
+		return usagef("run-cell", "needs SPEC and --index I");
+	const char *spec_path = argv[0];
 	return slurm_run_cell(spec_path, index, results_opt, sha, tag, portable);
 }
 
 /* --- collect: the recorder of the Slurm backend (slurm_collect.c) --- */
 
-static void collect_help(void)
-{
-	printf("usage: harness collect SPEC [--results DIR] [--no-plot] [--portable]\n"
-	       "                        [--cells FILE --per K --array-job ID]\n\n"
-	       "Records in the database the cells that Slurm array tasks ran (their record files\n"
-	       "under <results>/<NAME>/slurm/records/), claiming and finishing each run row as a\n"
-	       "local run does, then draws the figures. The only step of the Slurm backend that\n"
-	       "writes the database; 'harness run --backend slurm' submits it as a job that\n"
-	       "depends on the array. With --cells (the submission's cells file), a cell of the\n"
-	       "array whose task left no record is recorded as error, with Slurm's task state.\n\n"
-	       "exit status: 0 every collected cell complete, 1 some failed or error, 2 error\n");
-}
+static const char *const collect_lines[] = {
+	"collect SPEC [--results DIR] [--no-plot] [--portable]\n"
+	"                        [--cells FILE --per K --array-job ID]", NULL
+};
+static const struct usage collect_usage = {
+	"collect", collect_lines,
+	"Records in the database the cells that Slurm array tasks ran (their record files\n"
+	"under <results>/<NAME>/slurm/records/), claiming and finishing each run row as a\n"
+	"local run does, then draws the figures. The only step of the Slurm backend that\n"
+	"writes the database; 'harness run --backend slurm' submits it as a job that\n"
+	"depends on the array. With --cells (the submission's cells file), a cell of the\n"
+	"array whose task left no record is recorded as error, with Slurm's task state.",
+	"exit status: 0 every collected cell complete, 1 some failed or error, 2 error"
+};
 
 int cmd_collect(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		collect_help();
-		return 0;
-	}
-	const char *spec_path = NULL, *results_opt = NULL, *cells = NULL, *job = NULL;
+	const char *results_opt = NULL, *cells = NULL, *job = NULL;
 	long long per = 1;
 	int no_plot = 0, portable = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--results") || !strcmp(a, "--cells") || !strcmp(a, "--per") ||
-		    !strcmp(a, "--array-job")) {
-			if (i + 1 >= argc)
-				return usage_error("collect", "%s needs a value", a);
-			const char *v = argv[++i];
-			if (!strcmp(a, "--results"))
-				results_opt = v;
-			else if (!strcmp(a, "--cells"))
-				cells = v;
-			else if (!strcmp(a, "--array-job"))
-				job = v;
-			else if (parse_ll(v, &per) || per < 1)
-				return usage_error("collect", "--per: '%s' is not a positive number", v);
-		} else if (!strcmp(a, "--no-plot")) {
-			no_plot = 1;
-		} else if (!strcmp(a, "--portable")) {
-			portable = 1;
-		} else if (a[0] == '-') {
-			return usage_error("collect", "unknown option '%s'", a);
-		} else if (spec_path) {
-			return usage_error("collect", "unexpected argument '%s'", a);
-		} else {
-			spec_path = a;
-		}
-	}
-	if (!spec_path)
-		return usage_error("collect", "%s", "missing SPEC");
+	struct option opts[] = {
+		OPT_STRING_DEF(0, "results", &results_opt, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_BOOL(0, "no-plot", &no_plot, "do not draw figures"),
+		OPT_BOOL(0, "portable", &portable, "the spec was submitted with --portable"),
+		OPT_STRING(0, "cells", &cells, "FILE", "the submission's cells file"),
+		OPT_INT(0, "per", &per, "K", 1, LLONG_MAX, "1", "cells per array task"),
+		OPT_STRING(0, "array-job", &job, "ID", "the Slurm array job (for the states of tasks)"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &collect_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("collect", "unexpected argument '%s'", argv[1]);
+	if (!argc)
+		return usagef("collect", "missing SPEC");
+	const char *spec_path = argv[0];
 	struct spec spec;
 	if (spec_load_opts(&spec, spec_path, portable))
 		return 2;
@@ -143,44 +125,35 @@ int cmd_collect(int argc, char **argv)
 
 /* --- status --- */
 
-static void status_help(void)
-{
-	printf("usage: harness status NAME [--results DIR] [--spec SPEC] [--cells]\n\n"
-	       "Counts the cells of experiment NAME at this code version as pending (queued in\n"
-	       "Slurm, or not run), running, done or failed (failed runs and harness errors,\n"
-	       "listed with their messages), from the database, the Slurm records not collected\n"
-	       "yet and Slurm's queue. The spec is --spec, else the last Slurm submission's, else\n"
-	       "the one the database recorded, else experiments/NAME.cfg.\n\n"
-	       "options:\n"
-	       "  --cells   one line per cell: state, cell id, detail\n");
-}
+static const char *const status_lines[] = { "status NAME [--results DIR] [--spec SPEC] [--cells]", NULL };
+static const struct usage status_usage = {
+	"status", status_lines,
+	"Counts the cells of experiment NAME at this code version as pending (queued in\n"
+	"Slurm, or not run), running, done or failed (failed runs and harness errors,\n"
+	"listed with their messages), from the database, the Slurm records not collected\n"
+	"yet and Slurm's queue. The spec is --spec, else the last Slurm submission's, else\n"
+	"the one the database recorded, else experiments/NAME.cfg.",
+	NULL
+};
 
 int cmd_status(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		status_help();
-		return 0;
-	}
-	const char *name = NULL, *results_opt = NULL, *spec_opt = NULL;
+	const char *results_opt = NULL, *spec_opt = NULL;
 	int per_cell = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--results") || !strcmp(a, "--spec")) {
-			if (i + 1 >= argc)
-				return usage_error("status", "%s needs a value", a);
-			*(!strcmp(a, "--results") ? &results_opt : &spec_opt) = argv[++i];
-		} else if (!strcmp(a, "--cells")) {
-			per_cell = 1;
-		} else if (a[0] == '-') {
-			return usage_error("status", "unknown option '%s'", a);
-		} else if (name) {
-			return usage_error("status", "unexpected argument '%s'", a);
-		} else {
-			name = a;
-		}
-	}
-	if (!name)
-		return usage_error("status", "%s", "missing NAME");
+	struct option opts[] = {
+		OPT_STRING_DEF(0, "results", &results_opt, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_STRING(0, "spec", &spec_opt, "SPEC", "the experiment's spec file"),
+		OPT_BOOL(0, "cells", &per_cell, "one line per cell: state, cell id, detail"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &status_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("status", "unexpected argument '%s'", argv[1]);
+	if (!argc)
+		return usagef("status", "missing NAME");
+	const char *name = argv[0];
 	if (!valid_experiment_name(name)) {
 		error("experiment name '%s' is not valid", name);
 		return 2;

@@ -23,39 +23,35 @@
 #include "results.h"
 #include "store.h"
 
-static void verify_help(void)
-{
-	printf("usage: harness verify [NAME] [--results DIR]\n\n"
-	       "Re-reads the HDF5 file of every complete and failed run (of experiment NAME, or of\n"
-	       "all) and checks that its results hash equals the content_hash in the database;\n"
-	       "lists run files no database row knows, and stale temporary files. Read-only.\n\n"
-	       "exit status: 0 all verify, 1 some run does not or a file is unknown, 2 bad input or error\n\n"
-	       "example:\n  harness verify quickstart\n");
-}
+static const char *const verify_lines[] = { "verify [NAME] [--results DIR]", NULL };
+static const struct usage verify_usage = {
+	"verify", verify_lines,
+	"Re-reads the HDF5 file of every complete and failed run (of experiment NAME, or of\n"
+	"all) and checks that its results hash equals the content_hash in the database;\n"
+	"lists run files no database row knows, and stale temporary files. Read-only.",
+	"exit status: 0 all verify, 1 some run does not or a file is unknown, 2 bad input or error\n\n"
+	"example:\n  harness verify quickstart"
+};
 
 static void print_unknown(void *ctx, const char *path)
 {
 	(void)ctx;
-	printf("unknown\t-\t-\t%s\n", path);
+	printf("unknown\t-\t-\t%s\n", printable(path));
 }
 
 int cmd_verify(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		verify_help();
-		return 0;
-	}
-	const char *name = NULL, *results = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--results") && i + 1 < argc) {
-			results = argv[++i];
-		} else if (argv[i][0] == '-' || name) {
-			error("verify: unexpected argument '%s' (see 'harness verify --help')", argv[i]);
-			return 2;
-		} else {
-			name = argv[i];
-		}
-	}
+	const char *results = NULL;
+	struct option opts[] = {
+		OPT_STRING_DEF(0, "results", &results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &verify_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc > 1)
+		return usagef("verify", "unexpected argument '%s'", argv[1]);
+	const char *name = argc ? argv[0] : NULL;
 	if (name && !valid_experiment_name(name)) {
 		error("experiment name '%s' is not valid (letters, digits, _ . -)", name);
 		return 2;
@@ -87,10 +83,10 @@ int cmd_verify(int argc, char **argv)
 		char got[65] = "";
 		checked++;
 		if (!r->h5_path[0] || !r->content_hash[0] || store_hash_file(r->h5_path, 1, got)) {
-			printf("unreadable\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
+			printf("unreadable\t%lld\t%s\t%s\n", r->id, printable(r->cell_id), printable(r->h5_path));
 			bad++;
 		} else if (strcmp(got, r->content_hash)) {
-			printf("mismatch\t%lld\t%s\t%s\n", r->id, r->cell_id, r->h5_path);
+			printf("mismatch\t%lld\t%s\t%s\n", r->id, printable(r->cell_id), printable(r->h5_path));
 			bad++;
 		}
 	}

@@ -25,7 +25,7 @@ int cmd_run_cell(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_prune(int argc, char **argv);
 
-/* True when argv holds -h or --help. */
-int wants_help(int argc, char **argv);
+/* wants_help() is in options.h. */
+#include "options.h"
 
 #endif

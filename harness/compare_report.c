@@ -159,7 +159,7 @@ static void write_tty(const struct cmp_report *rep)
 	}
 	for (int c = 0; c < rep->ncomps; c++) {
 		const struct cmp_comparison *k = &rep->comps[c];
-		printf("%sB = %s  vs  A = %s%s%s\n", c ? "\n" : "", k->b, k->a, k->factor ? "  (main effect" : "",
+		printf("%sB = %s  vs  A = %s%s%s\n", c ? "\n" : "", printable(k->b), printable(k->a), k->factor ? "  (main effect" : "",
 		       k->factor ? (k->ntuples > 1 ? ", averaged over the other swept keys)" : ")") : "");
 		for (int j = 0; j < 7; j++)
 			printf("%-*s  ", w[j], head[j]);
@@ -168,7 +168,7 @@ static void write_tty(const struct cmp_report *rep)
 			if (rep->rows[i].comp != c)
 				continue;
 			const struct cells *x = &cl[i];
-			printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], x->env, w[1], x->n, w[2], x->mean,
+			printf("%-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], printable(x->env), w[1], x->n, w[2], x->mean,
 			       w[3], x->iqm, w[4], x->poi, w[5], x->pt, w[6], x->pr, x->verdict);
 		}
 	}
@@ -394,9 +394,9 @@ int compare_report_write(const struct cmp_report *rep, const char *outdir, const
 		rc = write_figure(rep, outdir, tag, o);
 	if (!rc) {
 		write_tty(rep);
-		printf("report: %s, %s", pmd, ptex);
+		printf("report: %s, %s", printable(pmd), printable(ptex));
 		if (o->png || o->pdf)
-			printf(", figure %s/%s.%s", outdir, tag, o->png ? "png" : "pdf");
+			printf(", figure %s/%s.%s", printable(outdir), printable(tag), o->png ? "png" : "pdf");
 		printf("\n");
 	}
 	free(pmd);

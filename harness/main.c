@@ -31,14 +31,6 @@ static const struct {
 	{ "prune", cmd_prune, "remove an experiment's runs that are of no cell of its spec" },
 };
 
-int wants_help(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return 1;
-	return 0;
-}
-
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: harness <command> [options]\n\n"

@@ -38,20 +38,14 @@ int plan_check_run_file(const char *path, const char *want, char *why, size_t n)
 			 errno == ENOENT ? "missing" : strerror(errno));
 		return 1;
 	}
-	char captured[600] = "", h[65] = "";
-	char *old_capture = error_capture;
-	size_t old_len = error_capture_len;
-	int old_quiet = error_quiet;
-	error_capture = captured;
-	error_capture_len = sizeof(captured);
-	error_quiet = 1;
+	char h[65] = "";
+	struct error_capture cap;
+	error_capture_begin(&cap, 1);
 	int rc = store_hash_file(path, 1, h);
-	error_capture = old_capture;
-	error_capture_len = old_len;
-	error_quiet = old_quiet;
+	error_capture_end(&cap);
 	if (rc) {
-		if (captured[0])
-			snprintf(why, n, "%s", captured);
+		if (cap.msg[0])
+			snprintf(why, n, "%s", cap.msg);
 		else
 			snprintf(why, n, "run file '%s' is not a readable HDF5 file or is corrupt", path);
 		return 1;

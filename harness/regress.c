@@ -35,6 +35,7 @@
 #include <unistd.h>
 #include "../algorithms/learner.h"
 #include "commands.h"
+#include "options.h"
 #include "codever.h"
 #include "compare.h"
 #include "compare_stats.h"
@@ -350,15 +351,23 @@ static int self_run(const char *spec_path, const char *root, const char *jobs)
 	return error("running '%s' failed (exit status %d)", spec_path, rc);
 }
 
+static const char *const version_lines[] = { "version", NULL };
+static const struct usage version_usage = {
+	"version", version_lines,
+	"Prints the git commit and dirty flag this binary was built from, its code version\n"
+	"(source_hash: of the whole binary; a cell's is made of the core hash and the units of its\n"
+	"environment and learner, see README \"What re-runs\"), build facts and runtime libraries.",
+	NULL
+};
+
 int cmd_version(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness version\n\nPrints the git commit and dirty flag this binary was built from, "
-		       "its code version\n(source_hash: of the whole binary; a cell's is made of the core hash and "
-		       "the units of its\nenvironment and learner, see README \"What re-runs\"), build facts and "
-		       "runtime libraries.\n");
-		return 0;
-	}
+	struct option opts[] = { OPT_END() };
+	argc = parse_options(argc, argv, opts, &version_usage, 0);
+	if (argc < 0)
+		return opt_exit_status(argc);
+	if (argc)
+		return usagef("version", "unexpected argument '%s'", argv[0]);
 	struct provenance p;
 	provenance_get(&p);
 	printf("git_commit  %s%s\nsource_hash %s\ncore_hash   %s\ncompiler    %s\ncflags      %s\nldflags     %s\n"
@@ -371,64 +380,55 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
-static int parse_common(int argc, char **argv, const char **name, const char **results,
-			const char **jobs, const char **base, const char **head, int *strict, int *use_baseline,
-			const char **metric_of)
+/*
+ * Parses a table whose positional argument is the experiment NAME; checks the
+ * name and -j. 0, or the command's exit status (help printed, or reported).
+ */
+static int parse_common(int argc, char **argv, const struct option *opts, const struct usage *u,
+			const char **name, const char *const *jobs)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **slot = NULL;
-		if (!strcmp(a, "--results"))
-			slot = results;
-		else if (!strcmp(a, "-j") || !strcmp(a, "--jobs"))
-			slot = jobs;
-		else if (base && !strcmp(a, "--base"))
-			slot = base;
-		else if (head && !strcmp(a, "--head"))
-			slot = head;
-		else if (metric_of && !strcmp(a, "--metric-of"))
-			slot = metric_of;
-		else if (strict && !strcmp(a, "--strict")) {
-			*strict = 1;
-			continue;
-		} else if (use_baseline && !strcmp(a, "--baseline")) {
-			*use_baseline = 1;
-			continue;
-		} else if (a[0] == '-') {
-			return error("%s: unknown option '%s' (see 'harness %s --help')", argv[0], a, argv[0]);
-		} else if (*name) {
-			return error("%s: unexpected argument '%s'", argv[0], a);
-		} else {
-			*name = a;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return error("%s: option '%s' needs a value", argv[0], a);
-		*slot = argv[++i];
+	argc = parse_options(argc, argv, opts, u, 0);
+	if (argc < 0)
+		return argc == OPT_HELP ? -1 : 2;
+	if (argc > 1)
+		return usagef(u->cmd, "unexpected argument '%s'", argv[1]);
+	if (!argc)
+		return usagef(u->cmd, "give an experiment NAME (experiments/NAME.cfg)");
+	*name = argv[0];
+	if (!valid_experiment_name(*name)) {
+		error("experiment name '%s' is not valid: letters, digits, _ . - only, no path characters", *name);
+		return 2;
 	}
-	if (!*name)
-		return error("%s: give an experiment NAME (experiments/NAME.cfg)", argv[0]);
-	if (!valid_experiment_name(*name))
-		return error("experiment name '%s' is not valid: letters, digits, _ . - only, no path characters", *name);
 	long long j;
 	if (parse_ll(*jobs, &j) || j < 1 || j > 1024)
-		return error("-j: '%s' is not a number of jobs between 1 and 1024", *jobs);
+		return usagef(u->cmd, "--jobs: '%s' is not a number of jobs between 1 and 1024", *jobs);
 	return 0;
 }
 
+/* parse_common()'s status as the command's: -1 (help printed) is 0. */
+#define COMMON_STATUS(rc) ((rc) < 0 ? 0 : (rc))
+
+static const char *const baseline_lines[] = { "baseline NAME [-j N] [--results DIR]", NULL };
+static const struct usage baseline_usage = {
+	"baseline", baseline_lines,
+	"Runs experiments/NAME.cfg with this binary (reusing complete runs) and writes\n"
+	"experiments/baselines/NAME.json: every cell's results hash, final return and AUC,\n"
+	"with the platform facts they depend on. Commit it; then 'harness regress NAME\n"
+	"--baseline' (run by make test for the smoke experiment) says which cells changed.",
+	NULL
+};
+
 int cmd_baseline(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness baseline NAME [-j N] [--results DIR]\n\n"
-		       "Runs experiments/NAME.cfg with this binary (reusing complete runs) and writes\n"
-		       "experiments/baselines/NAME.json: every cell's results hash, final return and AUC,\n"
-		       "with the platform facts they depend on. Commit it; then 'harness regress NAME\n"
-		       "--baseline' (run by make test for the smoke experiment) says which cells changed.\n");
-		return 0;
-	}
 	const char *name = NULL, *results = NULL, *jobs = "2";
-	if (parse_common(argc, argv, &name, &results, &jobs, NULL, NULL, NULL, NULL, NULL))
-		return 2;
+	struct option opts[] = {
+		OPT_STRING_DEF('j', "jobs", &jobs, "N", "2", "cells run at once"),
+		OPT_STRING_DEF(0, "results", &results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	int prc = parse_common(argc, argv, opts, &baseline_usage, &name, &jobs);
+	if (prc)
+		return COMMON_STATUS(prc);
 	const char *root = results_root(results);
 	char *spec_path = xstrfmt("experiments/%s.cfg", name);
 	struct spec s;
@@ -466,8 +466,7 @@ static int changed_cells_side(const char *bin, const char *root, const char *db,
 		if (!same[i] && !side->cells[i].present)
 			idx[n++] = i;
 	if (!bad && n) {
-		fprintf(stderr, "harness: %.10s: %d of %d cells at another code version: running them\n",
-			side->commit, n, s->ncells);
+		report("%.10s: %d of %d cells at another code version: running them", side->commit, n, s->ncells);
 		char *log = xstrfmt("%s/../../%s.cells.log", root, side->commit);
 		bad = regress_run_cells(bin, spec_path, root, idx, n, atoi(jobs), log) ||
 		      load_side(root, s, side->commit, 0, side->cells);
@@ -506,34 +505,49 @@ static int commit_side(const char *abs_root, const char *rev, const char *spec_p
 	return bad ? -1 : 0;
 }
 
+static const char *const regress_lines[] = {
+	"regress NAME --base REV [--head REV] [--strict] [--metric-of final|auc] [-j N] [--results DIR]",
+	"regress NAME --baseline [--strict] [--metric-of final|auc] [-j N] [--results DIR]", NULL
+};
+static const struct usage regress_usage = {
+	"regress", regress_lines,
+	"Compares the runs of experiments/NAME.cfg at two code versions: the commit REV\n"
+	"(built once in a git worktree under <results>/.regress/) and --head REV, or by default\n"
+	"the working tree (this binary). Missing runs are produced first; complete ones are\n"
+	"reused. With --baseline, the working tree is compared with\n"
+	"experiments/baselines/NAME.json (see 'harness baseline').\n\n"
+	"Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
+	"final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
+	"difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
+	"--metric-of final or auc tests only that score (default: both; either can regress).\n"
+	"Prints a table and writes results/NAME/regress-BASE-HEAD.md.",
+	"exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
+	"base is missing, errored (crashed) or failed in the head (named; with or without\n"
+	"--strict), or with --strict a cell expected to be bit-identical changed; 2 error.\n"
+	"So 'git bisect run make regress\n"
+	"NAME=x BASE=good' finds the commit that broke a result.\n\n"
+	"examples:\n  harness regress quickstart --base HEAD~1\n  harness regress smoke --baseline --strict"
+};
+
 int cmd_regress(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		printf("usage: harness regress NAME --base REV [--head REV] [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n"
-		       "       harness regress NAME --baseline [--strict] [--metric-of final|auc] [-j N] [--results DIR]\n\n"
-		       "Compares the runs of experiments/NAME.cfg at two code versions: the commit REV\n"
-		       "(built once in a git worktree under <results>/.regress/) and --head REV, or by default\n"
-		       "the working tree (this binary). Missing runs are produced first; complete ones are\n"
-		       "reused. With --baseline, the working tree is compared with\n"
-		       "experiments/baselines/NAME.json (see 'harness baseline').\n\n"
-		       "Per cell, equal results hashes are 'bit-identical'. Per (environment, configuration),\n"
-		       "final return and AUC are compared across seeds (Welch's t-test, bootstrap CI of the\n"
-		       "difference, Holm-corrected): identical, changed (not significant), improved, regressed.\n"
-		       "--metric-of final or auc tests only that score (default: both; either can regress).\n"
-		       "Prints a table and writes results/NAME/regress-BASE-HEAD.md.\n\n"
-		       "exit status: 0 nothing regressed, 1 something regressed, or a cell complete in the\n"
-		       "base is missing, errored (crashed) or failed in the head (named; with or without\n"
-		       "--strict), or with --strict a cell expected to be bit-identical changed; 2 error.\n"
-		       "So 'git bisect run make regress\n"
-		       "NAME=x BASE=good' finds the commit that broke a result.\n\n"
-		       "examples:\n  harness regress quickstart --base HEAD~1\n  harness regress smoke --baseline --strict\n");
-		return 0;
-	}
 	const char *name = NULL, *results = NULL, *jobs = "2", *base_rev = NULL, *head_rev = NULL;
-	int strict = 0, use_baseline = 0;
 	const char *metric_of = NULL;
-	if (parse_common(argc, argv, &name, &results, &jobs, &base_rev, &head_rev, &strict, &use_baseline, &metric_of))
-		return 2;
+	int strict = 0, use_baseline = 0;
+	struct option opts[] = {
+		OPT_STRING(0, "base", &base_rev, "REV", "the base commit (built in a worktree)"),
+		OPT_STRING_DEF(0, "head", &head_rev, "REV", "the working tree (this binary)", "the head commit"),
+		OPT_BOOL(0, "baseline", &use_baseline, "compare with experiments/baselines/NAME.json"),
+		OPT_BOOL(0, "strict", &strict, "a cell expected to be bit-identical that changed fails"),
+		OPT_STRING_DEF(0, "metric-of", &metric_of, "final|auc", "both; either can regress",
+			       "test only that score"),
+		OPT_STRING_DEF('j', "jobs", &jobs, "N", "2", "cells run at once"),
+		OPT_STRING_DEF(0, "results", &results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_END(),
+	};
+	int prc = parse_common(argc, argv, opts, &regress_usage, &name, &jobs);
+	if (prc)
+		return COMMON_STATUS(prc);
 	int which = 3;
 	if (metric_of && (strcmp(metric_of, "final") && strcmp(metric_of, "auc"))) {
 		error("regress: --metric-of must be final or auc (regress compares stored scores), got '%s'", metric_of);

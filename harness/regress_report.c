@@ -90,7 +90,8 @@ int regress_compare_sides(const struct spec *s, const struct side *base, const s
 			continue;
 		lost++;
 		const char *what = !ch->status[0] ? "missing" : ch->status;
-		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
+		strbuf_addf(&lost_tty, "  %s: %s in head%s%s\n", printable(cb->cell_id), what, ch->error[0] ? ": " : "",
+			    printable(ch->error));
 		strbuf_addf(&lost_md, "- `%s`: %s in head%s%s\n", cb->cell_id, what, ch->error[0] ? ": " : "", ch->error);
 	}
 	for (int r = 0; r < nrows; r++) {
@@ -197,8 +198,8 @@ int regress_compare_sides(const struct spec *s, const struct side *base, const s
 			p_text(pt[m], sizeof(pt[m]), w, m);
 		}
 		snprintf(ident, sizeof(ident), "%d/%d%s", w->identical, w->present, w->expected_identical ? "" : "*");
-		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %10.5g %10.5g %24s %7s %10.5g %10.5g %24s %7s  %s%s\n", c->env_label,
-			    c->config_name, ident, w->base_mean[0], w->head_mean[0], ci[0], pt[0], w->base_mean[1],
+		strbuf_addf(&tty, "%-34.34s %-26.26s %9s %10.5g %10.5g %24s %7s %10.5g %10.5g %24s %7s  %s%s\n", printable(c->env_label),
+			    printable(c->config_name), ident, w->base_mean[0], w->head_mean[0], ci[0], pt[0], w->base_mean[1],
 			    w->head_mean[1], ci[1], pt[1], w->verdict, w->config_changed ? " (config changed)" : "");
 		strbuf_addf(&md, "| %s | %s | %s | %.6g | %.6g | %s | %s | %.6g | %.6g | %s | %s | %s%s |\n", c->env_label,
 			    c->config_name, ident, w->base_mean[0], w->head_mean[0], ci[0], pt[0], w->base_mean[1],

@@ -4,64 +4,88 @@
  * pipeline (pipeline.h) on the local backend (backend_local.c: the fork
  * pool, progress, signals); `--backend slurm` goes to slurm_submit (slurm.c).
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "commands.h"
+#include "options.h"
 #include "pipeline.h"
 #include "plan.h"
 #include "slurm.h"
 #include "suggest.h"
 
-static int usage_error(const char *fmt, const char *arg)
-{
-	return usagef("run", fmt, arg);
-}
+static const char *const run_usage_lines[] = {
+	"run SPEC [-j N] [--results DIR] [--force] [--retry-failed] [--only PATTERN]...\n"
+	"                 [--list] [--no-plot] [--quiet] [--portable]",
+	"run SPEC --backend slurm [--partition P] [--time T] [--cpus-per-task N]\n"
+	"                 [--array-limit K] [--dry-run] [--results DIR] [--force]\n"
+	"                 [--retry-failed] [--only PATTERN]... [--no-plot]",
+	NULL
+};
+static const struct usage run_usage = {
+	"run", run_usage_lines,
+	"Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
+	"algorithm configurations x seeds, each cell in its own process. Cells already\n"
+	"complete with the same configuration and code version are skipped, so re-running\n"
+	"the command resumes an interrupted experiment. Ends by drawing the figures.",
+	"exit status: 0 all cells complete, 1 some cell failed, 2 bad input or error,\n"
+	"130 interrupted (run the same command again to resume)\n\n"
+	"examples:\n  harness run experiments/quickstart.cfg -j 2\n"
+	"  harness run experiments/quickstart.cfg --backend slurm --partition short --time 10:00"
+};
 
-/* Every option of `harness run` (both backends), for did-you-mean. */
-static const char *const run_options[] = { "--jobs", "--results", "--force", "--retry-failed", "--only",
-	"--list", "--no-plot", "--quiet", "--portable", "--backend", "--partition", "--time",
-	"--cpus-per-task", "--array-limit", "--dry-run", "--help", NULL };
+/* What `harness run` is given; the slurm entries are parsed again by slurm.c. */
+struct run_args {
+	const char *results, *backend, *partition, *time, *cpus;
+	long long jobs, array_limit;
+	int force, retry, list, no_plot, quiet, portable, dry_run;
+	struct string_list only;
+};
 
-static void run_help(void)
+#define RUN_OPTIONS(a) \
+	OPT_INT('j', "jobs", &(a)->jobs, "N", 1, 1024, "the number of cores", "cells run at once"), \
+	OPT_STRING_DEF(0, "results", &(a)->results, "DIR", "$HARNESS_RESULTS or ./results", "results root"), \
+	OPT_BOOL(0, "force", &(a)->force, "re-run complete cells too"), \
+	OPT_BOOL(0, "retry-failed", &(a)->retry, "re-run cells whose run failed (e.g. diverged)"), \
+	OPT_STRING_LIST(0, "only", &(a)->only, "PATTERN", \
+			"only the cells whose id is PATTERN or matches it as a glob\n" \
+			"('CartPole-v1/*', '*/seed=3'); repeatable (the union)"), \
+	OPT_BOOL(0, "list", &(a)->list, "print the matrix (cell ids, config hashes, seeds) and exit"), \
+	OPT_BOOL(0, "no-plot", &(a)->no_plot, "do not draw figures at the end"), \
+	OPT_BOOL(0, "quiet", &(a)->quiet, "no progress display or log lines"), \
+	OPT_BOOL(0, "portable", &(a)->portable, \
+		 "DQN-family learners use plain-C matrix kernels instead of OpenBLAS:\n" \
+		 "results bit-identical across CPU types (recorded as portable = true)"), \
+	OPT_STRING_DEF(0, "backend", &(a)->backend, "B", "local", \
+		       "local or slurm: submit the cells still to run as one\n" \
+		       "Slurm job array (one task per cell, or per chunk of cells beyond\n" \
+		       "the cluster's MaxArraySize) and a dependent job that records them\n" \
+		       "in the database ('harness collect') and draws the figures; scripts\n" \
+		       "and logs in <results>/<NAME>/slurm/; follow with 'harness status NAME'.\n" \
+		       "The repository (bin/harness), the spec and the results directory\n" \
+		       "must be on a filesystem every node shares, at the same paths"), \
+	OPT_GROUP("slurm backend options (passed to sbatch):"), \
+	OPT_STRING(0, "partition", &(a)->partition, "P", "the partition"), \
+	OPT_STRING(0, "time", &(a)->time, "T", "the time limit of a task"), \
+	OPT_STRING_DEF(0, "cpus-per-task", &(a)->cpus, "N", "1", "cores of a task"), \
+	OPT_INT(0, "array-limit", &(a)->array_limit, "K", 1, LLONG_MAX, NULL, \
+		"at most K array tasks at once (sbatch --array=...%K)"), \
+	OPT_BOOL(0, "dry-run", &(a)->dry_run, "print the scripts and sbatch commands, submit nothing"), \
+	OPT_END()
+
+/* The backend named by argv ("local" when none), before any parsing. */
+static const char *backend_of(int argc, char **argv)
 {
-	printf("usage: harness run SPEC [-j N] [--results DIR] [--force] [--retry-failed]\n"
-	       "                        [--only PATTERN]... [--list] [--no-plot] [--quiet] [--portable]\n"
-	       "       harness run SPEC --backend slurm [--partition P] [--time T] [--cpus-per-task N]\n"
-	       "                        [--array-limit K] [--dry-run] [--results DIR] [--force]\n"
-	       "                        [--retry-failed] [--only PATTERN]... [--no-plot]\n\n"
-	       "Runs the matrix of an experiment spec (experiments/NAME.cfg): environments x\n"
-	       "algorithm configurations x seeds, each cell in its own process. Cells already\n"
-	       "complete with the same configuration and code version are skipped, so re-running\n"
-	       "the command resumes an interrupted experiment. Ends by drawing the figures.\n\n"
-	       "options:\n"
-	       "  -j, --jobs N      cells run at once (default: the number of cores)\n"
-	       "  --results DIR     results root (default: $HARNESS_RESULTS or ./results)\n"
-	       "  --force           re-run complete cells too\n"
-	       "  --retry-failed    re-run cells whose run failed (e.g. diverged)\n"
-	       "  --only PATTERN    only the cells whose id is PATTERN or matches it as a glob\n"
-	       "                    ('CartPole-v1/*', '*/seed=3'); repeatable (the union)\n"
-	       "  --list            print the matrix (cell ids, config hashes, seeds) and exit\n"
-	       "  --no-plot         do not draw figures at the end\n"
-	       "  --quiet           no progress display or log lines\n"
-	       "  --portable        DQN-family learners use plain-C matrix kernels instead of OpenBLAS:\n"
-	       "                    results bit-identical across CPU types (recorded as portable = true)\n"
-	       "  --backend B       local (default) or slurm: submit the cells still to run as one\n"
-	       "                    Slurm job array (one task per cell, or per chunk of cells beyond\n"
-	       "                    the cluster's MaxArraySize) and a dependent job that records them\n"
-	       "                    in the database ('harness collect') and draws the figures; scripts\n"
-	       "                    and logs in <results>/<NAME>/slurm/; follow with 'harness status NAME'.\n"
-	       "                    The repository (bin/harness), the spec and the results directory\n"
-	       "                    must be on a filesystem every node shares, at the same paths\n"
-	       "  --partition P, --time T, --cpus-per-task N (default 1)\n"
-	       "                    passed to sbatch (slurm backend)\n"
-	       "  --array-limit K   at most K array tasks at once (sbatch --array=...%%K)\n"
-	       "  --dry-run         print the scripts and sbatch commands, submit nothing\n\n"
-	       "exit status: 0 all cells complete, 1 some cell failed, 2 bad input or error,\n"
-	       "130 interrupted (run the same command again to resume)\n\n"
-	       "examples:\n  harness run experiments/quickstart.cfg -j 2\n"
-	       "  harness run experiments/quickstart.cfg --backend slurm --partition short --time 10:00\n");
+	const char *b = "local";
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		if (!strcmp(argv[i], "--backend") && i + 1 < argc)
+			b = argv[++i];
+		else if (!strncmp(argv[i], "--backend=", 10))
+			b = argv[i] + 10;
+	}
+	return b;
 }
 
 static void list_matrix(const struct spec *s, const unsigned char *mask)
@@ -73,7 +97,7 @@ static void list_matrix(const struct spec *s, const unsigned char *mask)
 		const struct cell *c = &s->cells[i];
 		if (!mask[i])
 			continue;
-		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", c->cell_id, c->config_hash,
+		printf("%s\t%.16s\t%llu\t%llu\t%llu\t%s\n", printable(c->cell_id), c->config_hash,
 		       (unsigned long long)c->env_seed, (unsigned long long)c->learner_seed,
 		       (unsigned long long)c->eval_seed, c->code_version);
 	}
@@ -81,67 +105,31 @@ static void list_matrix(const struct spec *s, const unsigned char *mask)
 
 int cmd_run(int argc, char **argv)
 {
-	if (wants_help(argc, argv)) {
-		run_help();
-		return 0;
-	}
-	for (int i = 1; i + 1 < argc; i++)
-		if (!strcmp(argv[i], "--backend") && !strcmp(argv[i + 1], "slurm"))
-			return slurm_submit(argc, argv);
-	const char *spec_path = NULL, *results_opt = NULL;
-	long long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int force = 0, retry = 0, list = 0, no_plot = 0, quiet = 0, portable = 0, nonly = 0;
-	char **only = xcalloc((size_t)argc, sizeof(char *));
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
-			if (i + 1 >= argc)
-				return free(only), usage_error("%s needs a number", a);
-			if (parse_ll(argv[++i], &jobs) || jobs < 1 || jobs > 1024)
-				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", argv[i]);
-		} else if (!strncmp(a, "-j", 2) && a[2]) {
-			if (parse_ll(a + 2, &jobs) || jobs < 1 || jobs > 1024)
-				return free(only), usage_error("-j: '%s' is not a number of jobs between 1 and 1024", a + 2);
-		} else if (!strcmp(a, "--results")) {
-			if (i + 1 >= argc)
-				return free(only), usage_error("%s needs a directory", a);
-			results_opt = argv[++i];
-		} else if (!strcmp(a, "--backend")) {
-			if (i + 1 >= argc || strcmp(argv[i + 1], "local"))
-				return free(only), usage_error("--backend: '%s' is not local or slurm", i + 1 < argc ? argv[i + 1] : "");
-			i++;
-		} else if (!strcmp(a, "--force")) {
-			force = 1;
-		} else if (!strcmp(a, "--retry-failed")) {
-			retry = 1;
-		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
-			if (!a[6] && i + 1 >= argc) {
-				return free(only), usage_error("%s needs a cell id or a glob", a);
-			}
-			only[nonly++] = a[6] ? (char *)a + 7 : argv[++i];
-		} else if (!strcmp(a, "--list")) {
-			list = 1;
-		} else if (!strcmp(a, "--no-plot")) {
-			no_plot = 1;
-		} else if (!strcmp(a, "--quiet")) {
-			quiet = 1;
-		} else if (!strcmp(a, "--portable")) {
-			portable = 1;
-		} else if (a[0] == '-') {
-			free(only);
-			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, run_options));
-			return 2;
-		} else if (spec_path) {
-			return free(only), usage_error("unexpected argument '%s'", a);
-		} else {
-			spec_path = a;
-		}
-	}
-	if (!spec_path) {
-		return free(only), usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
-	}
-	if (jobs < 1)
-		jobs = 1;
+	const char *backend = backend_of(argc, argv);
+	if (!strcmp(backend, "slurm") && !wants_help(argc, argv))
+		return slurm_submit(argc, argv);
+	struct run_args ra = { .jobs = sysconf(_SC_NPROCESSORS_ONLN), .backend = "local" };
+	struct option opts[] = { RUN_OPTIONS(&ra) };
+	argc = parse_options(argc, argv, opts, &run_usage, 0);
+	if (argc < 0)
+		return string_list_release(&ra.only), opt_exit_status(argc);
+	const char *bad = strcmp(ra.backend, "local") ? "--backend" : ra.partition ? "--partition"
+		: ra.time ? "--time" : ra.cpus ? "--cpus-per-task" : ra.array_limit ? "--array-limit"
+		: ra.dry_run ? "--dry-run" : NULL;
+	if (bad && !strcmp(bad, "--backend"))
+		return string_list_release(&ra.only),
+		       usagef("run", "--backend: '%s' is not local or slurm", ra.backend);
+	if (bad)
+		return string_list_release(&ra.only), usagef("run", "'%s' applies to --backend slurm only", bad);
+	if (argc != 1)
+		return string_list_release(&ra.only),
+		       argc ? usagef("run", "unexpected argument '%s'", argv[1])
+			    : usagef("run", "missing SPEC, e.g. experiments/quickstart.cfg");
+	const char *spec_path = argv[0], *results_opt = ra.results;
+	long long jobs = ra.jobs < 1 ? 1 : ra.jobs;
+	int force = ra.force, retry = ra.retry, list = ra.list, no_plot = ra.no_plot, quiet = ra.quiet;
+	int portable = ra.portable, nonly = ra.only.nr;
+	char **only = (char **)ra.only.items; /* freed below as before */
 
 	struct spec spec;
 	if (spec_load_opts(&spec, spec_path, portable)) {

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include "options.h"
 #include "commands.h"
 #include "pipeline.h"
 #include "spec.h"
@@ -28,81 +30,58 @@ static int plain_value(const char *s)
 	return 1;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static const struct usage slurm_usage = { "run", NULL, NULL, NULL }; /* help: run.c's table */
+
+static int not_for_slurm(const struct option *opt, const char *v)
 {
-	return usagef("run", fmt, arg);
+	(void)v;
+	usagef("run", "'--%s' does not apply to --backend slurm", opt->long_name);
+	return -1;
 }
 
 static int parse_opts(int argc, char **argv, struct slurm_opts *o)
 {
+	const char *backend = NULL;
+	int quiet = 0;
+	struct string_list only = { 0 };
 	o->cpus = "1";
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **val = NULL;
-		if (!strcmp(a, "--backend")) {
-			i++; /* checked by cmd_run */
-			continue;
-		} else if (!strcmp(a, "--results")) {
-			val = &o->results;
-		} else if (!strcmp(a, "--partition")) {
-			val = &o->partition;
-		} else if (!strcmp(a, "--time")) {
-			val = &o->time;
-		} else if (!strcmp(a, "--cpus-per-task")) {
-			val = &o->cpus;
-		} else if (!strcmp(a, "--array-limit")) {
-			if (i + 1 >= argc || parse_ll(argv[i + 1], &o->array_limit) || o->array_limit < 1)
-				return usage_error("--array-limit needs a positive number%s", "");
-			i++;
-			continue;
-		} else if (!strcmp(a, "--dry-run")) {
-			o->dry_run = 1;
-			continue;
-		} else if (!strcmp(a, "--force")) {
-			o->force = 1;
-			continue;
-		} else if (!strcmp(a, "--retry-failed")) {
-			o->retry_failed = 1;
-			continue;
-		} else if (!strcmp(a, "--no-plot")) {
-			o->no_plot = 1;
-			continue;
-		} else if (!strcmp(a, "--portable")) {
-			o->portable = 1;
-			continue;
-		} else if (!strcmp(a, "--quiet")) {
-			continue;
-		} else if (!strcmp(a, "--only") || !strncmp(a, "--only=", 7)) {
-			if (!a[6] && i + 1 >= argc)
-				return usage_error("%s needs a cell id or a glob", a);
-			o->only[o->nonly++] = a[6] ? (char *)a + 7 : argv[++i];
-			continue;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--jobs") || !strcmp(a, "--list") ||
-			   !strncmp(a, "-j", 2)) {
-			return usage_error("'%s' does not apply to --backend slurm", a);
-		} else if (a[0] == '-') {
-			static const char *const opts[] = { "--backend", "--results", "--partition", "--time",
-				"--cpus-per-task", "--array-limit", "--dry-run", "--force", "--retry-failed", "--no-plot",
-				"--portable", "--quiet", "--only", "--help", NULL };
-			error("unknown option '%s' (%ssee 'harness run --help')", a, suggest_word(a, opts));
-			return 2;
-		} else if (o->spec_path) {
-			return usage_error("unexpected argument '%s'", a);
-		} else {
-			o->spec_path = a;
-			continue;
-		}
-		if (i + 1 >= argc)
-			return usage_error("%s needs a value", a);
-		*val = argv[++i];
-		if (val != &o->results && !plain_value(*val))
-			return usage_error("'%s' is not a plain Slurm option value", *val);
-	}
+	struct option opts[] = {
+		OPT_STRING(0, "backend", &backend, "B", NULL), /* checked by cmd_run */
+		OPT_STRING(0, "results", &o->results, "DIR", NULL),
+		OPT_STRING(0, "partition", &o->partition, "P", NULL),
+		OPT_STRING(0, "time", &o->time, "T", NULL),
+		OPT_STRING(0, "cpus-per-task", &o->cpus, "N", NULL),
+		OPT_INT(0, "array-limit", &o->array_limit, "K", 1, LLONG_MAX, NULL, NULL),
+		OPT_BOOL(0, "dry-run", &o->dry_run, NULL),
+		OPT_BOOL(0, "force", &o->force, NULL),
+		OPT_BOOL(0, "retry-failed", &o->retry_failed, NULL),
+		OPT_BOOL(0, "no-plot", &o->no_plot, NULL),
+		OPT_BOOL(0, "portable", &o->portable, NULL),
+		OPT_BOOL(0, "quiet", &quiet, NULL),
+		OPT_STRING_LIST(0, "only", &only, "PATTERN", NULL),
+		OPT_CALLBACK('j', "jobs", NULL, "N", NULL, not_for_slurm),
+		OPT_CALLBACK_F(0, "list", NULL, NULL, NULL, not_for_slurm, OPT_NOARG),
+		OPT_END(),
+	};
+	argc = parse_options(argc, argv, opts, &slurm_usage, 0);
+	for (int i = 0; argc >= 0 && i < only.nr; i++)
+		o->only[o->nonly++] = (char *)only.items[i];
+	string_list_release(&only);
+	if (argc < 0)
+		return -1;
+	const char *const plain[][2] = { { "--partition", o->partition }, { "--time", o->time },
+					 { "--cpus-per-task", o->cpus } };
+	for (size_t i = 0; i < ARRAY_SIZE(plain); i++)
+		if (plain[i][1] && !plain_value(plain[i][1]))
+			return usagef("run", "%s: '%s' is not a plain Slurm option value", plain[i][0], plain[i][1]);
 	long long c;
 	if (parse_ll(o->cpus, &c) || c < 1)
-		return usage_error("--cpus-per-task: '%s' is not a positive number", o->cpus);
-	if (!o->spec_path)
-		return usage_error("%s", "missing SPEC, e.g. experiments/quickstart.cfg");
+		return usagef("run", "--cpus-per-task: '%s' is not a positive number", o->cpus);
+	if (argc > 1)
+		return usagef("run", "unexpected argument '%s'", argv[1]);
+	if (!argc)
+		return usagef("run", "missing SPEC, e.g. experiments/quickstart.cfg");
+	o->spec_path = argv[0];
 	return 0;
 }
 

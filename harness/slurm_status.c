@@ -140,9 +140,9 @@ int slurm_status(const char *name, const char *results_opt, const char *spec_opt
 		done += !strcmp(state, "done");
 		failed += !strcmp(state, "failed");
 		if (per_cell)
-			printf("%s\t%s\t%s\n", state, c->cell_id, detail);
+			printf("%s\t%s\t%s\n", state, printable(c->cell_id), printable(detail));
 		else if (!strcmp(state, "failed"))
-			strbuf_addf(&fails, "  failed  %s: %s\n", c->cell_id, detail);
+			strbuf_addf(&fails, "  failed  %s: %s\n", printable(c->cell_id), printable(detail));
 	}
 	printf("%s: %d cells: %d pending, %d running, %d done, %d failed\n", spec.name, spec.ncells, pending,
 	       running, done, failed);

@@ -269,7 +269,7 @@ int store_unknown_files(struct store *s, const char *experiment, void (*cb)(void
 static void print_unknown(void *ctx, const char *path)
 {
 	int dry = *(int *)ctx;
-	printf("%s\t-\tfile no run knows\t%s\n", dry ? "would remove" : "removed", path);
+	printf("%s\t-\tfile no run knows\t%s\n", dry ? "would remove" : "removed", printable(path));
 	if (!dry && unlink(path))
 		error("cannot remove '%s': %s", path, strerror(errno));
 }
@@ -294,8 +294,8 @@ int store_prune(struct store *s, const struct spec *spec, int dry_run)
 		if (all.v[k].id != ids[j])
 			continue;
 		j++;
-		printf("%s\t%lld\t%s\t%s\n", dry_run ? "would remove" : "removed", all.v[k].id, all.v[k].cell_id,
-		       all.v[k].h5_path);
+		printf("%s\t%lld\t%s\t%s\n", dry_run ? "would remove" : "removed", all.v[k].id,
+		       printable(all.v[k].cell_id), printable(all.v[k].h5_path));
 		int shared = 0; /* a kept row naming the same file keeps it */
 		for (int m = 0, q = 0; m < all.n && !shared; m++) {
 			while (q < n && ids[q] < all.v[m].id)

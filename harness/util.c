@@ -17,9 +17,30 @@
 #include <unistd.h>
 #include <openssl/evp.h>
 
-char *error_capture;
-size_t error_capture_len;
-int error_quiet;
+static struct error_capture *capture_top; /* the innermost capture, or NULL */
+static die_routine_fn die_routine;
+static void *die_ctx;
+
+void error_capture_begin(struct error_capture *c, int quiet)
+{
+	c->msg[0] = '\0';
+	c->quiet = quiet;
+	c->prev = capture_top;
+	capture_top = c;
+}
+
+void error_capture_end(struct error_capture *c)
+{
+	if (capture_top != c)
+		BUG("error_capture_end of a capture that is not the innermost");
+	capture_top = c->prev;
+}
+
+void set_die_routine(die_routine_fn fn, void *ctx)
+{
+	die_routine = fn;
+	die_ctx = ctx;
+}
 
 /*
  * Control characters of a message (from a spec value, a file name) are shown
@@ -41,15 +62,32 @@ static void escape_controls(char *msg, size_t size)
 	snprintf(msg, size, "%s", out);
 }
 
+const char *printable(const char *s)
+{
+	static struct strbuf ring[8];
+	static int next;
+	struct strbuf *sb = &ring[next++ % 8];
+	strbuf_reset(sb);
+	strbuf_addstr(sb, "");
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if (*p == '\n')
+			strbuf_addstr(sb, "\\n");
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(sb, "\\x%02x", *p);
+		else
+			strbuf_add(sb, p, 1);
+	}
+	return sb->buf;
+}
+
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	char msg[4096];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	escape_controls(msg, sizeof(msg));
-	if (error_capture && error_capture_len) {
-		snprintf(error_capture, error_capture_len, "%s", msg);
-	}
-	if (!error_quiet)
+	if (capture_top)
+		snprintf(capture_top->msg, sizeof(capture_top->msg), "%.*s", (int)sizeof(capture_top->msg) - 1, msg);
+	if (!capture_top || !capture_top->quiet)
 		fprintf(stderr, "harness: %s%s\n", prefix, msg);
 }
 
@@ -100,21 +138,30 @@ int usagef(const char *cmd, const char *fmt, ...)
 
 void die(const char *fmt, ...)
 {
+	char msg[4096];
 	va_list ap;
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
+	fprintf(stderr, "harness: %s\n", msg);
+	if (die_routine) {
+		die_routine_fn fn = die_routine;
+		die_routine = NULL; /* a die() inside the routine does not recurse */
+		fn(msg, die_ctx);
+	}
 	exit(2);
 }
 
 void bug_fl(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
+	char msg[4096];
 	va_start(ap, fmt);
-	fprintf(stderr, "harness: BUG: %s:%d: ", file, line);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	escape_controls(msg, sizeof(msg));
+	fprintf(stderr, "harness: BUG: %s:%d: %s\n", file, line, msg);
 	abort();
 }
 

@@ -34,17 +34,40 @@ int usagef(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 
  * enough to be a likely typo; else NULL. NULL entries are skipped.
  */
 const char *did_you_mean(const char *word, const char *const *candidates, int n);
+/*
+ * s with its control characters escaped as the reporter shows them (\n,
+ * \x1b): for text from a spec or the database printed to stdout (a
+ * description, a label, a run's error). The result lives until 8 more calls.
+ */
+const char *printable(const char *s);
 /* Prints "harness: <msg>" and exits with status 2. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 #define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
 void bug_fl(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4), noreturn));
 
-/* When non-NULL, error() also copies its message here (the last one wins). */
-extern char *error_capture;
-extern size_t error_capture_len;
-/* When set, error() only captures (prints nothing): for checks that recover. */
-extern int error_quiet;
+/*
+ * Capturing error() messages, explicitly and scoped (after git's
+ * set_error_routine): between error_capture_begin(&c, quiet) and
+ * error_capture_end(&c), in the same function, every error() message
+ * (escaped) is copied into c.msg (the last one wins); with quiet, error()
+ * prints nothing (for checks that recover and say why themselves). Captures
+ * nest: end restores the one before. c.msg is "" when nothing was reported.
+ */
+struct error_capture {
+	char msg[600];
+	int quiet;
+	struct error_capture *prev;
+};
+void error_capture_begin(struct error_capture *c, int quiet);
+void error_capture_end(struct error_capture *c);
+/*
+ * die()'s routine (after git's set_die_routine): called with the escaped
+ * message after it is printed and before exit(2), e.g. by a worker to send
+ * its reason through its pipe. NULL removes it.
+ */
+typedef void (*die_routine_fn)(const char *msg, void *ctx);
+void set_die_routine(die_routine_fn fn, void *ctx);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t count, size_t size);

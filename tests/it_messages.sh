@@ -31,7 +31,7 @@ spec hp.cfg FrozenLake-v1 q_learning 'learning_rat = 0.1;'
 one "key 'learning_rat': unknown hyperparameter of learner 'q_learning' (did you mean 'learning_rate'? see 'harness learners q_learning')" "$H" run "$T/hp.cfg" --list
 one "unknown learner 'sarsaa' (did you mean 'sarsa'?" "$H" learners sarsaa
 one "unknown option '--partiton' (did you mean '--partition'? see 'harness run --help')" "$H" run x.cfg --backend slurm --partiton p
-one "export: unknown option '--cvs' (did you mean '--csv'? see 'harness export --help')" "$H" export x --cvs
+one "unknown option '--cvs' (did you mean '--csv'? see 'harness export --help')" "$H" export x --cvs
 printf 'seeds = 1;\nbudget = { steps = 100; };\nenvs = ( { id = "FrozenLake-v1"; is_slipery = false; } );\nalgorithms = ( { name = "a"; learner = "q_learning"; } );\n' > "$T/opt.cfg"
 one "key 'is_slipery': unknown option of 'FrozenLake-v1' (did you mean 'is_slippery'? options:" "$H" run "$T/opt.cfg" --list
 one "unknown environment 'Taxii-v3' (did you mean 'Taxi-v3'?" "$H" envs Taxii-v3

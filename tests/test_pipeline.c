@@ -17,7 +17,8 @@
 #include "../harness/store.h"
 
 static char root[256];
-static char captured[2048];
+static struct error_capture cap; /* error() messages of the test, from setup to teardown */
+#define captured cap.msg
 static struct spec sp;
 static struct provenance prov;
 
@@ -28,8 +29,7 @@ static int setup(void **state)
 	assert_non_null(mkdtemp(root));
 	assert_int_equal(spec_load(&sp, test_data_path("itrun.cfg")), 0);
 	provenance_get(&prov);
-	error_capture = captured;
-	error_capture_len = sizeof(captured);
+	error_capture_begin(&cap, 0);
 	return 0;
 }
 
@@ -38,7 +38,7 @@ static int teardown(void **state)
 	(void)state;
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	error_capture = NULL;
+	error_capture_end(&cap);
 	spec_release(&sp);
 	return system(cmd);
 }

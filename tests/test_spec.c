@@ -9,21 +9,22 @@
 #include "../harness/spec.h"
 
 static char tmpdir[256];
-static char captured[1024];
+static struct error_capture cap; /* error() messages of the test, from setup to teardown */
+#define captured cap.msg
 
 static int setup(void **state)
 {
 	(void)state;
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/test_spec.XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
-	error_capture = captured;
-	error_capture_len = sizeof(captured);
+	error_capture_begin(&cap, 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
+	error_capture_end(&cap);
 	char cmd[300];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
 	return system(cmd);

@@ -3,9 +3,12 @@
  * for typed names: a typo, a transposition, a missing letter, a prefix in
  * another case find the intended name; an exact name or a far one suggests
  * nothing. The reporter (report, warning, usagef, error) escapes every control
- * character of a message, so a message is one line and cannot drive a terminal.
+ * character of a message, so a message is one line and cannot drive a terminal;
+ * error captures nest (a quiet one prints nothing) and die() hands its message
+ * to the installed die routine.
  */
 #include "testutil.h"
+#include <sys/wait.h>
 #include <unistd.h>
 #include "../harness/suggest.h"
 #include "../algorithms/learner.h"
@@ -76,11 +79,61 @@ static void test_suggest__reporter_escapes_control_characters(void **state)
 	free(out);
 }
 
+static void quiet_capture(void)
+{
+	struct error_capture outer, inner;
+	error_capture_begin(&outer, 0);
+	error("outer %s", "one");
+	error_capture_begin(&inner, 1);
+	error("inner \x1b[2J");
+	error_capture_end(&inner);
+	assert_string_equal(inner.msg, "inner \\x1b[2J");
+	assert_string_equal(outer.msg, "outer one"); /* the inner one went to the inner capture only */
+	error("outer two");
+	error_capture_end(&outer);
+	assert_string_equal(outer.msg, "outer two");
+}
+
+static void die_reporter(const char *msg, void *ctx)
+{
+	int fd = *(int *)ctx;
+	(void)!write(fd, msg, strlen(msg));
+}
+
+static void test_suggest__captures_nest_and_die_routine_gets_the_message(void **state)
+{
+	(void)state;
+	char *out = stderr_of(quiet_capture);
+	assert_non_null(out);
+	/* quiet: only the outer capture's messages reached stderr */
+	assert_string_equal(out, "harness: error: outer one\nharness: error: outer two\n");
+	free(out);
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		set_die_routine(die_reporter, &p[1]);
+		die("out of \n memory");
+	}
+	close(p[1]);
+	char buf[128] = "";
+	ssize_t n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(n > 0);
+	assert_string_equal(buf, "out of \\n memory"); /* escaped, as printed */
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_suggest__close_names_are_found),
 		cmocka_unit_test(test_suggest__reporter_escapes_control_characters),
+		cmocka_unit_test(test_suggest__captures_nest_and_die_routine_gets_the_message),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
