@@ -50,7 +50,7 @@ endif
 PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKG_MODULES) 2>/dev/null))$(PKG_CFLAGS)
 PKG_LIBS = $(eval PKG_LIBS := $$(filter-out -lgslcblas,$$(shell pkg-config --libs libxsmm openblas $(PKG_MODULES) 2>/dev/null)))$(PKG_LIBS)
 CFLAGS_ALL = -std=c11 $(OPT) -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
-	$(PKG_CFLAGS) -I$(BUILD) $(CFLAGS)
+	$(PKG_CFLAGS) -I$(BUILD) $(addprefix -I,$(SRC_DIRS)) $(CFLAGS)
 # Embedded CPython for Gymnasium environments (envs/pyenv.c), when Debian's
 # libpython3-dev is there: probed when a recipe runs (after `deps`), so a
 # build made before it was installed is redone once it is.
@@ -60,8 +60,11 @@ LDLIBS_ALL = $(PKG_LIBS) -lm $(PY_LIBS) $(LDLIBS)
 SANFLAGS := -fsanitize=address,undefined
 LDFLAGS_ALL := $(if $(filter 1,$(SAN)),$(SANFLAGS)) $(LDFLAGS)
 
-LIB_SRCS := $(filter-out harness/main.c,$(sort $(wildcard harness/*.c algorithms/*.c envs/*.c)))
-HDRS := $(sort $(wildcard harness/*.h algorithms/*.h envs/*.h))
+# The source folders, one a layer (README: Layout of the source); every one is on the include path.
+SRC_DIRS := core harness/cmd harness/spec harness/exec harness/store harness/analysis harness/report harness/bench \
+	algorithms envs
+LIB_SRCS := $(filter-out harness/cmd/main.c,$(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.c))))
+HDRS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard $(d)/*.h)))
 LIB_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS))
 TEST_SRCS := $(sort $(wildcard tests/test_*.c))
 TEST_BINS := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
@@ -115,7 +118,7 @@ run-deps: | $(BUILD)/.deps
 # the compiler and every flag; it is rewritten only when they change, and every
 # object depends on it, so `make CFLAGS=...` rebuilds everything. Each object's
 # rule also writes its .th: the hash of its compile command and of its
-# preprocessed tokens (harness/code_version.py tokens). build/version.c, made at
+# preprocessed tokens (harness/spec/code_version.py tokens). build/version.c, made at
 # every build, holds git commit, dirty flag (untracked files count), compiler,
 # flags and the hashes of the core and of each environment and learner.
 define FLAGS_TEXT
@@ -128,9 +131,9 @@ ifneq ($(file <$(BUILD)/.flags),$(FLAGS_TEXT))
 $(shell mkdir -p $(BUILD))
 $(file >$(BUILD)/.flags,$(FLAGS_TEXT))
 endif
-CODEVER := python3 harness/code_version.py
+CODEVER := python3 harness/spec/code_version.py
 
-$(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags harness/code_version.py | $(BUILD)/.deps
+$(BUILD)/%.o $(BUILD)/%.th: %.c $(HDRS) $(BUILD)/.flags harness/spec/code_version.py | $(BUILD)/.deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -c $< -o $(BUILD)/$*.o
 	@$(CODEVER) tokens $(BUILD)/$*.th $(CURDIR) -- $(CC) $(CFLAGS_ALL) $(EXTRA_CFLAGS) -E -P $<
@@ -159,8 +162,8 @@ venv: $(VENV)/.installed
 
 $(BUILD)/algorithms/optim.o: CFLAGS_ALL += -fno-math-errno
 
-$(BUILD)/version.c: $(LIB_OBJS) $(BUILD)/harness/main.o harness/code_version.py FORCE
-	@$(CODEVER) generate $@ $(BUILD)/.flags $(BUILD)/harness/main.o $(LIB_OBJS)
+$(BUILD)/version.c: $(LIB_OBJS) $(BUILD)/harness/cmd/main.o harness/spec/code_version.py FORCE
+	@$(CODEVER) generate $@ $(BUILD)/.flags $(BUILD)/harness/cmd/main.o $(LIB_OBJS)
 
 $(BUILD)/version.o: $(BUILD)/version.c $(HDRS) $(BUILD)/.flags
 	$(CC) $(CFLAGS_ALL) -c $< -o $@
@@ -169,9 +172,9 @@ $(BUILD)/libharness.a: $(LIB_OBJS) $(BUILD)/version.o
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BIN): $(BUILD)/harness/main.o $(BUILD)/libharness.a $(BUILD)/.flags
+$(BIN): $(BUILD)/harness/cmd/main.o $(BUILD)/libharness.a $(BUILD)/.flags
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) $(BUILD)/harness/main.o $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
+	$(CC) $(LDFLAGS_ALL) $(BUILD)/harness/cmd/main.o $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS) | $(BUILD)/.test-deps
 	@mkdir -p $(dir $@)
@@ -182,12 +185,12 @@ test: lint $(BIN) $(TEST_BINS) $(VENV)/.installed | $(BUILD)/.test-deps
 	@BUILD=$(BUILD) HARNESS=$(abspath $(BIN)) SAN=$(SAN) TEST_JOBS=$(if $(filter command line,$(origin JOBS)),$(JOBS),1) \
 	  bash tests/run.sh
 
-# The results store (harness/store.h) alone includes sqlite3.h and hdf5.h: its
+# The results store (harness/store/store.h) alone includes sqlite3.h and hdf5.h: its
 # files are these; every other source of the harness reads results through it.
-STORE_SRCS := harness/store.c harness/store_select.c harness/rundb.c harness/rundb_claim.c harness/h5store.c harness/h5read.c harness/results.c
+STORE_SRCS := harness/store/store.c harness/store/store_select.c harness/store/rundb.c harness/store/rundb_claim.c harness/store/h5store.c harness/store/h5read.c harness/store/results.c
 lint:
 	@bad=$$(grep -lE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](sqlite3|hdf5)\.h[>"]' \
-	  $(filter-out $(STORE_SRCS),$(sort $(wildcard harness/*.c harness/*.h algorithms/*.c algorithms/*.h envs/*.c envs/*.h))) /dev/null); \
+	  $(filter-out $(STORE_SRCS),$(LIB_SRCS) harness/cmd/main.c $(HDRS)) /dev/null); \
 	if [ -n "$$bad" ]; then echo "lint: outside the results store, these include sqlite3.h or hdf5.h:" $$bad >&2; exit 1; fi; \
 	echo "lint: only the results store includes sqlite3.h and hdf5.h"
 
@@ -258,7 +261,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_CFLAGS = -std=c11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer -Wall -Wextra -Wno-missing-field-initializers -ffp-contract=off -fno-fast-math -D_GNU_SOURCE \
-	$(PKG_CFLAGS) -I$(BUILD)
+	$(PKG_CFLAGS) -I$(BUILD) $(addprefix -I,$(SRC_DIRS))
 FUZZ_REPLAY := $(patsubst %,$(BUILD)/fuzz/%,$(FUZZ_TARGETS))
 .PHONY: fuzz
 test: $(FUZZ_REPLAY)

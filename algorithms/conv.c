@@ -17,7 +17,7 @@
 #include <cblas.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 #include "gemm.h"
 #include "simd.h"
 

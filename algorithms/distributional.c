@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 
 int dist_raw_width(int n_actions, int n, int dueling)
 {

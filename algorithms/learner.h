@@ -33,9 +33,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../envs/env.h"
-#include "../harness/params.h"
-#include "../harness/rng.h"
+#include "env.h"
+#include "params.h"
+#include "rng.h"
 
 /*
  * A learner's parameters as named float32 arrays plus attributes, owning

@@ -35,7 +35,7 @@
 #define MLP_H
 
 #include <stddef.h>
-#include "../harness/rng.h"
+#include "rng.h"
 #include "conv.h"
 
 #define MLP_MAX_LAYERS 9 /* linear layers: up to 8 hidden + the output */

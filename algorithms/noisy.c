@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 #include "simd.h"
 
 void noisy_init(struct noisy *z, struct mlp *m)

@@ -45,7 +45,7 @@
 #include <stddef.h>
 #include "learner.h"
 #include "mlp.h"
-#include "../harness/rng.h"
+#include "rng.h"
 
 enum noisy_state { NOISY_STALE, NOISY_MEAN, NOISY_SAMPLED };
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 
 void nstep_init(struct nstep *s, int n, int obs_dim, double gamma)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 #include "simd.h"
 
 void optim_init(struct optim *o, enum optim_kind kind, size_t n, double lr)

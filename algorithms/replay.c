@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../harness/util.h"
+#include "util.h"
 
 size_t replay_row_bytes(enum replay_obs storage, int obs_dim)
 {

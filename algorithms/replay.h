@@ -36,7 +36,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../harness/rng.h"
+#include "rng.h"
 
 enum replay_obs { REPLAY_OBS_F32, REPLAY_OBS_U8, REPLAY_OBS_BITS };
 

@@ -19,8 +19,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../harness/params.h"
-#include "../harness/rng.h"
+#include "params.h"
+#include "rng.h"
 
 /*
  * Observations have no size cap: obs_dim floats, callers allocate

@@ -30,7 +30,7 @@
 #include <string.h>
 
 #include "minatar.h"
-#include "../algorithms/simd.h"
+#include "simd.h"
 
 static const struct param_def minatar_options[] = {
 	{ "sticky_action_prob", PARAM_FLOAT, "0.1", 0, 1, NULL,

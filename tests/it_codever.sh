@@ -48,7 +48,7 @@ grep -q '21 cells: 0 pending, 0 running, 21 done' <<<"$(status)" || fail "smoke 
 # (1) a result-neutral commit
 sed -i '1i /* a comment of two lines,\n   shifting every line below (BUG calls included) */' algorithms/tabular.c
 sed -i 's/^#include "toytext.h"$/#include "toytext.h"\n\n\/\/ a comment/; s/^\tif (/\t  if (/' envs/frozenlake.c
-sed -i '1i // a comment' harness/runner.c
+sed -i '1i // a comment' harness/exec/runner.c
 echo "A neutral line." >> README.md
 echo "# a neutral comment" >> tests/it_smoke.sh
 git diff --stat | grep -q tabular.c && git diff --stat | grep -q runner.c || fail "the neutral edits did not apply"

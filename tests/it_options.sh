@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# it_options.sh - the option tables (harness/options.c) as users meet them:
+# it_options.sh - the option tables (core/options.c) as users meet them:
 #   --opt=value and --opt value give the same run; -j3 / -j 3 / --jobs=3;
 #   an unknown option gets a did-you-mean from the command's table and a bad
 #   integer one line naming the option (exit 2, nothing written);

@@ -56,7 +56,7 @@ $out"
 git revert --no-edit HEAD > /dev/null
 
 # only the seed derivation
-sed -i 's/harness-seed-v1/harness-seed-vX/' harness/spec.c
+sed -i 's/harness-seed-v1/harness-seed-vX/' harness/spec/spec.c
 git commit -qam "test: change the seed derivation" && seedc=$(git rev-parse HEAD)
 make -s -j2 bin/harness > /dev/null
 st=0; out=$(./bin/harness regress regr --base "$base" -j 2 2>/dev/null) || st=$?

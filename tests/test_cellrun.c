@@ -18,9 +18,9 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../algorithms/mlp.h"
-#include "../harness/cellrun.h"
-#include "../harness/h5store.h"
+#include "mlp.h"
+#include "cellrun.h"
+#include "h5store.h"
 
 static char tmpdir[256];
 static struct error_capture cap; /* error() messages of the test, from setup to teardown */

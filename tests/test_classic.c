@@ -15,7 +15,7 @@
  * library's, every single step from a reference state must match to ~1e-12.
  */
 #include "testutil.h"
-#include "../envs/env.h"
+#include "env.h"
 
 #include <dlfcn.h>
 

@@ -14,8 +14,8 @@
  *   - the bootstrap seed's golden value from Python's hashlib.
  */
 #include "testutil.h"
-#include "../harness/compare.h"
-#include "../harness/compare_stats.h"
+#include "compare.h"
+#include "compare_stats.h"
 
 static void test_compare_stats__mann_whitney_scipy_example(void **state)
 {

@@ -6,10 +6,10 @@
  * double-precision re-implementation.
  */
 #include "testutil.h"
-#include "../harness/rng.h"
-#include "../harness/util.h"
-#include "../algorithms/conv.h"
-#include "../algorithms/mlp.h"
+#include "rng.h"
+#include "util.h"
+#include "conv.h"
+#include "mlp.h"
 
 static void fill(float *v, size_t n, struct rng *r, double lo, double hi)
 {

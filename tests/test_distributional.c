@@ -13,9 +13,9 @@
  *     C51 and QR, plain and dueling-per-atom, with and without weights.
  */
 #include "testutil.h"
-#include "../harness/util.h"
-#include "../algorithms/distributional.h"
-#include "../algorithms/mlp.h"
+#include "util.h"
+#include "distributional.h"
+#include "mlp.h"
 
 static void project5(double r, double g, const float *p, float *m)
 {

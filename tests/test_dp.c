@@ -4,9 +4,9 @@
  * linear solves (GSL), Taxi against shortest paths computed independently.
  */
 #include "testutil.h"
-#include "../envs/env.h"
-#include "../envs/dp.h"
-#include "../envs/toytext.h"
+#include "env.h"
+#include "dp.h"
+#include "toytext.h"
 
 #include <gsl/gsl_linalg.h>
 

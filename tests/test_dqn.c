@@ -17,7 +17,7 @@
  *     portable kernels); checkpoint = false adds nothing.
  */
 #include "testutil.h"
-#include "../algorithms/dqn.h"
+#include "dqn.h"
 
 /* ---- environments ---- */
 

@@ -14,8 +14,8 @@
  *     (4 bytes each, 22.6 GB) is refused by check().
  */
 #include "testutil.h"
-#include "../algorithms/dqn.h"
-#include "../algorithms/dqn_net.h"
+#include "dqn.h"
+#include "dqn_net.h"
 
 static struct env_info image_info(int C, int H, int W, enum obs_dtype dt, int n_actions)
 {

@@ -3,8 +3,8 @@
  * trajectories (tests/data, copied from ../shared/reference).
  */
 #include "testutil.h"
-#include "../envs/env.h"
-#include "../envs/toytext.h"
+#include "env.h"
+#include "toytext.h"
 
 /* Compares our model with model_<name>.json's P (parsed by a tiny scanner). */
 static void check_model_file(const char *file, const char *id, const char *opt_k, const char *opt_v)

@@ -1,6 +1,6 @@
 /*
  * test_holder.c - process identity for claims and temporary files
- * (harness/holder.h): this process is alive to itself; a child that exited is
+ * (harness/exec/holder.h): this process is alive to itself; a child that exited is
  * dead; a live pid with another start time (a reused pid) is dead; another boot
  * or procfs cannot be judged; the text form round-trips. Temporary names are
  * fresh, in the target's directory, of this process (not stale while it
@@ -15,10 +15,10 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../harness/h5store.h"
-#include "../harness/holder.h"
-#include "../harness/runner.h"
-#include "../harness/spec.h"
+#include "h5store.h"
+#include "holder.h"
+#include "runner.h"
+#include "spec.h"
 
 static char dir[256];
 

@@ -3,7 +3,7 @@
  * numbers, importance weights, and clip_grad_norm_ semantics.
  */
 #include "testutil.h"
-#include "../algorithms/loss.h"
+#include "loss.h"
 
 static void test_loss__huber_values(void **state)
 {

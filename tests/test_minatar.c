@@ -12,8 +12,8 @@
  */
 #include "testutil.h"
 #include <dirent.h>
-#include "../envs/minatar.h"
-#include "../envs/mt19937.h"
+#include "minatar.h"
+#include "mt19937.h"
 
 static void test_mt19937__numpy_values(void **unused)
 {

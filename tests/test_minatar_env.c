@@ -10,9 +10,9 @@
  * refuse to be made with a reason.
  */
 #include "testutil.h"
-#include "../envs/env.h"
-#include "../envs/minatar.h"
-#include "../harness/util.h"
+#include "env.h"
+#include "minatar.h"
+#include "util.h"
 
 static int hexval(char c)
 {

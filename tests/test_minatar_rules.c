@@ -8,8 +8,8 @@
  * Python. The frame-by-frame match on whole trajectories is test_minatar.c.
  */
 #include "testutil.h"
-#include "../envs/minatar.h"
-#include "../envs/mt19937.h"
+#include "minatar.h"
+#include "mt19937.h"
 
 #define CELLS(game) (MINATAR_GRID * MINATAR_GRID * (game)->channels)
 

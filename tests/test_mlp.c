@@ -6,9 +6,9 @@
  * double-precision re-implementation, and PyTorch-style initialisation.
  */
 #include "testutil.h"
-#include "../harness/util.h"
-#include "../algorithms/loss.h"
-#include "../algorithms/mlp.h"
+#include "util.h"
+#include "loss.h"
+#include "mlp.h"
 
 static void fill(float *v, size_t n, struct rng *r, double lo, double hi)
 {

@@ -12,8 +12,8 @@
  *   - a conv trunk is not noisy: a draw gives it its current mu.
  */
 #include "testutil.h"
-#include "../harness/util.h"
-#include "../algorithms/noisy.h"
+#include "util.h"
+#include "noisy.h"
 
 static void test_noisy__noise_statistics(void **state)
 {

@@ -7,9 +7,9 @@
 #include <sqlite3.h>
 #include <unistd.h>
 #include "testutil.h"
-#include "../harness/normalize.h"
-#include "../harness/rundb.h"
-#include "../harness/store.h"
+#include "normalize.h"
+#include "rundb.h"
+#include "store.h"
 
 static struct env *make(const char *id, const char *k, const char *v)
 {

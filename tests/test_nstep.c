@@ -6,7 +6,7 @@
  * episodes shorter than n, and n = 1.
  */
 #include "testutil.h"
-#include "../algorithms/nstep.h"
+#include "nstep.h"
 
 struct rec {
 	float obs0, next0;

@@ -5,8 +5,8 @@
  * against the plain-C one, bit for bit.
  */
 #include "testutil.h"
-#include "../harness/rng.h"
-#include "../algorithms/optim.h"
+#include "rng.h"
+#include "optim.h"
 
 static const float grads[3][3] = { { 0.1f, -0.2f, 0.3f }, { 0.2f, 0.1f, -0.1f },
 				   { -0.5f, 0.05f, 0.3f } };

@@ -1,5 +1,5 @@
 /*
- * test_options.c - the option tables (harness/options.h): "--opt value" and
+ * test_options.c - the option tables (core/options.h): "--opt value" and
  * "--opt=value" set the same variable, short aliases (-j 3, -j3), "--" ends the
  * options, repeatable options keep every value in order, positional arguments
  * come back in order; an unknown option is refused with a suggestion from the
@@ -9,8 +9,8 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/options.h"
-#include "../harness/util.h"
+#include "options.h"
+#include "util.h"
 
 /* What the table writes into. */
 struct vals {

@@ -1,5 +1,5 @@
 /*
- * test_outcome.c - the one codec of a cell's outcome (harness/outcome.h),
+ * test_outcome.c - the one codec of a cell's outcome (harness/exec/outcome.h),
  * used by the local backend's pipe and the Slurm record file: a round trip is
  * exact (doubles bit for bit, NaN, large integers, messages with newlines,
  * control characters and backslashes), every encoded value is one line, and
@@ -8,8 +8,8 @@
  * with a reason naming the key.
  */
 #include "testutil.h"
-#include "../harness/outcome.h"
-#include "../harness/rundb.h"
+#include "outcome.h"
+#include "rundb.h"
 
 static void fill(struct cell_outcome *o)
 {

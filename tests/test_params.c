@@ -6,9 +6,9 @@
  * overflowing numbers in text are reported as overflow.
  */
 #include "testutil.h"
-#include "../algorithms/learner.h"
-#include "../envs/env.h"
-#include "../harness/params.h"
+#include "learner.h"
+#include "env.h"
+#include "params.h"
 
 /* What the printed range says about v: "[a, b]", "(a, b]", "... except 0". */
 static int text_accepts(const char *range, double v)

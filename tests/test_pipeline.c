@@ -1,6 +1,6 @@
 /*
  * test_pipeline.c - the plan, the one skip policy of every backend
- * (harness/pipeline.h), against a real store: a complete cell whose file
+ * (harness/exec/pipeline.h), against a real store: a complete cell whose file
  * verifies is skipped, one whose file is corrupt is run again (and claimed
  * with force), a failed cell is skipped unless --retry-failed, error,
  * running and never-run cells run, --force runs every selected cell, --only
@@ -11,10 +11,10 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/cellrun.h"
-#include "../harness/pipeline.h"
-#include "../harness/results.h"
-#include "../harness/store.h"
+#include "cellrun.h"
+#include "pipeline.h"
+#include "results.h"
+#include "store.h"
 
 static char root[256];
 static struct error_capture cap; /* error() messages of the test, from setup to teardown */

@@ -1,6 +1,6 @@
 /*
  * test_plan.c - planning pieces shared by the local and Slurm backends
- * (harness/plan.h): --only selects by exact cell id (ids hold '[' and ']',
+ * (harness/spec/plan.h): --only selects by exact cell id (ids hold '[' and ']',
  * which a glob alone would not match) or glob, several patterns give the union,
  * a pattern selecting nothing is an error; the progress ETA comes from env
  * steps budgeted and done (episode budgets estimated from finished cells), not
@@ -8,8 +8,8 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/plan.h"
-#include "../harness/spec.h"
+#include "plan.h"
+#include "spec.h"
 
 static char dir[256], path[512];
 

@@ -7,8 +7,8 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/gnuplot.h"
-#include "../harness/tables.h"
+#include "gnuplot.h"
+#include "tables.h"
 
 static void check(char *got, const char *want)
 {

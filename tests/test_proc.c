@@ -1,5 +1,5 @@
 /*
- * test_proc.c - the process helper (harness/proc.h): a program's stdout is
+ * test_proc.c - the process helper (core/proc.h): a program's stdout is
  * captured whole, its exit status and a killing signal (128 + n) come back,
  * a program that cannot run gives 127, a time limit kills a program that
  * does not end (-2, well before it would have), stdout and stderr go to a
@@ -11,7 +11,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../harness/proc.h"
+#include "proc.h"
 
 static void test_proc__capture_status_and_signal(void **state)
 {

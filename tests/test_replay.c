@@ -7,8 +7,8 @@
  */
 #include "testutil.h"
 #include <gsl/gsl_cdf.h>
-#include "../harness/util.h"
-#include "../algorithms/replay.h"
+#include "util.h"
+#include "replay.h"
 
 #define CHECK_TREES(r)                                                   \
 	do {                                                             \

@@ -11,8 +11,8 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/runner.h"
-#include "../harness/spec.h"
+#include "runner.h"
+#include "spec.h"
 
 static char dir[256], path[512];
 

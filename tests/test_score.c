@@ -1,9 +1,9 @@
 /*
- * test_score.c - the scores of a run (harness/score.c, --metric-of): parsing,
+ * test_score.c - the scores of a run (harness/analysis/score.c, --metric-of): parsing,
  * and each score of a hand-made learning curve.
  */
 #include "testutil.h"
-#include "../harness/score.h"
+#include "score.h"
 
 static void test_score__parse(void **state)
 {

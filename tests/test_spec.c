@@ -6,7 +6,7 @@
  */
 #include "testutil.h"
 #include <unistd.h>
-#include "../harness/spec.h"
+#include "spec.h"
 
 static char tmpdir[256];
 static struct error_capture cap; /* error() messages of the test, from setup to teardown */

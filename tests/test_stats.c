@@ -1,10 +1,10 @@
 /*
- * test_stats.c - the statistics of harness/stats.c against values computed by
+ * test_stats.c - the statistics of harness/analysis/stats.c against values computed by
  * hand (each derivation in a comment), plus invariants of the stratified
  * bootstrap that an unstratified or wrongly-seeded bootstrap would break.
  */
 #include "testutil.h"
-#include "../harness/stats.h"
+#include "stats.h"
 
 #define TOL 1e-12
 

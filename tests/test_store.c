@@ -10,10 +10,10 @@
 #include <hdf5.h>
 #include <sqlite3.h>
 #include <unistd.h>
-#include "../harness/cellrun.h"
-#include "../harness/h5store.h"
-#include "../harness/rundb.h"
-#include "../harness/store.h"
+#include "cellrun.h"
+#include "h5store.h"
+#include "rundb.h"
+#include "store.h"
 
 static char root[256];
 static struct error_capture cap; /* error() messages of the test, from setup to teardown */

@@ -10,8 +10,8 @@
 #include "testutil.h"
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../harness/suggest.h"
-#include "../algorithms/learner.h"
+#include "suggest.h"
+#include "learner.h"
 
 static void test_suggest__close_names_are_found(void **state)
 {

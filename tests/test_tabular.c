@@ -8,9 +8,9 @@
  * transition model (not by sampling). Determinism: same seed, same Q-table.
  */
 #include "testutil.h"
-#include "../algorithms/learner.h"
-#include "../algorithms/tabular.h"
-#include "../envs/env.h"
+#include "learner.h"
+#include "tabular.h"
+#include "env.h"
 
 /* A learner from a preset plus "k=v;k=v" overrides, for an nS x nA table. */
 static void *make(const char *preset, const char *kv, int nS, int nA, uint64_t seed)

@@ -5,8 +5,8 @@
  * is_rainy / fickle_passenger options, resets, seeding and misuse.
  */
 #include "testutil.h"
-#include "../envs/env.h"
-#include "../envs/toytext.h"
+#include "env.h"
+#include "toytext.h"
 
 static struct env *make(const char *id, const char *k, const char *v)
 {

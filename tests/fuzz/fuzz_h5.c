@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../../harness/h5store.h"
+#include "h5store.h"
 
 static char path[256];
 

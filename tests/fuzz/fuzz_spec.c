@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "../../harness/spec.h"
+#include "spec.h"
 
 static char path[256];
 

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../envs/dp.h"
+#include "dp.h"
 #include "store.h"
 #include "util.h"
 

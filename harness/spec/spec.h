@@ -15,8 +15,8 @@
 #define SPEC_H
 
 #include <stdint.h>
-#include "../algorithms/learner.h"
-#include "../envs/env.h"
+#include "learner.h"
+#include "env.h"
 #include "params.h"
 
 struct budget {

@@ -2,7 +2,7 @@
  * runner.c - see runner.h.
  */
 #include "runner.h"
-#include "../envs/pyenv.h"
+#include "pyenv.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include "bench.h"
 #include "util.h"
-#include "../envs/env.h"
-#include "../envs/pyenv.h"
+#include "env.h"
+#include "pyenv.h"
 
 static double bridge_rate(const char *id, double seconds)
 {

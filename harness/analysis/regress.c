@@ -33,7 +33,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "../algorithms/learner.h"
+#include "learner.h"
 #include "commands.h"
 #include "options.h"
 #include "codever.h"

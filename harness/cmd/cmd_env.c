@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../envs/dp.h"
-#include "../envs/env.h"
-#include "../envs/pyenv.h"
+#include "dp.h"
+#include "env.h"
+#include "pyenv.h"
 #include "commands.h"
 #include "suggest.h"
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include "bench.h"
 #include "util.h"
-#include "../envs/env.h"
+#include "env.h"
 
 static const struct {
 	const char *id;

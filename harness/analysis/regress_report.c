@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "../algorithms/learner.h"
+#include "learner.h"
 #include "compare.h"
 #include "compare_stats.h"
 #include "regress.h"

@@ -5,8 +5,8 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include "../algorithms/learner.h"
-#include "../envs/env.h"
+#include "learner.h"
+#include "env.h"
 
 static const char *phrase(const char *best)
 {

@@ -3,7 +3,7 @@
  * whenever that code can give other results and only then (README: "What
  * re-runs: code versions").
  *
- * The build writes build/version.c (harness/code_version.py): a core hash
+ * The build writes build/version.c (harness/spec/code_version.py): a core hash
  * (the token hashes of every object a cell's path can reach outside the
  * environments and learners, the compiler, the link flags) and one hash per
  * environment and learner implementation, found by their vtables. At run time
@@ -18,8 +18,8 @@
 #ifndef CODEVER_H
 #define CODEVER_H
 
-#include "../algorithms/learner.h"
-#include "../envs/env.h"
+#include "learner.h"
+#include "env.h"
 
 struct code_unit {
 	const void *vtable;   /* an env_vtable or a learner_vtable */

@@ -25,8 +25,8 @@
 
 #include "bench.h"
 #include "util.h"
-#include "../algorithms/dqn.h"
-#include "../envs/env.h"
+#include "dqn.h"
+#include "env.h"
 
 #define BENCH_BATCH 64
 

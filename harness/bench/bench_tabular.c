@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include "bench.h"
 #include "util.h"
-#include "../algorithms/learner.h"
+#include "learner.h"
 
 #define TRAJ 65536
 

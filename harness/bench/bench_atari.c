@@ -29,9 +29,9 @@
 
 #include "bench.h"
 #include "util.h"
-#include "../algorithms/dqn.h"
-#include "../envs/env.h"
-#include "../envs/pyenv.h"
+#include "dqn.h"
+#include "env.h"
+#include "pyenv.h"
 
 #define PONG "ALE/Pong-v5"
 #define PONG_KWARGS "{\"frameskip\": 1, \"repeat_action_probability\": 0.0}"

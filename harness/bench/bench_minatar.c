@@ -24,9 +24,9 @@
 
 #include "bench.h"
 #include "util.h"
-#include "../algorithms/dqn.h"
-#include "../envs/env.h"
-#include "../envs/minatar.h"
+#include "dqn.h"
+#include "env.h"
+#include "minatar.h"
 
 #define REFERENCE_MS 3.05
 #define FRAMES 5000000.0

@@ -23,7 +23,7 @@
 #define NORMALIZE_H
 
 #include <stdint.h>
-#include "../envs/env.h"
+#include "env.h"
 
 #define NORM_RANDOM_EPISODES 100
 #define NORM_RANDOM_SEED 20211112ULL

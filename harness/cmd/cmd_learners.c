@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include "../algorithms/learner.h"
+#include "learner.h"
 #include "commands.h"
 #include "suggest.h"
 

@@ -15,7 +15,7 @@
 #include <ftw.h>
 #include <glob.h>
 #include <sys/stat.h>
-#include "../envs/pyenv.h"
+#include "pyenv.h"
 #include "store.h"
 #include "util.h"
 
