@@ -124,4 +124,7 @@ struct epsilon_schedule {
 void epsilon_schedule_init(struct epsilon_schedule *e, const struct params *hp);
 double epsilon_at(const struct epsilon_schedule *e, long long step);
 
+/* "did you mean 'X'? " for an unknown learner, or "" (suggest.h). */
+const char *learner_suggest(const char *name);
+
 #endif

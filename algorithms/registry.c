@@ -2,6 +2,9 @@
  * registry.c - every learner name a spec can use: an implementation and the
  * hyperparameter overrides that make the preset. One line each.
  */
+#include <stdlib.h>
+#include "suggest.h"
+#include "util.h"
 #include "learner.h"
 
 extern const struct learner_vtable tabular_vtable;
@@ -54,3 +57,13 @@ const struct learner_spec learner_registry[] = {
 };
 
 const int learner_registry_len = (int)(sizeof(learner_registry) / sizeof(learner_registry[0]));
+
+const char *learner_suggest(const char *name)
+{
+	const char **c = xcalloc((size_t)learner_registry_len + 1, sizeof(*c));
+	for (int i = 0; i < learner_registry_len; i++)
+		c[i] = learner_registry[i].name;
+	const char *r = suggest_word(name, c);
+	free(c);
+	return r;
+}

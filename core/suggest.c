@@ -5,8 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include "learner.h"
-#include "env.h"
+#include "util.h"
 
 static const char *phrase(const char *best)
 {
@@ -15,26 +14,6 @@ static const char *phrase(const char *best)
 		return "";
 	snprintf(buf, sizeof(buf), "did you mean '%s'? ", best);
 	return buf;
-}
-
-const char *suggest_env(const char *id)
-{
-	const char **c = xcalloc((size_t)env_registry_len + 1, sizeof(*c));
-	for (int i = 0; i < env_registry_len; i++)
-		c[i] = env_registry[i].id;
-	const char *r = phrase(did_you_mean(id, c, env_registry_len));
-	free(c);
-	return r;
-}
-
-const char *suggest_learner(const char *name)
-{
-	const char **c = xcalloc((size_t)learner_registry_len + 1, sizeof(*c));
-	for (int i = 0; i < learner_registry_len; i++)
-		c[i] = learner_registry[i].name;
-	const char *r = phrase(did_you_mean(name, c, learner_registry_len));
-	free(c);
-	return r;
 }
 
 const char *suggest_param(const struct param_def *defs, const char *name)

@@ -155,4 +155,7 @@ int env_step(struct env *e, int action, float *obs, double *reward, int *termina
 int env_set_state(struct env *e, const double *vals, int n, float *obs);
 int env_model(const struct env *e, struct tabular_model *m);
 
+/* "did you mean 'X'? " for an unknown environment id, or "" (suggest.h). */
+const char *env_suggest(const char *name);
+
 #endif

@@ -3,6 +3,9 @@
  * limit (max_episode_steps) and reward threshold from its registration table.
  * One line per id; aliases are further lines with the same vtable.
  */
+#include <stdlib.h>
+#include "suggest.h"
+#include "util.h"
 #include "env.h"
 
 #include <math.h>
@@ -69,3 +72,13 @@ const struct env_spec env_registry[] = {
 };
 
 const int env_registry_len = (int)(sizeof(env_registry) / sizeof(env_registry[0]));
+
+const char *env_suggest(const char *name)
+{
+	const char **c = xcalloc((size_t)env_registry_len + 1, sizeof(*c));
+	for (int i = 0; i < env_registry_len; i++)
+		c[i] = env_registry[i].id;
+	const char *r = suggest_word(name, c);
+	free(c);
+	return r;
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# it_leases.sh - claims as leases (harness/store/rundb.h, harness/exec/holder.h):
+# it_leases.sh - claims as leases (harness/store/rundb.h, core/holder.h):
 #   - a run that was PID 1 of a PID namespace (unshare --pid), killed, is
 #     resumed at once from outside (the claim names the pid /proc shows, not 1);
 #   - the same in a namespace with its own /proc (as a container): the holder

@@ -1,6 +1,6 @@
 /*
  * test_holder.c - process identity for claims and temporary files
- * (harness/exec/holder.h): this process is alive to itself; a child that exited is
+ * (core/holder.h): this process is alive to itself; a child that exited is
  * dead; a live pid with another start time (a reused pid) is dead; another boot
  * or procfs cannot be judged; the text form round-trips. Temporary names are
  * fresh, in the target's directory, of this process (not stale while it

@@ -23,11 +23,11 @@ static void test_suggest__close_names_are_found(void **state)
 	assert_null(did_you_mean("--force", opts, 4));       /* exact: nothing to suggest */
 	assert_null(did_you_mean("--frobnicate", opts, 4));  /* far from everything */
 	assert_null(did_you_mean("x", opts, 4));
-	assert_string_equal(suggest_env("CartPol-v1"), "did you mean 'CartPole-v1'? ");
-	assert_string_equal(suggest_env("frozenlake-v1"), "did you mean 'FrozenLake-v1'? ");
-	assert_string_equal(suggest_env("Tetris-v5"), "");
-	assert_string_equal(suggest_learner("q_lerning"), "did you mean 'q_learning'? ");
-	assert_string_equal(suggest_learner("sarsaa"), "did you mean 'sarsa'? ");
+	assert_string_equal(env_suggest("CartPol-v1"), "did you mean 'CartPole-v1'? ");
+	assert_string_equal(env_suggest("frozenlake-v1"), "did you mean 'FrozenLake-v1'? ");
+	assert_string_equal(env_suggest("Tetris-v5"), "");
+	assert_string_equal(learner_suggest("q_lerning"), "did you mean 'q_learning'? ");
+	assert_string_equal(learner_suggest("sarsaa"), "did you mean 'sarsa'? ");
 	const struct learner_spec *q = learner_lookup("q_learning");
 	assert_non_null(q);
 	assert_non_null(q->vt->params);

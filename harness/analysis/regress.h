@@ -6,6 +6,8 @@
 #ifndef REGRESS_H
 #define REGRESS_H
 
+#include <stddef.h>
+#include "provenance.h"
 #include "spec.h"
 
 struct cellres {
@@ -36,6 +38,19 @@ struct side {
  * both). Returns 0 (nothing regressed), 1 (something regressed, a cell was
  * lost, or with strict a bit-identity expectation broke) or 2 (error).
  */
+/*
+ * Reads one side from the store at root: for each cell of s its run at the
+ * git commit (clean builds; its run of this configuration, or the newest of
+ * the cell id when the commit hashes it differently), or with commit NULL
+ * this binary's (at the cell's code version when by_code_version, matched by
+ * config hash). 0, or -1 after error().
+ */
+int regress_load_side(const char *root, const struct spec *s, const char *commit, int by_code_version,
+		      struct cellres *cells);
+/* experiments/baselines/NAME.json: written from cells (atomically), read into cells (label: its commit). */
+int regress_write_baseline(const struct spec *s, const struct cellres *cells, const struct provenance *p);
+int regress_read_baseline(const struct spec *s, struct cellres *cells, char *label, size_t ln);
+
 int regress_compare_sides(const struct spec *s, const struct side *base, const struct side *head,
 			  int strict, int which, const char *report_path);
 

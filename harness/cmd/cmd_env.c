@@ -93,7 +93,7 @@ int cmd_envs(int argc, char **argv)
 		return usagef("envs", "unexpected argument '%s'", argv[1]);
 	const char *only = argc ? argv[0] : NULL;
 	if (only && !env_lookup(only)) {
-		error("unknown environment '%s' (%ssee 'harness envs')", only, suggest_env(only));
+		error("unknown environment '%s' (%ssee 'harness envs')", only, env_suggest(only));
 		return 2;
 	}
 	for (int i = 0; i < env_registry_len; i++) {
@@ -246,7 +246,7 @@ static int parse_env_args(int argc, char **argv, int replay, struct env_args *a)
 		return free(opt_items), error("env %s: missing ENV_ID (see 'harness envs')", sub);
 	a->spec = env_lookup(a->id);
 	if (!a->spec)
-		return free(opt_items), error("ENV_ID: unknown environment '%s' (%ssee 'harness envs')", a->id, suggest_env(a->id));
+		return free(opt_items), error("ENV_ID: unknown environment '%s' (%ssee 'harness envs')", a->id, env_suggest(a->id));
 	env_options_init(a->spec, &a->opts);
 	for (int k = 0; k < nopt; k++)
 		if (set_option(a, optv[k]))

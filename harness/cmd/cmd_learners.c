@@ -26,7 +26,7 @@ int cmd_learners(int argc, char **argv)
 		return usagef("learners", "unexpected argument '%s'", argv[1]);
 	const char *only = argc ? argv[0] : NULL;
 	if (only && !learner_lookup(only)) {
-		error("unknown learner '%s' (%ssee 'harness learners')", only, suggest_learner(only));
+		error("unknown learner '%s' (%ssee 'harness learners')", only, learner_suggest(only));
 		return 2;
 	}
 	if (!only)

@@ -96,7 +96,7 @@ static int parse_env(const struct ctx *c, const config_setting_t *g, struct env_
 	e->spec = env_lookup(id);
 	if (!e->spec)
 		return bad(c, config_setting_get_member(g, "id"), "id",
-			   "unknown environment '%s' (%ssee 'harness envs')", id, suggest_env(id));
+			   "unknown environment '%s' (%ssee 'harness envs')", id, env_suggest(id));
 	env_options_init(e->spec, &e->opts);
 	struct strbuf label = {0};
 	strbuf_addstr(&label, id);

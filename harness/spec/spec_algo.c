@@ -128,7 +128,7 @@ int parse_algorithm(const struct ctx *c, const config_setting_t *g, struct confi
 	const struct learner_spec *ls = learner_lookup(learner);
 	if (!ls)
 		return bad(c, config_setting_get_member(g, "learner"), "learner",
-			   "unknown learner '%s' (%ssee 'harness learners')", learner, suggest_learner(learner));
+			   "unknown learner '%s' (%ssee 'harness learners')", learner, learner_suggest(learner));
 	const config_setting_t *only = config_setting_get_member(g, "envs");
 	if (only) {
 		int t = config_setting_type(only);

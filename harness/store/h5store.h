@@ -40,7 +40,7 @@
 #define H5STORE_H
 
 #include "provenance.h"
-#include "runner.h"
+#include "run_result.h"
 #include "spec.h"
 
 #define H5STORE_SCHEMA_VERSION 1
