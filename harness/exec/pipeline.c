@@ -26,6 +26,15 @@ const struct backend *backend_find(const char *name)
 
 /* --- plan --- */
 
+
+/* The newest run of cell c at its code version and configuration: 1, 0 none, -1 error. */
+static int pipeline_newest(struct pipeline *p, const struct cell *c, struct run_rec *out)
+{
+	struct run_filter f = { .experiment = p->spec->name, .cell_id = c->cell_id, .config_hash = c->config_hash,
+				.source_hash = c->code_version };
+	return store_newest(p->store, &f, out);
+}
+
 /*
  * The decision from a record file a recorder has not necessarily collected
  * (backends that record later): 1 run, 0 done, -1 error; -2 no record.
@@ -47,10 +56,13 @@ static int plan_from_record(struct pipeline *p, const struct cell *c, const char
 		rc = p->opts->force || p->opts->retry_failed;
 	else
 		rc = 1;
-	struct run_row row;
-	if (!rc && (!p->db || rundb_find(p->db, p->spec->name, c, c->code_version, &row) != 1 ||
-		    strcmp(row.status, r.out.status) || strcmp(row.content_hash, r.out.hash)))
+	struct run_rec row;
+	int found = !rc && p->store ? pipeline_newest(p, c, &row) : 0;
+	if (!rc && (found != 1 || strcmp(run_status_name(row.status), r.out.status) ||
+		    strcmp(row.content_hash ? row.content_hash : "", r.out.hash)))
 		p->nuncollected++;
+	if (found == 1)
+		run_rec_release(&row);
 out:
 	free(path);
 	free(rec);
@@ -68,16 +80,20 @@ static int plan_cell(struct pipeline *p, int i, const char *records)
 	}
 	if (!p->db || p->opts->force)
 		return 1;
-	struct run_row row;
-	int found = rundb_find(p->db, p->spec->name, c, c->code_version, &row);
+	struct run_rec row;
+	int found = pipeline_newest(p, c, &row);
 	if (found <= 0)
 		return found < 0 ? -1 : 1;
-	if (!strcmp(row.status, "failed"))
-		return p->opts->retry_failed;
-	if (strcmp(row.status, "complete"))
-		return 1;
+	enum run_status st = row.status;
 	char why[800];
-	if (!plan_check_run_file(row.h5_path, row.content_hash, why, sizeof(why)))
+	int usable = st == RUN_COMPLETE &&
+		     !plan_check_run_file(row.h5_path, row.content_hash ? row.content_hash : "", why, sizeof(why));
+	run_rec_release(&row);
+	if (st == RUN_FAILED)
+		return p->opts->retry_failed;
+	if (st != RUN_COMPLETE)
+		return 1;
+	if (usable)
 		return 0;
 	/* said even with --quiet: a result is being replaced */
 	report("cell '%s': %s: running it again", c->cell_id, why);

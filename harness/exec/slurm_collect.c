@@ -107,26 +107,31 @@ struct collect_counts {
 };
 
 /* Records one cell's outcome unless the database already holds it. */
-static int apply(struct rundb *db, const struct spec *s, const struct cell *c, const struct provenance *p,
+static int apply(struct store *store, const struct spec *s, const struct cell *c, const struct provenance *p,
 		 const char *h5_path, const struct cell_outcome *o, struct collect_counts *n)
 {
-	struct run_row row;
-	int found = rundb_find(db, s->name, c, c->code_version, &row);
+	struct rundb *db = store_rundb(store);
+	struct run_filter f = { .experiment = s->name, .cell_id = c->cell_id, .config_hash = c->config_hash,
+				.source_hash = c->code_version };
+	struct run_rec row;
+	int found = store_newest(store, &f, &row);
 	if (found < 0)
 		return -1;
 	int complete = !strcmp(o->status, "complete") && o->hash[0];
+	const char *status = found ? run_status_name(row.status) : "", *hash = found && row.content_hash ? row.content_hash : "";
+	const char *err = found && row.error ? row.error : "";
 	/* a complete row whose file verifies is never replaced (a record of another attempt, a stale one) */
 	char h[65] = "";
-	if (found && !strcmp(row.status, "complete") && (!complete || strcmp(o->hash, row.content_hash)) &&
-	    !store_hash_file(row.h5_path, 1, h) && !strcmp(h, row.content_hash)) {
-		if (!complete)
-			warning("cell '%s' is complete in the database and its file verifies: its %s record is not "
-				"collected", c->cell_id, o->status);
-		n->kept++;
-		return 0;
-	}
-	if (found && !strcmp(row.status, o->status) && !strcmp(row.content_hash, o->hash) &&
-	    (strcmp(row.status, "error") || !strcmp(row.error, o->error))) {
+	int keep = found && !strcmp(status, "complete") && (!complete || strcmp(o->hash, hash)) &&
+		   !store_hash_file(row.h5_path, 1, h) && !strcmp(h, hash);
+	if (keep && !complete)
+		warning("cell '%s' is complete in the database and its file verifies: its %s record is not "
+			"collected", c->cell_id, o->status);
+	keep |= found && !strcmp(status, o->status) && !strcmp(hash, o->hash) &&
+		(strcmp(status, "error") || !strcmp(err, o->error));
+	if (found)
+		run_rec_release(&row);
+	if (keep) {
 		n->kept++;
 		return 0;
 	}
@@ -219,7 +224,6 @@ int slurm_collect(const struct spec *spec, const char *root, const char *cells, 
 	if (results_prepare(root, spec->name) || store_open(&store, root, STORE_WRITE) ||
 	    store_put_experiment(store, spec))
 		goto out;
-	struct rundb *db = store_rundb(store);
 	for (int i = 0; i < spec->ncells; i++) {
 		const struct cell *c = &spec->cells[i];
 		char *h5;
@@ -229,7 +233,7 @@ int slurm_collect(const struct spec *spec, const char *root, const char *cells, 
 		int e = 0, what = cell_outcome_of(spec, i, h5, rec, pos, per, job, &r, &o);
 		/* the provenance of the process that ran it, when its record says */
 		if (what)
-			e = apply(db, spec, c, what == 2 ? &r.prov : &prov, h5, &o, &n);
+			e = apply(store, spec, c, what == 2 ? &r.prov : &prov, h5, &o, &n);
 		free(rec);
 		free(h5);
 		if (e)

@@ -61,23 +61,6 @@ void rundb_close(struct rundb *db);
 int rundb_put_experiment(struct rundb *db, const struct spec *s);
 
 /* The row of a cell at this code version, if any; h5_path resolved under the root. */
-struct run_row {
-	long long id;
-	char status[16];
-	long long pid;
-	char host[128];
-	char h5_path[1024];
-	char content_hash[65];
-	char error[512];
-	double final_return, auc;
-	long long total_steps, episodes;
-	double wall_seconds;
-	char holder[400];   /* holder_format() text of the claimant, "" for rows before schema 3 */
-	double lease_until; /* Unix seconds; 0 when none */
-};
-/* 1 found, 0 not found, -1 error. */
-int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
-	       const char *source_hash, struct run_row *row);
 
 enum claim_result { CLAIM_ERROR = -1, CLAIM_OK = 0, CLAIM_DONE = 1, CLAIM_BUSY = 2 };
 /*
@@ -103,8 +86,6 @@ int rundb_finish(struct rundb *db, long long row_id, const struct run_summary *s
 int rundb_renew(struct rundb *db);
 /* The lease, in seconds: $HARNESS_LEASE_SECONDS (1 to 604800) or RUNDB_LEASE_SECONDS. */
 int rundb_lease_seconds(void);
-/* 1 when row is running and its holder is alive or its lease unexpired (above). */
-int rundb_row_held(const struct run_row *row);
 
 /* Marks rows of this process still 'running' as error (interrupted). */
 int rundb_abandon(struct rundb *db, long long row_id, const char *why);

@@ -1,5 +1,5 @@
 /*
- * rundb_impl.h - what rundb.c and rundb_claim.c share inside the SQLite part
+ * rundb_impl.h - what rundb.c, rundb_claim.c and store.c share inside the SQLite part
  * of the results store (never included elsewhere): the handle and the
  * checked statement helpers. Its users are the store's files (Makefile
  * STORE_SRCS), the only ones that include sqlite3.h.
@@ -8,6 +8,28 @@
 #define RUNDB_IMPL_H
 
 #include "rundb.h"
+
+/* A run row as the claim and lease code reads it (fixed buffers: internal to the store). */
+struct run_row {
+	long long id;
+	char status[16];
+	long long pid;
+	char host[128];
+	char h5_path[1024];
+	char content_hash[65];
+	char error[512];
+	double final_return, auc;
+	long long total_steps, episodes;
+	double wall_seconds;
+	char holder[400];   /* holder_format() text of the claimant, "" for rows before schema 3 */
+	double lease_until; /* Unix seconds; 0 when none */
+};
+/* 1 found, 0 not found, -1 error. */
+int rundb_find(struct rundb *db, const char *experiment, const struct cell *c,
+	       const char *source_hash, struct run_row *row);
+
+/* 1 when row is running and its holder is alive or its lease unexpired (above). */
+int rundb_row_held(const struct run_row *row);
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "rundb_impl.h"
 #include "results.h"
 #include "rundb.h"
 
