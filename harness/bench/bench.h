@@ -15,6 +15,12 @@ void bench_minatar(double seconds);
 double bench_sgemm_peak(double seconds);
 /* The Gymnasium bridge against a plain Python loop (bench_gym.c). */
 void bench_gym(double seconds);
+/*
+ * Uniform-random steps per second of e (seeded: rng 1, reset seed 0), the best
+ * of 5 windows of seconds / 5, stepping chunk at a time; -1 on an env error.
+ */
+struct env;
+double bench_random_steps(struct env *e, int chunk, double seconds);
 /* Pong through the bridge with the Atari wrappers, and the Nature DQN update (bench_atari.c). */
 void bench_atari(double seconds);
 /* Single-threaded sgemm 1024^3 GFLOP/s, the best single product (bench_dqn.c). */

@@ -13,11 +13,8 @@
 #include "env.h"
 #include "pyenv.h"
 
-static double bridge_rate(const char *id, double seconds)
+double bench_random_steps(struct env *e, int chunk, double seconds)
 {
-	struct env *e;
-	if (env_make(&e, id, NULL))
-		return -1;
 	struct rng act;
 	rng_seed(&act, 1);
 	uint64_t seed = 0;
@@ -30,22 +27,31 @@ static double bridge_rate(const char *id, double seconds)
 		long long n = 0;
 		double t0 = now_seconds(), t;
 		do {
-			for (int i = 0; i < 256; i++) {
+			for (int i = 0; i < chunk; i++) {
 				if (env_step(e, (int)rng_below(&act, (uint64_t)e->info.n_actions), obs, &r,
 					     &te, &tr))
 					goto out;
 				if ((te || tr) && env_reset(e, NULL, obs))
 					goto out;
 			}
-			n += 256;
+			n += chunk;
 			t = now_seconds() - t0;
 		} while (t < seconds / 5);
 		best = (double)n / t > best ? (double)n / t : best;
 	}
 out:
 	free(obs);
-	env_free(e);
 	return best > 0 ? best : -1;
+}
+
+static double bridge_rate(const char *id, double seconds)
+{
+	struct env *e;
+	if (env_make(&e, id, NULL))
+		return -1;
+	double r = bench_random_steps(e, 256, seconds);
+	env_free(e);
+	return r;
 }
 
 void bench_gym(double seconds)

@@ -236,8 +236,9 @@ static const struct usage compare_usage = {
 };
 
 struct args {
-	const char *name, *results, *commit, *spec, *pos[2];
-	int npos, all_pairs, factors, other_versions;
+	const char *name, *pos[2];
+	struct exp_view_opts vo; /* --spec, --commit, --other-versions, --results */
+	int npos, all_pairs, factors;
 	const char **factor, **envs;
 	int nfactor, nenvs;
 	struct score score;
@@ -266,12 +267,8 @@ static int parse_args(int argc, char **argv, struct args *g)
 		OPT_STRING_DEF(0, "resamples", &resamples, "N", "10000", "bootstrap resamples"),
 		OPT_STRING_DEF(0, "format", &format, "F", "png,pdf", "figure formats: png, pdf, png,pdf, none"),
 		OPT_STRING_DEF(0, "width", &width, "IN", "7; 3.5 for one column", "figure width in inches"),
-		OPT_STRING(0, "commit", &g->commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
-		OPT_BOOL(0, "other-versions", &g->other_versions,
-			 "cells with no run at the chosen code version use their newest\n"
-			 "run at another one (said in the report)"),
-		OPT_STRING(0, "spec", &g->spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
-		OPT_STRING_DEF(0, "results", &g->results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
+		OPT_SELECTION(&g->vo),
+		OPT_STRING_DEF(0, "results", &g->vo.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
 		OPT_END(),
 	};
 	argc = parse_options(argc, argv, opts, &compare_usage, 0);
@@ -349,8 +346,6 @@ int cmd_compare(int argc, char **argv)
 	}
 	int rc = 2;
 	struct exp_view v;
-	struct exp_view_opts vo = { .results = g.results, .spec = g.spec, .commit = g.commit,
-				    .other_versions = g.other_versions };
 	char *outdir = NULL, *tag = NULL;
 	int have_view = 0;
 	struct expdata d = {0};
@@ -358,7 +353,7 @@ int cmd_compare(int argc, char **argv)
 	struct tuples *tl = NULL;
 	char **keys = NULL, **labels = NULL;
 	int nkeys = 0;
-	if (exp_view_open(&v, g.name, &vo))
+	if (exp_view_open(&v, g.name, &g.vo))
 		goto out;
 	have_view = 1;
 	outdir = xstrfmt("%s/%s/compare", store_root(v.store), g.name);

@@ -32,10 +32,7 @@ int cmd_list(int argc, char **argv)
 	int all = 0;
 	struct option opts[] = {
 		OPT_BOOL(0, "all", &all, "every row of the experiment in the database instead, whatever its spec"),
-		OPT_STRING(0, "spec", &o.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
-		OPT_STRING(0, "commit", &o.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
-		OPT_BOOL(0, "other-versions", &o.other_versions,
-			 "cells with no run at the chosen code version show their newest run at another one"),
+		OPT_SELECTION(&o),
 		OPT_STRING_DEF(0, "results", &o.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
 		OPT_END(),
 	};
@@ -269,11 +266,7 @@ int cmd_plot(int argc, char **argv)
 			     plot_option_cb),
 		OPT_CALLBACK(0, "env", &o, "LABEL", "draw only this environment (repeatable)", plot_option_cb),
 		OPT_BOOL(0, "no-bands", &no_bands, "learning curves without their interval bands"),
-		OPT_STRING(0, "commit", &vo.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
-		OPT_BOOL(0, "other-versions", &vo.other_versions,
-			 "cells with no run at the chosen code version show their newest\n"
-			 "run at another one (labelled in legends and tables)"),
-		OPT_STRING(0, "spec", &vo.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
+		OPT_SELECTION(&vo),
 		OPT_STRING(0, "output", &o.output, "DIR",
 			   "write figures/ and tables/ under DIR instead of <results>/NAME/\n"
 			   "(e.g. for results on a read-only mount)"),

@@ -254,10 +254,7 @@ int cmd_export(int argc, char **argv)
 		OPT_BOOL(0, "csv", &csv, "write CSV (the only format; required but for --what files)"),
 		OPT_STRING_DEF(0, "what", &what, "W", "runs", "runs, eval, eval_episodes, episodes or files"),
 		OPT_STRING_DEF('o', "output", &output, "FILE", "standard output", "where to write"),
-		OPT_STRING(0, "spec", &o.spec, "FILE", "the experiment's spec (default: the one the database recorded)"),
-		OPT_STRING(0, "commit", &o.commit, "REV", "the runs made at this git commit (a prefix of its hash)"),
-		OPT_BOOL(0, "other-versions", &o.other_versions,
-			 "cells with no run at the chosen code version show their newest run at another one"),
+		OPT_SELECTION(&o),
 		OPT_STRING_DEF(0, "results", &o.results, "DIR", "$HARNESS_RESULTS or ./results", "results root"),
 		OPT_END(),
 	};
