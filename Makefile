@@ -145,8 +145,8 @@ $(BUILD)/pyconf.h: FORCE | $(BUILD)/.deps
 	@{ if pkg-config --exists python3-embed 2>/dev/null; then echo '#define HAVE_PYTHON 1'; fi; \
 	  printf '#define HARNESS_VENV "%s/.venv"\n#define HARNESS_PYDIR "%s/envs/python"\n' "$(CURDIR)" "$(CURDIR)"; \
 	} > $@.new; if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
-$(BUILD)/envs/pyenv.o: $(BUILD)/pyconf.h
-$(BUILD)/envs/pyenv.o: EXTRA_CFLAGS = $(PY_CFLAGS)
+$(BUILD)/envs/pyenv.o $(BUILD)/envs/pyenv_embed.o: $(BUILD)/pyconf.h
+$(BUILD)/envs/pyenv.o $(BUILD)/envs/pyenv_embed.o: EXTRA_CFLAGS = $(PY_CFLAGS)
 
 # The project-local Python virtual environment for Gymnasium environments:
 # made from Debian's python3 only when a target needs it (make venv, make test).
