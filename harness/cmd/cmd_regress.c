@@ -63,26 +63,23 @@ static int run_argv(char *const argv[], const char *log_path)
 	return rc;
 }
 
-static int capture(const char *cmd, char *out, size_t n)
-{
-	FILE *p = popen(cmd, "r");
-	if (!p)
-		return -1;
-	size_t len = fread(out, 1, n - 1, p);
-	out[len] = '\0';
-	while (len && (out[len - 1] == '\n' || out[len - 1] == ' '))
-		out[--len] = '\0';
-	return pclose(p) == 0 ? 0 : -1;
-}
-
 static int resolve_commit(const char *rev, char out[64])
 {
 	for (const char *p = rev; *p; p++)
 		if (!strchr("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-./~^@{}", *p))
 			return error("--base/--head: '%s' is not a git revision", rev);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "git rev-parse --verify --quiet '%s^{commit}' 2>/dev/null", rev);
-	if (capture(cmd, out, 64) || strlen(out) < 40)
+	char *arg = xstrfmt("%s^{commit}", rev);
+	struct child c = CHILD_INIT;
+	c.argv = (char *const[]){ "git", "rev-parse", "--verify", "--quiet", arg, NULL };
+	c.out = PROC_PIPE;
+	c.err = PROC_NULL;
+	struct strbuf sb = {0};
+	int st = proc_capture(&c, 60, &sb);
+	free(arg);
+	size_t len = strcspn(sb.buf, " \n");
+	snprintf(out, 64, "%.*s", (int)len, sb.buf);
+	strbuf_release(&sb);
+	if (st != 0 || strlen(out) != 40)
 		return error("'%s' is not a commit of this repository", rev);
 	return 0;
 }
