@@ -25,7 +25,7 @@ cd "$T/c"
 # $1: the flags to give the new rows
 add_rows() {
 	cp "$SRC/algorithms/tabular.c" algorithms/tabular.c
-	cp "$SRC/algorithms/dqn.c" algorithms/dqn.c
+	cp "$SRC/algorithms/dqn_params.c" algorithms/dqn_params.c
 	cp "$SRC/envs/frozenlake.c" envs/frozenlake.c
 	/usr/bin/python3 - "$1" <<'EOF'
 import re, sys
@@ -38,18 +38,18 @@ def add(path, table, rows):
     open(path, "w").write(s)
 add("algorithms/tabular.c", "tabular_params[]",
     '{ "my_new_knob", PARAM_INT, "0", 0, 10, NULL, "test", %s },' % flags)
-add("algorithms/dqn.c", "dqn_params[]",
+add("algorithms/dqn_params.c", "dqn_params[]",
     '{ "my_new_rate", PARAM_FLOAT, "0.5", 0, 1, NULL, "test", %s },\n\t'
     '{ "my_new_store", PARAM_BOOL, "false", 0, 1, NULL, "test", %s | PARAM_NO_SEED },' % (flags, flags))
 add("envs/frozenlake.c", "frozenlake_options[]",
     '{ "my_new_option", PARAM_BOOL, "false", 0, 0, NULL, "test", %s },' % flags)
 EOF
-	grep -q my_new_knob algorithms/tabular.c && grep -q my_new_store algorithms/dqn.c &&
+	grep -q my_new_knob algorithms/tabular.c && grep -q my_new_store algorithms/dqn_params.c &&
 		grep -q my_new_option envs/frozenlake.c || fail "could not add the rows"
 	make -s -j2 bin/harness > "$T/build.log" 2>&1 || { tail -20 "$T/build.log"; fail "scratch build failed"; }
 }
 
-grep -q 'tabular_params\[\]' algorithms/tabular.c && grep -q 'dqn_params\[\]' algorithms/dqn.c &&
+grep -q 'tabular_params\[\]' algorithms/tabular.c && grep -q 'dqn_params\[\]' algorithms/dqn_params.c &&
 	grep -q 'frozenlake_options\[\]' envs/frozenlake.c || fail "tables not found under their names"
 
 # cell id, config hash, seeds (not the code version: the copy's code differs)
