@@ -176,7 +176,7 @@ $(BIN): $(BUILD)/harness/cmd/main.o $(BUILD)/libharness.a $(BUILD)/.flags
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) $(BUILD)/harness/cmd/main.o $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/%.c tests/testutil.h $(BUILD)/libharness.a $(HDRS) | $(BUILD)/.test-deps
+$(BUILD)/tests/%: tests/%.c tests/testutil.h $(wildcard tests/*.h) $(BUILD)/libharness.a $(HDRS) | $(BUILD)/.test-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) $< $(BUILD)/libharness.a -o $@ $(LDLIBS_ALL) $$(pkg-config --libs cmocka)
 
