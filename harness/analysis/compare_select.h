@@ -29,4 +29,9 @@ int cmp_factor_comps(const struct expdata *d, const char *key, struct cmp_report
 /* The configuration named (or labelled) name, or -1 after error(). */
 int cmp_algo_index(const struct expdata *d, char **labels, const char *name);
 
+/* compare_run.c: fills rep's rows for the comparisons tl (Holm families, verdicts); 1 when some row differs. */
+int cmp_compute(const struct expdata *d, const struct tuples *tl, struct cmp_report *rep);
+/* 1 when every environment's runs were made with paired_seeds = true. */
+int cmp_all_paired(const struct expdata *d);
+
 #endif
