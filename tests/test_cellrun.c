@@ -221,6 +221,19 @@ static void test_cellrun__bad_records(void **state)
 	expect_bad(sb.buf, "without a results hash");
 	strbuf_release(&sb);
 	free(t);
+	/* an id too long for the record's field is refused, never cut (a cut id names another cell) */
+	sb = (struct strbuf){0};
+	t = xstrfmt("%s", good);
+	char *id = strstr(t, "cell_id=");
+	*id = '\0';
+	strbuf_addstr(&sb, t);
+	strbuf_addstr(&sb, "cell_id=");
+	for (int i = 0; i < 1100; i++)
+		strbuf_addstr(&sb, "x");
+	strbuf_addf(&sb, "\n%s", strchr(strstr(good, "cell_id="), '\n') + 1);
+	expect_bad(sb.buf, "key 'cell_id': value longer than 1023 bytes");
+	strbuf_release(&sb);
+	free(t);
 	expect_bad("format=harness-cell-record-v9\n", "unknown format");
 	expect_bad("just a line\n", "not key=value");
 	free(good);

@@ -52,7 +52,7 @@ int regress_load_side(const char *root, const struct spec *s, const char *commit
 	for (int i = 0; i < s->ncells && !rc; i++) {
 		struct cellres *c = &cells[i];
 		memset(c, 0, sizeof(*c));
-		snprintf(c->cell_id, sizeof(c->cell_id), "%s", s->cells[i].cell_id);
+		c->cell_id = s->cells[i].cell_id;
 		struct run_filter f = { .experiment = s->name, .cell_id = c->cell_id };
 		if (commit) {
 			f.commit = commit;
@@ -178,7 +178,7 @@ int regress_read_baseline(const struct spec *s, struct cellres *cells, char *lab
 	}
 	for (int i = 0; i < s->ncells; i++) {
 		memset(&cells[i], 0, sizeof(cells[i]));
-		snprintf(cells[i].cell_id, sizeof(cells[i].cell_id), "%s", s->cells[i].cell_id);
+		cells[i].cell_id = s->cells[i].cell_id;
 	}
 	size_t k;
 	json_t *o;

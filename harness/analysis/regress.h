@@ -11,7 +11,7 @@
 #include "spec.h"
 
 struct cellres {
-	char cell_id[512];
+	const char *cell_id; /* the spec cell's own (borrowed: never truncated) */
 	char config_hash[65];
 	char content_hash[65];
 	char learner[64];

@@ -259,7 +259,7 @@ static void parse_line(struct slot *sl, char *line)
 		return;
 	}
 	if (line[0] == 'X' && line[1] == ' ') {
-		if (outcome_unescape(line + 2, sl->err, sizeof(sl->err)))
+		if (outcome_unescape(line + 2, sl->err, sizeof(sl->err)) < 0)
 			snprintf(sl->err, sizeof(sl->err), "%.500s", line + 2);
 		return;
 	}

@@ -140,8 +140,12 @@ static int record_kv(struct cell_record *r, struct outcome_decoder *d, const cha
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (strcmp(k, fields[i].key))
 			continue;
-		if (outcome_unescape(v, (char *)r + fields[i].off, fields[i].size)) {
-			snprintf(why, n, "key '%s': bad escape in '%.64s'", k, v);
+		int u = outcome_unescape(v, (char *)r + fields[i].off, fields[i].size);
+		if (u) { /* a cut id, hash or path would name another cell or file: refused, never truncated */
+			if (u < 0)
+				snprintf(why, n, "key '%s': bad escape in '%.64s'", k, v);
+			else
+				snprintf(why, n, "key '%s': value longer than %zu bytes", k, fields[i].size - 1);
 			return -1;
 		}
 		*seen |= 1u << i;

@@ -43,6 +43,7 @@ static int hexval(char c)
 int outcome_unescape(const char *s, char *out, size_t n)
 {
 	size_t k = 0;
+	int cut = 0;
 	for (; *s; s++) {
 		char c = *s;
 		if (c == '\\') {
@@ -66,10 +67,12 @@ int outcome_unescape(const char *s, char *out, size_t n)
 		}
 		if (k + 1 < n)
 			out[k++] = c;
+		else
+			cut = 1;
 	}
 	if (n)
 		out[k] = '\0';
-	return 0;
+	return cut;
 }
 
 static void add_double(struct strbuf *sb, const char *key, double v)
@@ -152,7 +155,7 @@ int outcome_decode_kv(struct outcome_decoder *d, const char *key, const char *va
 		*(k == K_STEPS ? &o->total_steps : &o->episodes) = i;
 		break;
 	case K_ERROR:
-		if (outcome_unescape(value, o->error, sizeof(o->error)))
+		if (outcome_unescape(value, o->error, sizeof(o->error)) < 0)
 			goto bad_escape;
 		break;
 	}

@@ -44,7 +44,7 @@ void outcome_encode(struct strbuf *sb, const struct cell_outcome *o);
 
 /* Appends s escaped as above (one line, no '\n'). */
 void outcome_escape(struct strbuf *sb, const char *s);
-/* Undoes outcome_escape into out (n bytes, cut if longer); -1 on a bad escape. */
+/* Undoes outcome_escape into out (n bytes): 0, 1 when it was cut to fit, -1 on a bad escape. */
 int outcome_unescape(const char *s, char *out, size_t n);
 
 struct outcome_decoder {
