@@ -115,6 +115,10 @@ void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env
 				free(labels[a]);
 		}
 	}
+	for (int a = 0; d->labels && a < d->nalgos; a++) /* of the old count: remade below */
+		free(d->labels[a]);
+	free(d->labels);
+	d->labels = NULL;
 	d->nalgos = na;
 	d->nenvs = ne;
 	expdata_make_labels(d);
