@@ -40,6 +40,7 @@ static void on_signal(int sig)
 }
 
 struct slot {
+	struct child ch;            /* the worker (proc.h): finished with proc_finish */
 	pid_t pid;
 	int fd;
 	int cell;
@@ -241,6 +242,7 @@ static int start_cell(struct runner_state *rs, struct slot *sl, int ci)
 	}
 	pid_t pid = ch.pid;
 	memset(sl, 0, sizeof(*sl));
+	sl->ch = ch;
 	sl->pid = pid;
 	sl->fd = ch.out_fd;
 	sl->cell = ci;
@@ -307,10 +309,8 @@ static int drain(struct slot *sl)
 
 static void finish_cell(struct runner_state *rs, struct slot *sl)
 {
-	int wstatus = 0;
-	while (waitpid(sl->pid, &wstatus, 0) < 0 && errno == EINTR)
-		;
-	close(sl->fd);
+	proc_finish(&sl->ch); /* closes the pipe */
+	int wstatus = sl->ch.wstatus;
 	const struct cell *c = &rs->spec->cells[sl->cell];
 	struct cell_outcome o;
 	char why[300];
@@ -358,9 +358,7 @@ static void stop_children(struct runner_state *rs)
 		struct slot *sl = &rs->slots[i];
 		if (sl->pid <= 0)
 			continue;
-		while (waitpid(sl->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		close(sl->fd);
+		proc_finish(&sl->ch); /* closes the pipe */
 		unlink(sl->tmp);
 		rundb_abandon(rs->db, sl->row_id, "interrupted");
 		free(sl->path);
