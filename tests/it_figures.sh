@@ -47,8 +47,8 @@ cat "$F"/*.dat > "$T/dat1"
 cat "$F"/*.dat > "$T/dat2"
 cmp -s "$T/dat1" "$T/dat2" || fail "figure data differ between two identical plots"
 check_all
-# random scores cached in the database (table of schema version 2; 3 made paths relative, 4 leases), one per environment
-[ "$(sqlite3 "$T/r/harness.db" "PRAGMA user_version")" = 4 ] || fail "schema version not 4"
+# random scores cached in the database (table of schema version 2; 3 made paths relative, 4 leases, 5 python_versions), one per environment
+[ "$(sqlite3 "$T/r/harness.db" "PRAGMA user_version")" = 5 ] || fail "schema version not 5"
 [ "$(sqlite3 "$T/r/harness.db" "SELECT count(*) FROM random_scores")" -eq 2 ] || fail "expected 2 cached random scores"
 # options
 rm -f "$F"/*.png "$F"/*.pdf

@@ -101,8 +101,19 @@ hashes() { sqlite3 "$1/harness.db" "SELECT cell_id, content_hash FROM runs WHERE
 [ "$(hashes "$T/a")" = "$(hashes "$T/b")" ] || fail "results differ between -j 2 and -j 1"
 "$H" verify gympipe --results "$T/a" > "$T/verify" 2>&1 || fail "verify: $(tail -n 2 "$T/verify")"
 ls "$T/a/gympipe/figures/"*.png > /dev/null 2>&1 || fail "no figures"
-[ "$(sqlite3 "$T/a/harness.db" "SELECT count(*) FROM runs WHERE cell_id LIKE 'py:corridor_env:Corridor%' AND final_return > 0.5")" -ge 1 ] ||
-	true # learning is not the point here: the corridor is a plumbing check
+# the Python side's versions are in every run's provenance: database, run file and export
+pyv=$(sqlite3 "$T/a/harness.db" "SELECT DISTINCT python_versions FROM runs")
+[ "$(printf '%s\n' "$pyv" | wc -l)" = 1 ] || fail "python_versions differ between runs: $pyv"
+case "$pyv" in python=3.*gymnasium=1.*numpy=*) ;; *) fail "python_versions in the database: '$pyv'" ;; esac
+f=$(sqlite3 "$T/a/harness.db" "SELECT h5_path FROM runs WHERE cell_id LIKE 'gym:CartPole-v1/%' LIMIT 1")
+h5dump -a /provenance/python_versions "$T/a/$f" > "$T/pyv_h5" || fail "h5dump of /provenance/python_versions"
+grep -qF "\"$pyv\"" "$T/pyv_h5" || fail "the run file's python_versions is not the database's: $(cat "$T/pyv_h5")"
+"$H" export gympipe --csv --results "$T/a" -o "$T/runs.csv" || fail "export"
+/usr/bin/python3 - "$T/runs.csv" "$pyv" <<'PY' || fail "export's python_versions column"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 6 and all(r["python_versions"] == sys.argv[2] for r in rows), rows[0].get("python_versions")
+PY
 
 # --- bad input ----------------------------------------------------------------
 bad_spec() { # name, env entry, algorithm envs, expected text

@@ -67,8 +67,9 @@ with h5py.File(sys.argv[1], "r") as f:
     assert f["episodes/return"].chunks is not None and f["episodes/return"].compression == "gzip"
 PY
 [ "$(sqlite3 "$T/a/harness.db" "PRAGMA journal_mode")" = wal ] || fail "database not in WAL mode"
-[ "$(sqlite3 "$T/a/harness.db" "PRAGMA user_version")" = 4 ] || fail "schema version not 4"
+[ "$(sqlite3 "$T/a/harness.db" "PRAGMA user_version")" = 5 ] || fail "schema version not 5"
 sqlite3 "$T/a/harness.db" "SELECT count(*) FROM runs WHERE status='complete' AND final_return IS NOT NULL AND content_hash IS NOT NULL AND blas <> '' AND cpu_model <> ''" | grep -qx 12 || fail "provenance columns missing"
+[ "$(sqlite3 "$T/a/harness.db" "SELECT count(*) FROM runs WHERE python_versions <> ''")" = 0 ] || fail "a built-in environment's run has python_versions"
 
 # --- list, show, export ---
 "$H" list --results "$T/a" | grep -q "^itrun " || fail "list does not show itrun"

@@ -64,31 +64,36 @@ static void test_store__relative_paths_and_migration(void **state)
 	assert_int_equal(spec_load(&sp, test_data_path("itrun.cfg")), 0);
 	struct provenance p;
 	provenance_get(&p);
+	snprintf(p.python_versions, sizeof(p.python_versions), "python 3.11.2; gymnasium 1.2.0");
 	struct store *s;
 	assert_int_equal(store_open(&s, root, STORE_WRITE), 0);
 	long long id = claim(s, &sp, 0, &p);
 	struct run_rec r;
 	assert_int_equal(store_get_run(s, id, &r), 1);
 	assert_string_equal(r.h5_stored, "itrun/runs/cell0.h5");
+	assert_string_equal(r.python_versions, "python 3.11.2; gymnasium 1.2.0");
 	char *want = xstrfmt("%s/itrun/runs/cell0.h5", root);
 	assert_string_equal(r.h5_path, want);
 	run_rec_release(&r);
 	/* an older database: the absolute path a run saw elsewhere, schema version 2 */
 	sql(s, "UPDATE runs SET h5_path = '/old/machine/results/itrun/runs/cell0.h5';"
 	       " ALTER TABLE runs DROP COLUMN holder; ALTER TABLE runs DROP COLUMN lease_until;"
-	       " PRAGMA user_version = 2"); /* as schema 2 had it: no lease columns */
+	       " ALTER TABLE runs DROP COLUMN python_versions;"
+	       " PRAGMA user_version = 2"); /* as schema 2 had it: no lease or python_versions columns */
 	store_close(s);
 	assert_int_equal(store_open(&s, root, STORE_READ), 0);
 	assert_int_equal(rundb_schema_version(store_rundb(s)), 2); /* read as it is */
 	assert_int_equal(store_get_run(s, id, &r), 1);
 	assert_string_equal(r.h5_path, want); /* resolved under this root */
 	assert_string_equal(r.h5_stored, "/old/machine/results/itrun/runs/cell0.h5");
+	assert_string_equal(r.python_versions, ""); /* a column the old schema lacks reads as "" */
 	run_rec_release(&r);
 	store_close(s);
 	assert_int_equal(store_open(&s, root, STORE_WRITE), 0); /* a writer migrates */
 	assert_int_equal(rundb_schema_version(store_rundb(s)), RUNDB_SCHEMA_VERSION);
 	assert_int_equal(store_get_run(s, id, &r), 1);
 	assert_string_equal(r.h5_stored, "itrun/runs/cell0.h5");
+	assert_string_equal(r.python_versions, "");
 	run_rec_release(&r);
 	/* a newer database is refused by readers and writers, saying so */
 	sql(s, "PRAGMA user_version = 99");

@@ -139,7 +139,7 @@ static void common_row(struct strbuf *f, struct common *cm, const struct spec *s
 static const char *const run_cols[] = { "status", "error", "final_return", "auc", "total_steps", "episodes",
 					"wall_seconds", "started_at", "finished_at", "git_commit", "git_dirty",
 					"content_hash", "h5_path", "run_id", "blas", "blas_core", "cpu_model", "host",
-					"compiler", "cflags", "config_json" };
+					"compiler", "cflags", "python_versions", "config_json" };
 
 static void run_row(struct strbuf *f, const struct cell_pick *p)
 {
@@ -168,6 +168,7 @@ static void run_row(struct strbuf *f, const struct cell_pick *p)
 	csv_field(f, r->host, 0);
 	csv_field(f, r->compiler, 0);
 	csv_field(f, r->cflags, 0);
+	csv_field(f, r->python_versions, 0);
 	csv_field(f, r->config_json, 1);
 }
 

@@ -31,7 +31,7 @@ void cell_run_to_file(const char *experiment, const struct cell *c, const struct
 	iso_time_now(started);
 
 	struct provenance pc = *p;
-	provenance_for_cell(&pc, c->code_version);
+	provenance_for_cell(&pc, c);
 	p = &pc;
 	memset(o, 0, sizeof(*o));
 	snprintf(o->status, sizeof(o->status), "error");
@@ -84,6 +84,7 @@ int cell_record_write(const char *path, const struct cell_record *r)
 	add_kv(&sb, "blas_core", r->prov.blas_core);
 	add_kv(&sb, "cpu_model", r->prov.cpu_model);
 	add_kv(&sb, "host", r->prov.host);
+	add_kv(&sb, "python_versions", r->prov.python_versions);
 	add_kv(&sb, "started_at", r->started_at);
 	add_kv(&sb, "finished_at", r->finished_at);
 	add_kv(&sb, "slurm_job", r->slurm_job);
@@ -105,6 +106,7 @@ static const struct field {
 	FIELD("git_commit", prov.git_commit, 0), FIELD("compiler", prov.compiler, 0),
 	FIELD("cflags", prov.cflags, 0), FIELD("blas", prov.blas, 0), FIELD("blas_core", prov.blas_core, 0),
 	FIELD("cpu_model", prov.cpu_model, 0), FIELD("host", prov.host, 0),
+	FIELD("python_versions", prov.python_versions, 0),
 	FIELD("started_at", started_at, 0), FIELD("finished_at", finished_at, 0),
 	FIELD("slurm_job", slurm_job, 0),
 };

@@ -13,7 +13,7 @@
  *   format=harness-cell-record-v1
  *   experiment, cell_index, cell_id, config_hash, h5_path, the provenance of
  *   the process that ran it (source_hash, git_commit, git_dirty, compiler,
- *   cflags, blas, blas_core, cpu_model, host), started_at, finished_at,
+ *   cflags, blas, blas_core, cpu_model, host, python_versions), started_at, finished_at,
  *   slurm_job, then the outcome as outcome_encode writes it (status,
  *   content_hash, final_return, auc, wall_seconds, total_steps, episodes,
  *   error). The reader takes the keys in any order and ignores unknown ones.

@@ -147,7 +147,9 @@ void pipeline_release(struct pipeline *p)
 enum claim_result pipeline_claim(struct pipeline *p, int ci, const char *h5_path, long long *row_id)
 {
 	const struct cell *c = &p->spec->cells[ci];
-	return rundb_claim(p->db, p->spec->name, c, &p->prov, h5_path, p->opts->force || p->redo[ci],
+	struct provenance pc = p->prov;
+	provenance_for_cell(&pc, c);
+	return rundb_claim(p->db, p->spec->name, c, &pc, h5_path, p->opts->force || p->redo[ci],
 			   p->opts->retry_failed, row_id);
 }
 

@@ -36,7 +36,7 @@ int slurm_run_cell(const char *spec_path, long long index, const char *results_o
 	struct cell_record r;
 	memset(&r, 0, sizeof(r));
 	provenance_get(&r.prov);
-	provenance_for_cell(&r.prov, c->code_version);
+	provenance_for_cell(&r.prov, c);
 	if (results_prepare(root, spec.name))
 		goto out;
 	rec = slurm_record_path(root, &spec, c, r.prov.source_hash, &h5);

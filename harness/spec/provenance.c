@@ -9,15 +9,19 @@
 #include <string.h>
 #include <unistd.h>
 #include "codever.h"
+#include "pyenv.h"
+#include "spec.h"
 
 static void copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-void provenance_for_cell(struct provenance *p, const char *code_version)
+void provenance_for_cell(struct provenance *p, const struct cell *c)
 {
-	copy(p->source_hash, sizeof(p->source_hash), code_version);
+	copy(p->source_hash, sizeof(p->source_hash), c->code_version);
+	const char *v = pyenv_is_python_id(c->env->id) ? pyenv_versions(&c->env_opts) : NULL;
+	copy(p->python_versions, sizeof(p->python_versions), v);
 }
 
 void provenance_get(struct provenance *p)

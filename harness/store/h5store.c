@@ -382,7 +382,8 @@ int h5_write_run(const char *path, const char *tmp_path, const char *experiment,
 	    attr_str(g, "source_hash", p->source_hash) || attr_str(g, "compiler", p->compiler) ||
 	    attr_str(g, "cflags", p->cflags) || attr_str(g, "libraries", p->libs) || attr_str(g, "blas", p->blas) ||
 	    attr_str(g, "blas_core", p->blas_core) || attr_str(g, "cpu_model", p->cpu_model) ||
-	    attr_str(g, "host", p->host) || attr_str(g, "started_at", started_at) ||
+	    attr_str(g, "host", p->host) || attr_str(g, "python_versions", p->python_versions) ||
+	    attr_str(g, "started_at", started_at) ||
 	    attr_f64(g, "wall_seconds", r->wall_seconds))
 		goto out;
 	{ /* the observation space as this build describes it: outside the content hash */

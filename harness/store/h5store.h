@@ -23,8 +23,9 @@
  *                           dueling, steps, updates
  *   /timing/episode_wall_seconds, /timing/eval_wall_seconds   float64
  *   /provenance             attributes: git_commit, git_dirty, source_hash, compiler,
- *                           cflags, blas, blas_core, cpu_model, host, started_at,
- *                           wall_seconds
+ *                           cflags, libraries, blas, blas_core, cpu_model, host,
+ *                           python_versions ("" for built-in environments),
+ *                           started_at, wall_seconds, env_observation
  *
  * Every dataset is chunked, extendible along dimension 0, shuffled and
  * deflated, little-endian, no compound types; strings are variable-length

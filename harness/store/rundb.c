@@ -78,6 +78,8 @@ static const char *const migrations[] = {
 	/* 4: claims as leases (rundb.h): who holds a running row, and until when without a heartbeat */
 	"ALTER TABLE runs ADD COLUMN holder TEXT;"
 	"ALTER TABLE runs ADD COLUMN lease_until REAL;",
+	/* 5: the Python, Gymnasium and package versions of a Python environment's run ("" otherwise) */
+	"ALTER TABLE runs ADD COLUMN python_versions TEXT NOT NULL DEFAULT '';",
 };
 
 int rundb__error(struct rundb *db, const char *what)

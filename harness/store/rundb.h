@@ -36,7 +36,7 @@
 struct rundb;
 
 /* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5"); 4: leases */
-#define RUNDB_SCHEMA_VERSION 4
+#define RUNDB_SCHEMA_VERSION 5
 #define RUNDB_LEASE_SECONDS 600
 
 int rundb_open(struct rundb **db, const char *path);

@@ -88,10 +88,11 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 		st = rundb__prepare(db, "UPDATE runs SET status = 'running', pid = ?2, host = ?3, started_at = ?4,"
 				 " finished_at = NULL, wall_seconds = NULL, error = NULL, final_return = NULL,"
 				 " auc = NULL, total_steps = NULL, episodes = NULL, content_hash = NULL,"
-				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7, holder = ?8, lease_until = ?9"
-				 " WHERE id = ?1");
+				 " h5_path = ?5, git_commit = ?6, git_dirty = ?7, holder = ?8, lease_until = ?9,"
+				 " python_versions = ?10 WHERE id = ?1");
 		if (!st)
 			goto fail;
+		sqlite3_bind_text(st, 10, p->python_versions, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 8, me, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(st, 9, lease_until);
 		sqlite3_bind_int64(st, 1, row.id);
@@ -112,9 +113,9 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 			"INSERT INTO runs (experiment, cell_id, cell_index, env_id, env_label, config_name,"
 			" learner, seed, config_hash, config_json, env_seed, learner_seed, eval_seed,"
 			" git_commit, git_dirty, source_hash, compiler, cflags, blas, blas_core, cpu_model,"
-			" host, pid, started_at, status, h5_path, holder, lease_until)"
+			" host, pid, started_at, status, h5_path, holder, lease_until, python_versions)"
 			" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25, ?26, ?27)");
+			" ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, 'running', ?25, ?26, ?27, ?28)");
 		if (!st)
 			goto fail;
 		char *s1 = u64str(c->env_seed), *s2 = u64str(c->learner_seed), *s3 = u64str(c->eval_seed);
@@ -145,6 +146,7 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 		sqlite3_bind_text(st, 25, h5_path, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 26, me, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(st, 27, lease_until);
+		sqlite3_bind_text(st, 28, p->python_versions, -1, SQLITE_TRANSIENT);
 		int rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		free(s1);

@@ -118,7 +118,7 @@ static double real(sqlite3_stmt *st, int i)
 
 /* --- run records --- */
 
-#define F(name, kind) { #name, kind, offsetof(struct run_rec, name) }
+#define F(name, kind) { #name, kind, offsetof(struct run_rec, name), 1 }
 const struct run_field run_fields[] = {
 	F(id, 1), F(experiment, 0), F(cell_id, 0), F(cell_index, 1), F(env_id, 0), F(env_label, 0),
 	F(config_name, 0), F(learner, 0), F(seed, 1), F(config_hash, 0), F(config_json, 0),
@@ -126,7 +126,8 @@ const struct run_field run_fields[] = {
 	F(source_hash, 0), F(compiler, 0), F(cflags, 0), F(blas, 0), F(blas_core, 0), F(cpu_model, 0),
 	F(host, 0), F(pid, 1), F(started_at, 0), F(finished_at, 0), F(wall_seconds, 2), F(status, 3),
 	F(error, 0), F(final_return, 2), F(auc, 2), F(total_steps, 1), F(episodes, 1),
-	{ "h5_path", 0, offsetof(struct run_rec, h5_stored) }, F(content_hash, 0),
+	{ "h5_path", 0, offsetof(struct run_rec, h5_stored), 1 }, F(content_hash, 0),
+	{ "python_versions", 0, offsetof(struct run_rec, python_versions), 5 },
 };
 #undef F
 const int n_run_fields = (int)ARRAY_SIZE(run_fields);
@@ -152,12 +153,13 @@ void run_field_text(const struct run_rec *r, const struct run_field *f, struct s
 	}
 }
 
-/* The columns read into a run_rec, in run_fields order. */
-static void select_columns(struct strbuf *sb)
+/* The columns read into a run_rec, in run_fields order ('' for those newer than the database). */
+static void select_columns(struct store *s, struct strbuf *sb)
 {
+	int version = rundb_schema_version(s->db);
 	strbuf_addstr(sb, "SELECT ");
 	for (int i = 0; i < n_run_fields; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", run_fields[i].name);
+		strbuf_addf(sb, "%s%s", i ? ", " : "", version >= run_fields[i].since ? run_fields[i].name : "''");
 	strbuf_addstr(sb, " FROM runs r");
 }
 
@@ -244,7 +246,7 @@ int store_query(struct store *s, const struct run_filter *f, enum store_select_m
 {
 	memset(out, 0, sizeof(*out));
 	struct strbuf sql = {0};
-	select_columns(&sql);
+	select_columns(s, &sql);
 	const char *where =
 		" WHERE (?1 IS NULL OR experiment = ?1) AND (?2 IS NULL OR cell_id = ?2)"
 		" AND (?3 IS NULL OR config_hash = ?3) AND (?4 IS NULL OR source_hash = ?4)"
@@ -304,7 +306,7 @@ int store_newest(struct store *s, const struct run_filter *f, struct run_rec *ou
 int store_get_run(struct store *s, long long id, struct run_rec *out)
 {
 	struct strbuf sql = {0};
-	select_columns(&sql);
+	select_columns(s, &sql);
 	strbuf_addstr(&sql, " WHERE id = ?1");
 	sqlite3_stmt *st = prepare(s, sql.buf);
 	strbuf_release(&sql);

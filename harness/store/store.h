@@ -67,7 +67,7 @@ struct run_rec {
 	char *experiment, *cell_id, *env_id, *env_label, *config_name, *learner, *config_hash,
 	     *config_json, *env_seed, *learner_seed, *eval_seed, *git_commit, *source_hash, *compiler,
 	     *cflags, *blas, *blas_core, *cpu_model, *host, *started_at, *finished_at, *error,
-	     *h5_stored, *content_hash;
+	     *h5_stored, *content_hash, *python_versions;
 	char *h5_path; /* h5_stored resolved under the root */
 };
 void run_rec_release(struct run_rec *r);
@@ -81,6 +81,7 @@ struct run_field {
 	const char *name;
 	int kind; /* 0 string, 1 integer, 2 real, 3 status */
 	size_t offset;
+	int since; /* the schema version that added the column (older databases read it as "") */
 };
 extern const struct run_field run_fields[];
 extern const int n_run_fields;
