@@ -143,13 +143,13 @@ out:
 	return rc;
 }
 
-int cmp_algo_index(const struct expdata *d, char **labels, const char *name)
+int cmp_algo_index(const struct expdata *d, const char *name)
 {
 	for (int a = 0; a < d->nalgos; a++)
 		if (!strcmp(d->algos[a], name))
 			return a;
 	for (int a = 0; a < d->nalgos; a++)
-		if (!strcmp(labels[a], name))
+		if (!strcmp(d->display[a], name))
 			return a;
 	struct strbuf sb = {0};
 	for (int a = 0; a < d->nalgos; a++)

@@ -27,7 +27,7 @@ int cmp_swept_keys(const struct expdata *d, char ***keys);
 /* The comparisons of factor key: each of its levels against the first. 0, or -1 after error(). */
 int cmp_factor_comps(const struct expdata *d, const char *key, struct cmp_report *rep, struct tuples **tl);
 /* The configuration named (or labelled) name, or -1 after error(). */
-int cmp_algo_index(const struct expdata *d, char **labels, const char *name);
+int cmp_algo_index(const struct expdata *d, const char *name);
 
 /* compare_run.c: fills rep's rows for the comparisons tl (Holm families, verdicts); 1 when some row differs. */
 int cmp_compute(const struct expdata *d, const struct tuples *tl, struct cmp_report *rep);

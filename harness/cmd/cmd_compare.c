@@ -173,7 +173,7 @@ int cmd_compare(int argc, char **argv)
 	struct expdata d = {0};
 	struct cmp_report rep = {0};
 	struct tuples *tl = NULL;
-	char **keys = NULL, **labels = NULL;
+	char **keys = NULL;
 	int nkeys = 0;
 	if (exp_view_open(&v, g.name, &g.vo))
 		goto out;
@@ -182,7 +182,6 @@ int cmd_compare(int argc, char **argv)
 	if (expdata_load(&d, &v.sel, 0) /* curves as plot draws them by default */)
 		goto out;
 	expdata_score(&d, &g.score);
-	labels = labels_load(&d);
 	if (g.nenvs) { /* --env: only these environments (rows and aggregate) */
 		int *ka = xcalloc((size_t)d.nalgos + 1, sizeof(int)), *ke = xcalloc((size_t)d.nenvs + 1, sizeof(int)), bad = 0;
 		for (int a = 0; a < d.nalgos; a++)
@@ -196,7 +195,7 @@ int cmd_compare(int argc, char **argv)
 				bad = error("compare: --env '%s': no environment of that label with complete runs", g.envs[i]);
 		}
 		if (!bad)
-			expdata_select(&d, ka, ke, labels);
+			expdata_select(&d, ka, ke);
 		free(ka);
 		free(ke);
 		if (bad)
@@ -219,7 +218,7 @@ int cmd_compare(int argc, char **argv)
 	rep.beta = 1 - g.power;
 	rep.paired = cmp_all_paired(&d);
 	if (g.npos) {
-		int a = cmp_algo_index(&d, labels, g.pos[0]), b = a < 0 ? -1 : cmp_algo_index(&d, labels, g.pos[1]);
+		int a = cmp_algo_index(&d, g.pos[0]), b = a < 0 ? -1 : cmp_algo_index(&d, g.pos[1]);
 		if (a < 0 || b < 0)
 			goto out;
 		if (a == b) {
@@ -228,7 +227,7 @@ int cmd_compare(int argc, char **argv)
 		}
 		struct tuples t = {0};
 		cmp_tuple_push(&t, a, b);
-		cmp_add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t, xstrfmt("%s|%s", d.algos[a], d.algos[b]));
+		cmp_add_comp(&rep, &tl, xstrdup(d.display[a]), xstrdup(d.display[b]), NULL, t, xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 		tag = xstrfmt("%s--vs--%s", d.algos[b], d.algos[a]);
 	} else if (g.all_pairs) {
 		if (d.nalgos < 2) {
@@ -239,7 +238,7 @@ int cmd_compare(int argc, char **argv)
 			for (int b = a + 1; b < d.nalgos; b++) {
 				struct tuples t = {0};
 				cmp_tuple_push(&t, a, b);
-				cmp_add_comp(&rep, &tl, xstrdup(labels[a]), xstrdup(labels[b]), NULL, t,
+				cmp_add_comp(&rep, &tl, xstrdup(d.display[a]), xstrdup(d.display[b]), NULL, t,
 					 xstrfmt("%s|%s", d.algos[a], d.algos[b]));
 			}
 		tag = xstrdup("all-pairs");
@@ -294,7 +293,6 @@ out:
 	free(rep.agg_envs);
 	free(rep.score_key);
 	free(rep.score_words);
-	labels_free(labels, d.nalgos);
 	if (d.envs)
 		expdata_release(&d);
 	if (have_view)

@@ -122,7 +122,7 @@ static int draw_aggregate(const struct expdata *d, struct algo_tasks *at, const 
 	/* the names, or C1..Cn with a key table under the figure when some name does not fit */
 	const char **names = xcalloc((size_t)na + 1, sizeof(char *));
 	for (int a = 0; a < na; a++)
-		names[a] = algo_label((const char *const *)d->algos, o, a);
+		names[a] = d->display[a];
 	int keyed;
 	char **yl = short_labels(names, na, 0.45 * st.width - 0.3, st.font_pt, &keyed);
 	double key_in = keyed ? key_table_inches(na, st.font_pt) : 0;
@@ -270,7 +270,7 @@ static int draw_poi(const struct expdata *d, struct algo_tasks *at, const int *e
 	const char **left = xcalloc((size_t)np, sizeof(char *)), **right = xcalloc((size_t)np, sizeof(char *));
 	const char **names = xcalloc((size_t)na + 1, sizeof(char *));
 	for (int a = 0; a < na; a++)
-		names[a] = algo_label((const char *const *)d->algos, o, a);
+		names[a] = d->display[a];
 	/* names longer than half the width (the narrow layout's room) become C1..Cn with a key table */
 	char **sl = short_labels(names, na, 0.5 * o->width - 0.1, o->width < 5 ? 8 : 9, &keyed);
 	struct strbuf data = {0}, b = {0};

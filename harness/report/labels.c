@@ -8,14 +8,6 @@
 #include "spec.h"
 #include "util.h"
 
-char **labels_load(const struct expdata *d)
-{
-	char **l = xcalloc((size_t)d->nalgos + 1, sizeof(char *));
-	for (int a = 0; a < d->nalgos; a++)
-		l[a] = xstrdup(d->display[a]);
-	return l;
-}
-
 void labels_free(char **labels, int n)
 {
 	for (int i = 0; labels && i < n; i++)
@@ -68,7 +60,7 @@ void key_table_unset(struct strbuf *b, int n)
 		strbuf_addf(b, "unset label %d\n", 100 + i);
 }
 
-void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env, char **labels)
+void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env)
 {
 	int na = 0, ne = 0;
 	for (int a = 0; a < d->nalgos; a++)
@@ -105,14 +97,10 @@ void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env
 		if (keep_algo[a]) {
 			d->algos[ka] = d->algos[a];
 			d->display[ka] = d->display[a];
-			if (labels)
-				labels[ka] = labels[a];
 			ka++;
 		} else {
 			free(d->algos[a]);
 			free(d->display[a]);
-			if (labels)
-				free(labels[a]);
 		}
 	}
 	for (int a = 0; d->labels && a < d->nalgos; a++) /* of the old count: remade below */

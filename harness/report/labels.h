@@ -1,8 +1,7 @@
 /*
  * labels.h - what figures call configurations, and drawing a subset:
  *
- *   labels_load    the spec's `label` of each configuration (spec.h; the selection's
- *                  spec, expdata.h's display), or its name when it has none
+ *   (what a configuration is called is expdata.h's display: the spec's `label`, or its name)
  *   short_labels   "C1", "C2", ... when some label does not fit the room a figure
  *                  has for it; key_table() then lists "C1 = label" under the figure
  *   expdata_select keeps only some configurations and environments
@@ -13,8 +12,7 @@
 #include "expdata.h"
 #include "gnuplot.h"
 
-/* d->nalgos display labels (copies of d->display; caller frees with labels_free); never fails. */
-char **labels_load(const struct expdata *d);
+/* Frees the n strings of labels and the array (short_labels' result). */
 void labels_free(char **labels, int n);
 
 /* Labels that fit avail_in inches at font_pt: names themselves, or C1..Cn (*keyed = 1). Caller frees (labels_free). */
@@ -31,7 +29,7 @@ void key_table_unset(struct strbuf *b, int n);
  */
 char *quote_fit_middle(const char *s, double width, double font_pt);
 
-/* Keeps configurations with keep_algo[a] and environments with keep_env[e] (labels follow when not NULL). */
-void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env, char **labels);
+/* Keeps configurations with keep_algo[a] and environments with keep_env[e] (display and labels follow). */
+void expdata_select(struct expdata *d, const int *keep_algo, const int *keep_env);
 
 #endif

@@ -255,7 +255,7 @@ static int draw_all_curves(const struct expdata *d, const char *figdir, const st
 }
 
 /* --config / --env: keeps the configurations and environments named (by name or label); 0, or -1 after error(). */
-static int plot_subset(struct expdata *d, char **labels, const struct plot_opts *o)
+static int plot_subset(struct expdata *d, const struct plot_opts *o)
 {
 	if (!o->n_only_configs && !o->n_only_envs)
 		return 0;
@@ -267,7 +267,7 @@ static int plot_subset(struct expdata *d, char **labels, const struct plot_opts 
 	for (int i = 0; i < o->n_only_configs && !rc; i++) {
 		int found = 0;
 		for (int a = 0; a < d->nalgos; a++)
-			if (!strcmp(o->only_configs[i], d->algos[a]) || !strcmp(o->only_configs[i], labels[a]))
+			if (!strcmp(o->only_configs[i], d->algos[a]) || !strcmp(o->only_configs[i], d->display[a]))
 				found = ka[a] = 1;
 		if (!found)
 			rc = error("plot: --config '%s': no configuration of that name or label with complete runs",
@@ -282,7 +282,7 @@ static int plot_subset(struct expdata *d, char **labels, const struct plot_opts 
 			rc = error("plot: --env '%s': no environment of that label with complete runs", o->only_envs[i]);
 	}
 	if (!rc)
-		expdata_select(d, ka, ke, labels);
+		expdata_select(d, ka, ke);
 	free(ka);
 	free(ke);
 	return rc;
@@ -296,15 +296,10 @@ int plot_experiment_opts(struct store *db, const struct selection *sel, const st
 	if (expdata_load(&d, sel, o->smooth))
 		return -1;
 	expdata_score(&d, &o->score);
-	struct plot_opts lo = *o;
-	char **labels = labels_load(&d);
-	if (plot_subset(&d, labels, o)) {
-		labels_free(labels, d.nalgos);
+	if (plot_subset(&d, o)) {
 		expdata_release(&d);
 		return -1;
 	}
-	lo.labels = labels;
-	o = &lo;
 	struct provenance prov;
 	const char *hash = o->source_hash;
 	if (!hash) {
@@ -324,7 +319,6 @@ int plot_experiment_opts(struct store *db, const struct selection *sel, const st
 		goto out;
 	rc = 0;
 out:
-	labels_free(labels, d.nalgos);
 	expdata_release(&d);
 	free(tabdir);
 	if (!rc && figdir_out)

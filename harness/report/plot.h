@@ -42,18 +42,11 @@ struct plot_opts {
 	const char *source_hash;  /* code version keying cached random scores (default: this binary's) */
 	const char *output;       /* figures/ and tables/ go under this directory (default <root>/<NAME>) */
 	struct score score;       /* the score of a run in tables and aggregate figures (default final) */
-	char **labels;            /* display label of each configuration (expdata order), or NULL: the names */
 	int bands;                /* draw the curves' interval bands (default 1) */
 	const char *const *only_configs, *const *only_envs; /* draw only these (names or labels), NULL: all */
 	int n_only_configs, n_only_envs;
 };
 void plot_opts_init(struct plot_opts *o);
-
-/* What figures and tables call configuration a. */
-static inline const char *algo_label(const char *const *algos, const struct plot_opts *o, int a)
-{
-	return o->labels ? o->labels[a] : algos[a];
-}
 
 /*
  * Draws everything of a selection (store.h: the cells of the current spec)

@@ -192,7 +192,7 @@ int tables_write(const struct expdata *d, const char *tabdir, const struct plot_
 		strbuf_addstr(&tex, "r");
 	strbuf_addstr(&tex, "}\n\\toprule\nEnvironment");
 	for (int a = 0; a < na; a++) {
-		const char *name = algo_label((const char *const *)d->algos, o, a);
+		const char *name = d->display[a];
 		char *m = md_escape(name), *t = tex_escape(name);
 		strbuf_addf(&md, " | %s", m);
 		strbuf_addf(&tex, " & %s", t);
