@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench.h"
 #include "util.h"
@@ -41,13 +40,6 @@
 #define BATCH 32
 #define CELL_STEPS 10e6
 #define CELL_UPDATES ((10e6 - 100e3) / 4)
-
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int make_pong(struct env **e)
 {
@@ -115,23 +107,15 @@ static void bench_update(double seconds, double peak, double env_step_s)
 			BUG("bench_atari: %s", why);
 		memcpy(o, no, (size_t)info.obs_dim * sizeof(float));
 	}
-	long ups = 0;
-	double t0 = cpu_seconds(), t;
-	do {
-		if (dqn_train(ln, 5, why, sizeof(why))) {
-			error("bench: %s", why);
-			goto out;
-		}
-		ups += 5;
-		t = cpu_seconds() - t0;
-	} while (t < seconds);
-	double upd_s = t / ups;
+	double upd_s = bench_update_seconds(ln, 5, seconds), t0, t;
+	if (upd_s < 0)
+		goto out;
 	long acts = 0;
-	t0 = cpu_seconds();
+	t0 = bench_cpu_seconds();
 	do {
 		for (int i = 0; i < 20; i++)
 			acts += spec->vt->act_greedy(ln, o, NULL) >= 0;
-		t = cpu_seconds() - t0;
+		t = bench_cpu_seconds() - t0;
 	} while (t < seconds / 2);
 	double act_s = t / acts;
 

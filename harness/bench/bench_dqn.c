@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench.h"
 #include "util.h"
@@ -34,13 +33,6 @@
  * CPU time of this thread: the figures are per core, and other processes
  * sharing the machine would otherwise steal time from the wall clock.
  */
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 double bench_sgemm_peak(double seconds)
 {
 	const int n = 1024;
@@ -54,16 +46,16 @@ double bench_sgemm_peak(double seconds)
 	}
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
 	/* the best of single products: the machine's rate when nothing disturbs it */
-	double best = 1e30, start = cpu_seconds();
+	double best = 1e30, start = bench_cpu_seconds();
 	int reps = 0;
 	do {
-		double t0 = cpu_seconds();
+		double t0 = bench_cpu_seconds();
 		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
-		double t = cpu_seconds() - t0;
+		double t = bench_cpu_seconds() - t0;
 		if (t < best)
 			best = t;
 		reps++;
-	} while (cpu_seconds() - start < seconds || reps < 5);
+	} while (bench_cpu_seconds() - start < seconds || reps < 5);
 	free(a);
 	free(b);
 	free(c);
@@ -173,26 +165,19 @@ static void bench_one(const char *preset, const char *hidden, double seconds, do
 	if (loop_run(&L, 1500))
 		goto out;
 	long steps = 0, chunk = 200;
-	double t0 = cpu_seconds(), t;
+	double t0 = bench_cpu_seconds(), t;
 	do {
 		if (loop_run(&L, chunk))
 			goto out;
 		steps += chunk;
-		t = cpu_seconds() - t0;
+		t = bench_cpu_seconds() - t0;
 	} while (t < seconds);
 	double steps_s = steps / t;
 
-	long ups = 0;
-	t0 = cpu_seconds();
-	do {
-		if (dqn_train(L.ln, 100, why, sizeof(why))) {
-			error("bench: %s", why);
-			goto out;
-		}
-		ups += 100;
-		t = cpu_seconds() - t0;
-	} while (t < seconds);
-	double ups_s = ups / t;
+	double upd_s = bench_update_seconds(L.ln, 100, seconds);
+	if (upd_s < 0)
+		goto out;
+	double ups_s = 1 / upd_s;
 
 	const struct mlp *m = dqn_network(L.ln);
 	int dbl = params_bool(&hp, "double");

@@ -13,37 +13,6 @@
 #include "env.h"
 #include "pyenv.h"
 
-double bench_random_steps(struct env *e, int chunk, double seconds)
-{
-	struct rng act;
-	rng_seed(&act, 1);
-	uint64_t seed = 0;
-	float *obs = xcalloc((size_t)e->info.obs_dim, sizeof(float));
-	double r, best = 0;
-	int te, tr;
-	if (env_reset(e, &seed, obs))
-		goto out;
-	for (int w = 0; w < 5; w++) {
-		long long n = 0;
-		double t0 = now_seconds(), t;
-		do {
-			for (int i = 0; i < chunk; i++) {
-				if (env_step(e, (int)rng_below(&act, (uint64_t)e->info.n_actions), obs, &r,
-					     &te, &tr))
-					goto out;
-				if ((te || tr) && env_reset(e, NULL, obs))
-					goto out;
-			}
-			n += chunk;
-			t = now_seconds() - t0;
-		} while (t < seconds / 5);
-		best = (double)n / t > best ? (double)n / t : best;
-	}
-out:
-	free(obs);
-	return best > 0 ? best : -1;
-}
-
 static double bridge_rate(const char *id, double seconds)
 {
 	struct env *e;

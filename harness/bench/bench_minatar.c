@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bench.h"
 #include "util.h"
@@ -31,13 +30,6 @@
 #define REFERENCE_MS 3.05
 #define FRAMES 5000000.0
 #define WARMUP 5000
-
-static double cpu_seconds(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
-	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static double game_rate(const struct minatar_game *g, double seconds)
 {
@@ -50,7 +42,7 @@ static double game_rate(const struct minatar_game *g, double seconds)
 	minatar_seed32(&m, 0);
 	minatar_reset(&m);
 	long long n = 0;
-	double t0 = cpu_seconds(), t;
+	double t0 = bench_cpu_seconds(), t;
 	do {
 		for (int i = 0; i < 16384; i++) {
 			int r, term;
@@ -60,7 +52,7 @@ static double game_rate(const struct minatar_game *g, double seconds)
 				minatar_reset(&m);
 		}
 		n += 16384;
-		t = cpu_seconds() - t0;
+		t = bench_cpu_seconds() - t0;
 	} while (t < seconds);
 	minatar_release(&m);
 	return (double)n / t;
@@ -109,7 +101,7 @@ static void bench_game(const struct minatar_game *g, double seconds, double peak
 	uint64_t seed = 0;
 	env_reset(L.env, &seed, L.obs);
 	long long n = 0;
-	double t0 = cpu_seconds(), t;
+	double t0 = bench_cpu_seconds(), t;
 	do {
 		for (int i = 0; i < 16384; i++) {
 			int te, tr;
@@ -119,7 +111,7 @@ static void bench_game(const struct minatar_game *g, double seconds, double peak
 				env_reset(L.env, NULL, L.obs);
 		}
 		n += 16384;
-		t = cpu_seconds() - t0;
+		t = bench_cpu_seconds() - t0;
 	} while (t < seconds);
 	double steps = (double)n / t;
 
@@ -131,30 +123,22 @@ static void bench_game(const struct minatar_game *g, double seconds, double peak
 		BUG("bench_minatar: %s", why);
 	L.ln = L.vt->create(&hp, &L.env->info, 1);
 	env_reset(L.env, &seed, L.obs);
-	t0 = cpu_seconds();
+	t0 = bench_cpu_seconds();
 	if (loop_run(&L, WARMUP))
 		goto out;
-	double warm_s = (cpu_seconds() - t0) / WARMUP;
+	double warm_s = (bench_cpu_seconds() - t0) / WARMUP;
 
-	long ups = 0;
-	t0 = cpu_seconds();
-	do {
-		if (dqn_train(L.ln, 50, why, sizeof(why))) {
-			error("bench: %s", why);
-			goto out;
-		}
-		ups += 50;
-		t = cpu_seconds() - t0;
-	} while (t < seconds);
-	double upd_s = t / ups;
+	double upd_s = bench_update_seconds(L.ln, 50, seconds);
+	if (upd_s < 0)
+		goto out;
 
 	long loop_steps = 0;
-	t0 = cpu_seconds();
+	t0 = bench_cpu_seconds();
 	do {
 		if (loop_run(&L, 100))
 			goto out;
 		loop_steps += 100;
-		t = cpu_seconds() - t0;
+		t = bench_cpu_seconds() - t0;
 	} while (t < seconds);
 	double step_s = t / loop_steps;
 
