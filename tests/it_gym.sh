@@ -68,6 +68,44 @@ for g in Asterix Breakout Freeway Seaquest SpaceInvaders; do
 	done
 done
 
+# The same with the options set and across episodes: MinAtar's own Environment
+# plays (random for every game; deep states from a heuristic for Breakout and
+# Freeway), with sticky 0.3 and ramping off, the action lists ('r' where an
+# episode ended) replayed by both.
+cat > "$T/play.py" <<'PY'
+import random, sys
+from minatar import Environment
+game, policy, seed, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+env = Environment(game, sticky_action_prob=0.3, difficulty_ramping=False)
+env.seed(seed)
+env.reset()
+rng, acts = random.Random(seed), []
+for _ in range(n):
+    g = env.env
+    if policy == "random":
+        a = rng.randrange(6)
+    elif game == "breakout":
+        a = 1 if g.ball_x < g.pos else 3 if g.ball_x > g.pos else 0
+    else:
+        a = 2  # freeway: up
+    acts.append(str(a))
+    if env.act(a)[1]:
+        acts.append("r")
+        env.reset()
+print(",".join(acts))
+PY
+for play in asterix:Asterix:random breakout:Breakout:random freeway:Freeway:random seaquest:Seaquest:random \
+	space_invaders:SpaceInvaders:random breakout:Breakout:heuristic freeway:Freeway:heuristic; do
+	IFS=: read -r game g policy <<< "$play"
+	"$PWD/.venv/bin/python" "$T/play.py" "$game" "$policy" 9 1500 > "$T/acts" || { fail "MinAtar's Environment: $game"; continue; }
+	"$H" env replay "MinAtar/$g-v0" --option sticky_action_prob=0.3 --option difficulty_ramping=false --seed 9 \
+		--actions @"$T/acts" > "$T/c" 2>&1
+	"$H" env replay "gym:MinAtar/$g-v0" --option 'kwargs={"sticky_action_prob": 0.3, "difficulty_ramping": false}' \
+		--seed 9 --actions @"$T/acts" > "$T/p" 2> /dev/null
+	[ "$(wc -l < "$T/c")" -gt 1500 ] || fail "MinAtar/$g-v0 ($policy, options): $(head -c 300 "$T/c")"
+	cmp -s "$T/c" "$T/p" || fail "gym:MinAtar/$g-v0 differs from MinAtar/$g-v0 ($policy, sticky 0.3, ramping off)"
+done
+
 # Seeding follows Gymnasium: reset(seed=S) once, then the stream continues.
 "$H" env replay gym:CartPole-v1 --seed 7 --actions 0 > "$T/s7" 2>&1 || fail "replay --seed 7: $(cat "$T/s7")"
 want=$("$PWD/.venv/bin/python" -c '
