@@ -91,4 +91,12 @@ PY
 printf 'name = "bad";\nseed = 0;\nseeds = 1;\nbudget = { steps = 10; };\nenvs = ( { id = "CartPole-v1"; } );\nalgorithms = ( { name = "d"; learner = "minatar_dqn"; } );\n' > "$T/bad.cfg"
 if "$H" run "$T/bad.cfg" --results "$T/x" --quiet --no-plot 2> "$T/err"; then fail "conv on CartPole accepted"; fi
 grep -q "'conv' needs image observations" "$T/err" || fail "refusal message: $(cat "$T/err")"
+# the MinAtar regression gate: experiments/baselines/smoke_minatar.json pins every number of the five
+# games' short portable runs (dynamics, observations, bit-packed replay, conv DQN)
+st=0
+(cd "$(dirname "$0")/.." && "$H" regress smoke_minatar --baseline --strict --results "$T/smoke" -j 2) \
+	> "$T/smoke.out" 2> "$T/smoke.err" || st=$?
+[ "$st" -eq 0 ] || fail "smoke_minatar differs from experiments/baselines/smoke_minatar.json (exit $st): $(tail -n 8 "$T/smoke.out") $(tail -n 3 "$T/smoke.err")"
+grep -q "0 regressed, 0 changed where bit-identity was expected, 0 lost" "$T/smoke.out" &&
+	[ "$(grep -c ' identical$' "$T/smoke.out")" -eq 5 ] || fail "smoke_minatar: not every cell bit-identical: $(cat "$T/smoke.out")"
 echo "it_minatar: all checks passed"
