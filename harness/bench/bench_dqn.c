@@ -29,10 +29,6 @@
 
 #define BENCH_BATCH 64
 
-/*
- * CPU time of this thread: the figures are per core, and other processes
- * sharing the machine would otherwise steal time from the wall clock.
- */
 double bench_sgemm_peak(double seconds)
 {
 	const int n = 1024;

@@ -11,6 +11,7 @@
 #include "env.h"
 #include "util.h"
 
+/* CPU time of this thread: the figures are per core, and other processes would otherwise steal wall time. */
 double bench_cpu_seconds(void)
 {
 	struct timespec t;

@@ -35,7 +35,7 @@
 
 struct rundb;
 
-/* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5"); 4: leases */
+/* 3: runs.h5_path is relative to the results root ("<NAME>/runs/<file>.h5"); 4: leases; 5: python_versions */
 #define RUNDB_SCHEMA_VERSION 5
 #define RUNDB_LEASE_SECONDS 600
 

@@ -92,9 +92,9 @@ static enum claim_result claim_locked(struct rundb *db, const char *experiment, 
 				 " python_versions = ?10 WHERE id = ?1");
 		if (!st)
 			goto fail;
-		sqlite3_bind_text(st, 10, p->python_versions, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 8, me, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_double(st, 9, lease_until);
+		sqlite3_bind_text(st, 10, p->python_versions, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 1, row.id);
 		sqlite3_bind_int64(st, 2, (long long)getpid());
 		sqlite3_bind_text(st, 3, p->host, -1, SQLITE_TRANSIENT);
